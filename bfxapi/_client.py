@@ -1,0 +1,79 @@
+"""The ``Client`` facade: one object per API key, holding the REST and WebSocket interfaces."""
+
+from typing import Optional, Sequence, Union
+
+from ._utils.logging import attach_handler
+from ._utils.nonce import NonceGenerator
+from .exceptions import IncompleteCredentialError
+
+__all__ = ["Client", "Credentials", "REST_HOST", "PUB_REST_HOST", "WSS_HOST", "PUB_WSS_HOST"]
+
+REST_HOST = "https://api.bitfinex.com/v2"
+PUB_REST_HOST = "https://api-pub.bitfinex.com/v2"
+WSS_HOST = "wss://api.bitfinex.com/ws/2"
+PUB_WSS_HOST = "wss://api-pub.bitfinex.com/ws/2"
+
+
+class Credentials:
+    """An API key and its secret. The secret never appears in ``repr``/``str``."""
+
+    __slots__ = ("api_key", "api_secret", "filters")
+
+    def __init__(self, api_key: str, api_secret: str, filters: Optional[Sequence[str]] = None) -> None:
+        self.api_key = api_key
+        self.api_secret = api_secret
+        self.filters = list(filters) if filters is not None else None
+
+    def __repr__(self) -> str:
+        key = self.api_key[:4] + "..." if len(self.api_key) > 8 else "***"
+        return f"Credentials(api_key={key!r}, api_secret='***', filters={self.filters!r})"
+
+    __str__ = __repr__
+
+
+class Client:
+    """Entry point of the library.
+
+    ``Client(api_key, api_secret, *, filters, rest_host, wss_host, timeout, log_filename, log_level)``:
+    give both ``api_key`` and ``api_secret`` for authenticated endpoints and events, or neither for public
+    data only. ``filters`` limits what the authenticated WebSocket channel delivers; ``timeout`` is how
+    long, in seconds, the WebSocket client keeps trying to reconnect before giving up (``None``: forever).
+    ``log_filename``/``log_level`` attach a handler to the ``bfxapi`` logger (see README, "Logging").
+    """
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        api_secret: Optional[str] = None,
+        *,
+        filters: Optional[Sequence[str]] = None,
+        rest_host: str = REST_HOST,
+        wss_host: str = WSS_HOST,
+        timeout: Optional[float] = 60 * 15,
+        log_filename: Optional[str] = None,
+        log_level: Optional[Union[str, int]] = None,
+    ) -> None:
+        if api_key and not api_secret:
+            raise IncompleteCredentialError("api_key was given without api_secret: give both, or neither.")
+        if api_secret and not api_key:
+            raise IncompleteCredentialError("api_secret was given without api_key: give both, or neither.")
+        self._credentials: Optional[Credentials] = (
+            Credentials(api_key, api_secret, filters) if api_key and api_secret else None
+        )
+        self._rest_host = rest_host
+        self._wss_host = wss_host
+        self._timeout = timeout
+        # One nonce source per client, shared by REST and WebSocket: Bitfinex checks one counter per key.
+        self._nonce = NonceGenerator()
+        self._log_handler = attach_handler(log_filename, log_level)
+
+    @property
+    def authenticated(self) -> bool:
+        """Whether the client was given credentials."""
+        return self._credentials is not None
+
+    def __repr__(self) -> str:
+        return (
+            f"Client(rest_host={self._rest_host!r}, wss_host={self._wss_host!r}, "
+            f"credentials={self._credentials!r})"
+        )

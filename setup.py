@@ -1,0 +1,47 @@
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+version: dict = {}
+exec((HERE / "bfxapi" / "_version.py").read_text(encoding="utf-8"), version)  # pylint: disable=exec-used
+
+setup(
+    name="bfxapi",
+    version=version["__version__"],
+    description="Async-first Python client for the Bitfinex API v2, with a local Bitfinex simulator for offline tests",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8"),
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    packages=find_packages(include=["bfxapi", "bfxapi.*"]),
+    package_data={"bfxapi": ["py.typed"]},
+    python_requires=">=3.10",
+    install_requires=[
+        "websockets>=14.0",
+        "aiohttp>=3.9",
+        "pyee>=11.0",
+    ],
+    extras_require={
+        "dev": [
+            "mypy~=2.4",
+            "pylint~=4.1",
+            "pytest>=8.0",
+            "pytest-asyncio>=0.24",
+            "pytest-timeout>=2.3",
+        ],
+    },
+    classifiers=[
+        "Development Status :: 3 - Alpha",
+        "Framework :: AsyncIO",
+        "Intended Audience :: Developers",
+        "License :: OSI Approved :: Apache Software License",
+        "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3 :: Only",
+        "Programming Language :: Python :: 3.10",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+        "Programming Language :: Python :: 3.13",
+        "Topic :: Office/Business :: Financial :: Investment",
+        "Typing :: Typed",
+    ],
+)
