@@ -58,7 +58,9 @@ class Serializer(Generic[T]):
         if dataclasses.is_dataclass(klass):
             declared = tuple(field.name for field in dataclasses.fields(klass))
             if declared != self._fields:
-                raise TypeError(f"{name}: labels {self._fields} do not match the fields of {klass.__name__}: {declared}")
+                raise TypeError(
+                    f"{name}: labels {self._fields} do not match the fields of {klass.__name__}: {declared}"
+                )
 
     def get_labels(self) -> list[str]:
         """The field names, in wire order, without placeholders."""
