@@ -18,11 +18,13 @@ setup(
     python_requires=">=3.10",
     install_requires=[
         "websockets>=14.0",
-        "aiohttp>=3.9",
+        "aiohttp>=3.10",
         "pyee>=11.0",
     ],
     extras_require={
+        "speedups": ["orjson>=3.9"],
         "dev": [
+            "orjson>=3.9",
             "mypy~=2.4",
             "pylint~=4.1",
             "pytest>=8.0",

@@ -1,10 +1,12 @@
 """The ``Client`` facade: one object per API key, holding the REST and WebSocket interfaces."""
 
+import logging
 from typing import Optional, Sequence, Union
 
-from ._utils.logging import attach_handler
+from ._utils.logging import ROOT_LOGGER_NAME, attach_handler
 from ._utils.nonce import NonceGenerator
 from .exceptions import IncompleteCredentialError
+from .websocket import BfxWebSocketClient, WebSocketOptions
 
 __all__ = ["Client", "Credentials", "REST_HOST", "PUB_REST_HOST", "WSS_HOST", "PUB_WSS_HOST"]
 
@@ -39,6 +41,9 @@ class Client:
     data only. ``filters`` limits what the authenticated WebSocket channel delivers; ``timeout`` is how
     long, in seconds, the WebSocket client keeps trying to reconnect before giving up (``None``: forever).
     ``log_filename``/``log_level`` attach a handler to the ``bfxapi`` logger (see README, "Logging").
+    ``wss_options`` tunes the WebSocket client (timeouts, backoff, flags; see ``WebSocketOptions``).
+
+    ``async with Client(...) as bfx:`` closes everything on exit.
     """
 
     def __init__(
@@ -52,6 +57,7 @@ class Client:
         timeout: Optional[float] = 60 * 15,
         log_filename: Optional[str] = None,
         log_level: Optional[Union[str, int]] = None,
+        wss_options: Optional[WebSocketOptions] = None,
     ) -> None:
         if api_key and not api_secret:
             raise IncompleteCredentialError("api_key was given without api_secret: give both, or neither.")
@@ -66,6 +72,24 @@ class Client:
         # One nonce source per client, shared by REST and WebSocket: Bitfinex checks one counter per key.
         self._nonce = NonceGenerator()
         self._log_handler = attach_handler(log_filename, log_level)
+        #: the WebSocket client
+        self.wss = BfxWebSocketClient(
+            wss_host, credentials=self._credentials, timeout=timeout, nonce=self._nonce, options=wss_options
+        )
+
+    async def close(self) -> None:
+        """Close the WebSocket client (and every connection it holds) and detach the log handler."""
+        await self.wss.close()
+        if self._log_handler is not None:
+            logging.getLogger(ROOT_LOGGER_NAME).removeHandler(self._log_handler)
+            self._log_handler.close()
+            self._log_handler = None
+
+    async def __aenter__(self) -> "Client":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
 
     @property
     def authenticated(self) -> bool:

@@ -1,0 +1,8 @@
+"""The WebSocket client: ``bfx.wss``."""
+
+from ._client import BfxWebSocketClient
+from ._connection import Flag, WebSocketOptions
+from ._pacing import Backoff
+from ._stream import Stream
+
+__all__ = ["BfxWebSocketClient", "WebSocketOptions", "Backoff", "Flag", "Stream"]

@@ -1,0 +1,374 @@
+"""``BfxWebSocketClient``: a pool of public connections (and, with credentials, an authenticated one)
+feeding one event emitter."""
+
+import asyncio
+import itertools
+import logging
+import uuid
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar, Union, overload
+
+import aiohttp
+
+from ..._utils.json_decoder import loads as default_loads
+from ..._utils.logging import get_logger
+from ..._utils.nonce import NonceGenerator
+from .._connection import Connection, ConnectionContext, WebSocketOptions
+from .._event_emitter import ALL_EVENTS, BfxEventEmitter
+from .._handlers import Sink
+from .._pacing import ConnectionRateGovernor
+from .._stream import Overflow, Stream
+from ..exceptions import (
+    BfxWebSocketException,
+    ConnectionNotOpen,
+    SubIdError,
+    TooManySubscriptionsError,
+    UnknownChannelError,
+    UnknownSubscriptionError,
+)
+from ..subscriptions import CHANNELS, Subscription
+from .bfx_websocket_bucket import MAX_SUBSCRIPTIONS, BfxWebSocketBucket, SubscriptionRecord
+
+if TYPE_CHECKING:
+    from ..._client import Credentials
+
+__all__ = ["BfxWebSocketClient"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Parameters Bitfinex fills in when they are left out; sent explicitly so the subscription dict is complete.
+_BOOK_DEFAULTS = {"prec": "P0", "freq": "F0", "len": "25"}
+_REQUIRED = {"ticker": "symbol", "trades": "symbol", "book": "symbol", "candles": "key", "status": "key"}
+
+
+class BfxWebSocketClient:
+    """The WebSocket client (``Client.wss``).
+
+    Public channels are spread over a pool of connections opened as subscriptions need them, at most
+    ``connections`` of them with 25 subscriptions each. Every connection is supervised on its own: a
+    failure of one never disturbs the others, and whatever it carried is restored after it reconnects.
+    """
+
+    def __init__(
+        self,
+        host: str,
+        *,
+        credentials: Optional["Credentials"] = None,
+        timeout: Optional[float] = 60 * 15,
+        nonce: Optional[NonceGenerator] = None,
+        options: Optional[WebSocketOptions] = None,
+        logger: Optional[logging.Logger] = None,
+        loads: Optional[Callable[[str], Any]] = None,
+    ) -> None:
+        self._host = host
+        self._credentials = credentials
+        self._timeout = timeout
+        self._nonce = nonce or NonceGenerator()
+        self._options = options or WebSocketOptions()
+        self._logger = logger or get_logger("websocket")
+        self._loads = loads or default_loads
+        self._emitter = BfxEventEmitter(ALL_EVENTS, logger=self._logger)
+        self._buckets: list[BfxWebSocketBucket] = []
+        self._records: dict[str, tuple[SubscriptionRecord, BfxWebSocketBucket]] = {}
+        self._infos: dict[str, Subscription] = {}
+        self._streams: set[Stream] = set()
+        self._max_connections = 0
+        self._bucket_numbers = itertools.count(1)
+        self._session: Optional[aiohttp.ClientSession] = None
+        self._public_governor: Optional[ConnectionRateGovernor] = None
+        self._running = False
+        self._closing = False
+        self._closed: Optional["asyncio.Future[None]"] = None
+        self._fatal: Optional[BaseException] = None
+        self._fail_task: Optional["asyncio.Task[None]"] = None
+        self._maintenance: set[Connection] = set()
+
+    # -- state -----------------------------------------------------------------------------------
+
+    @property
+    def open(self) -> bool:
+        """Whether the client runs and at least one connection is up."""
+        return self._running and any(bucket.open for bucket in self._buckets)
+
+    @property
+    def subscriptions(self) -> Mapping[str, Subscription]:
+        """Read-only live view of the current subscriptions, by ``sub_id``."""
+        return MappingProxyType(self._infos)
+
+    @property
+    def connections(self) -> int:
+        """How many public connections are open or being (re)opened."""
+        return len(self._buckets)
+
+    @property
+    def maintenance(self) -> bool:
+        """Whether Bitfinex announced maintenance (info 20060) and has not ended it yet (20061)."""
+        return bool(self._maintenance)
+
+    @property
+    def options(self) -> WebSocketOptions:
+        return self._options
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    def run(self, connections: int = 5) -> None:
+        """Run the client until it is closed (for scripts: it owns the event loop)."""
+        asyncio.run(self.start(connections))
+
+    async def start(self, connections: int = 5) -> None:
+        """Connect, then run until the client is closed; raises the error that stopped it, if any."""
+        await self.connect(connections)
+        await self.wait_closed()
+
+    async def connect(self, connections: int = 5) -> None:
+        """Open the first connection and return once the client is ready for subscriptions (``open``
+        has been emitted). The client keeps running in background tasks until :meth:`close`."""
+        if self._running:
+            raise BfxWebSocketException("the client is already running")
+        if connections < 1:
+            raise ValueError("connections must be at least 1 (each carries up to 25 subscriptions)")
+        if connections > 20:
+            self._logger.warning(
+                "%d connections: Bitfinex allows 20 new connections per minute, reconnections may be slow", connections
+            )
+        self._max_connections = connections
+        self._running, self._closing, self._fatal = True, False, None
+        self._closed = asyncio.get_running_loop().create_future()
+        limit, window = self._options.public_connection_limit
+        self._public_governor = ConnectionRateGovernor(limit, window)
+        bucket = self._new_bucket()
+        try:
+            await bucket.wait_open()
+        except BaseException:
+            await self.close()
+            raise
+        self._emitter.emit("open")
+
+    async def wait_closed(self) -> None:
+        """Wait until the client is closed; raise the error that stopped it, if one did."""
+        if self._closed is None:
+            raise ConnectionNotOpen("the client was never started")
+        await asyncio.shield(self._closed)
+        if self._fatal is not None:
+            raise self._fatal
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        """Close every connection, end every stream, and wait for running callbacks (1 s at most)."""
+        if not self._running or self._closing:
+            if self._closed is not None and not self._closed.done() and self._closing:
+                await asyncio.shield(self._closed)
+            return
+        self._closing = True
+        error = ConnectionNotOpen("the client was closed")
+        for stream in list(self._streams):
+            stream.end()
+        buckets, self._buckets = self._buckets, []
+        for bucket in buckets:
+            await bucket.abandon_all(error)
+        await asyncio.gather(*(bucket.close(code, reason) for bucket in buckets), return_exceptions=True)
+        self._records.clear()
+        self._infos.clear()
+        self._maintenance.clear()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        self._running = False
+        self._emitter.emit("disconnected", code, reason)
+        pending = [task for task in self._emitter._waiting if not task.done()]  # pylint: disable=protected-access
+        if pending:
+            await asyncio.wait(pending, timeout=1.0)
+        await self._emitter.cancel_pending()
+        if self._closed is not None and not self._closed.done():
+            self._closed.set_result(None)
+
+    # -- subscriptions -------------------------------------------------------------------------------
+
+    async def subscribe(self, channel: str, sub_id: Optional[str] = None, **params: Any) -> str:
+        """Subscribe to a public channel and return its ``sub_id`` once the server confirmed it.
+
+        ``channel`` is ``ticker``, ``trades``, ``book``, ``candles`` or ``status``; ``params`` are the
+        Bitfinex ones (``symbol``; for books ``prec``, ``freq``, ``len``; ``key`` for candles and status).
+        Raises :class:`SubscriptionError` (with the Bitfinex code) when the server refuses.
+        """
+        return await self._subscribe(channel, sub_id, params, None)
+
+    async def unsubscribe(self, sub_id: str) -> None:
+        """Unsubscribe and wait until the server confirmed it."""
+        record, bucket = self._lookup(sub_id)
+        await bucket.unsubscribe(record)
+        if bucket.is_empty and len(self._buckets) > 1 and bucket in self._buckets:
+            # Free the connection (they are rate-limited), but always keep one open.
+            self._buckets.remove(bucket)
+            await bucket.close(1000, "no subscriptions left")
+
+    async def resubscribe(self, sub_id: str) -> None:
+        """Unsubscribe and subscribe again with the same ``sub_id``; the server sends a fresh snapshot."""
+        record, bucket = self._lookup(sub_id)
+        await bucket.resubscribe(record)
+
+    def stream(
+        self,
+        channel: str,
+        *,
+        sub_id: Optional[str] = None,
+        maxsize: int = 10_000,
+        overflow: Overflow = "error",
+        **params: Any,
+    ) -> Stream:
+        """A subscription consumed as an async iterator (see :class:`~bfxapi.websocket.Stream`)."""
+        return Stream(self, channel, params, sub_id=sub_id, maxsize=maxsize, overflow=overflow)
+
+    async def _subscribe(
+        self, channel: str, sub_id: Optional[str], params: dict[str, Any], sink: Optional[Sink]
+    ) -> str:
+        if not self._running or self._closing:
+            raise ConnectionNotOpen("start the client (run/start/connect) before subscribing")
+        if channel not in CHANNELS:
+            raise UnknownChannelError(f"unknown channel {channel!r}: use one of {sorted(CHANNELS)}")
+        required = _REQUIRED[channel]
+        if not isinstance(params.get(required), str):
+            raise ValueError(f"the {channel} channel needs {required}=... (a string)")
+        sub_id = str(sub_id) if sub_id is not None else str(uuid.uuid4())
+        if sub_id in self._records:
+            raise SubIdError(f"a subscription with sub_id {sub_id!r} already exists")
+        record = SubscriptionRecord(sub_id, *_describe(channel, sub_id, params))
+        if sink is not None:
+            record.sinks.append(sink)
+        bucket = self._bucket_with_room()
+        self._records[sub_id] = (record, bucket)
+        self._infos[sub_id] = record.info  # type: ignore[assignment]
+        try:
+            await bucket.subscribe(record)
+        except BaseException:
+            self._release(record)
+            raise
+        return sub_id
+
+    def _lookup(self, sub_id: str) -> tuple[SubscriptionRecord, BfxWebSocketBucket]:
+        entry = self._records.get(sub_id)
+        if entry is None:
+            raise UnknownSubscriptionError(f"no subscription with sub_id {sub_id!r}")
+        return entry
+
+    def _bucket_with_room(self) -> BfxWebSocketBucket:
+        for bucket in self._buckets:
+            if not bucket.is_full and not bucket.closed:
+                return bucket
+        if len(self._buckets) < self._max_connections:
+            return self._new_bucket()
+        raise TooManySubscriptionsError(
+            f"all {self._max_connections} connections carry {MAX_SUBSCRIPTIONS} subscriptions each: "
+            f"start the client with more connections (run/start/connect(connections=N))"
+        )
+
+    def _release(self, record: SubscriptionRecord) -> None:
+        """A bucket let go of a subscription (unsubscribed, refused, abandoned)."""
+        entry = self._records.get(record.sub_id)
+        if entry is not None and entry[0] is record:
+            del self._records[record.sub_id]
+            self._infos.pop(record.sub_id, None)
+
+    # -- events --------------------------------------------------------------------------------------
+
+    @overload
+    def on(self, *events: str) -> Callable[[F], F]: ...
+
+    @overload
+    def on(self, *events: str, callback: F) -> F: ...
+
+    def on(self, *events: str, callback: Optional[F] = None) -> Union[F, Callable[[F], F]]:
+        """Register ``callback`` (sync or async) for one or more events; without ``callback``, a decorator."""
+        return self._register(self._emitter.on, events, callback)
+
+    @overload
+    def once(self, *events: str) -> Callable[[F], F]: ...
+
+    @overload
+    def once(self, *events: str, callback: F) -> F: ...
+
+    def once(self, *events: str, callback: Optional[F] = None) -> Union[F, Callable[[F], F]]:
+        """Like :meth:`on`, but the callback runs at most once for each of the events."""
+        return self._register(self._emitter.once, events, callback)
+
+    def off(self, *events: str, callback: Callable[..., Any]) -> None:
+        """Remove ``callback`` from the events (events it was not registered for are ignored)."""
+        for event in events:
+            self._emitter.check_event(event)
+            if callback in self._emitter.listeners(event):
+                self._emitter.remove_listener(event, callback)
+
+    def remove_all_listeners(self, event: Optional[str] = None) -> None:
+        """Remove every callback of ``event``, or of every event."""
+        if event is not None:
+            self._emitter.check_event(event)
+        self._emitter.remove_all_listeners(event)
+
+    def _register(
+        self, method: Callable[[str, Any], Any], events: tuple[str, ...], callback: Optional[F]
+    ) -> Union[F, Callable[[F], F]]:
+        if not events:
+            raise ValueError("name at least one event")
+        for event in events:
+            self._emitter.check_event(event)
+
+        def register(function: F) -> F:
+            for event in events:
+                method(event, function)
+            return function
+
+        return register(callback) if callback is not None else register
+
+    # -- connections ---------------------------------------------------------------------------------
+
+    def _context(self) -> ConnectionContext:
+        return ConnectionContext(
+            emitter=self._emitter,
+            options=self._options,
+            loads=self._loads,
+            session=self._get_session,
+            timeout=self._timeout,
+            logger=self._logger,
+            on_fatal=self._on_fatal,
+            on_maintenance=self._on_maintenance,
+        )
+
+    def _new_bucket(self) -> BfxWebSocketBucket:
+        assert self._public_governor is not None
+        bucket = BfxWebSocketBucket(
+            self._host, self._context(), f"public-{next(self._bucket_numbers)}", self._public_governor, self._release
+        )
+        self._buckets.append(bucket)
+        bucket.start()
+        return bucket
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        return self._session
+
+    def _on_maintenance(self, connection: Connection, active: bool) -> None:
+        was = bool(self._maintenance)
+        if active:
+            self._maintenance.add(connection)
+        else:
+            self._maintenance.discard(connection)
+        if was != bool(self._maintenance):
+            self._emitter.emit("maintenance", bool(self._maintenance))
+
+    def _on_fatal(self, error: BaseException) -> None:
+        if self._closing or self._fail_task is not None:
+            return
+        self._logger.critical("the WebSocket client stops: %s", error)
+        self._fatal = error
+        self._fail_task = asyncio.get_running_loop().create_task(self.close(1011, str(error)[:120]))
+
+
+def _describe(channel: str, sub_id: str, params: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The subscription dict callbacks get, and the subscribe frame."""
+    params = {key: value for key, value in params.items() if value is not None}
+    if channel == "book":
+        for key, default in _BOOK_DEFAULTS.items():
+            params[key] = str(params.get(key, default))
+    info: dict[str, Any] = {"channel": channel, "sub_id": sub_id, **params}
+    request: dict[str, Any] = {"event": "subscribe", "channel": channel, **params, "subId": sub_id}
+    return info, request

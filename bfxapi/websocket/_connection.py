@@ -1,0 +1,458 @@
+"""What every WebSocket connection of the client shares: opening, flags, liveness and reconnection.
+
+A :class:`Connection` supervises one socket for as long as the client runs:
+
+1. it waits for the connection-rate governor, opens the socket (bounded by ``open_timeout``), checks that
+   the first frame is ``info`` with version 2, and sends ``conf`` with its flags before anything else;
+2. it lets the subclass restore what it owns (subscriptions, authentication) with the same identities;
+3. it reads frames in a tight loop: one JSON decode, then lists go to the subclass router and dicts to
+   the event handler; a frame that cannot be understood is logged and reported, never fatal;
+4. a keeper task pings the server and watches for silence: no frame at all (heartbeats included) for
+   ``silence_limit`` seconds means the link is dead even if TCP says otherwise, and the socket is closed;
+5. whenever the socket ends without ``close()`` having been called, it reconnects with exponential
+   backoff and jitter, for as long as the client's ``timeout`` allows, and reports the recovery.
+"""
+
+import asyncio
+import datetime
+import itertools
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+import aiohttp
+from aiohttp import WSMsgType
+
+from .._utils.json_encoder import dumps
+from ._pacing import Backoff, ConnectionRateGovernor
+from .exceptions import InvalidMessageError, ReconnectionTimeoutError, VersionMismatchError
+
+if TYPE_CHECKING:
+    from ._event_emitter import BfxEventEmitter
+
+__all__ = ["Connection", "ConnectionContext", "WebSocketOptions", "Flag"]
+
+
+class Flag:
+    """``conf`` flags (protocol: they replace the connection's set; libraries always send the full mask)."""
+
+    TIMESTAMP = 32_768
+    SEQ_ALL = 65_536
+    OB_CHECKSUM = 131_072
+    BULK_UPDATES = 536_870_912
+
+
+@dataclass(frozen=True)
+class WebSocketOptions:
+    """Timings and protocol options of the WebSocket client. The defaults suit the real Bitfinex."""
+
+    #: seconds allowed for the TCP/TLS/HTTP upgrade and for the first ``info`` frame
+    open_timeout: float = 10.0
+    #: seconds allowed for the closing handshake before the socket is dropped
+    close_timeout: float = 2.0
+    #: seconds between application pings (Bitfinex closes idle sockets after about a minute)
+    ping_interval: float = 20.0
+    #: seconds without any frame after which a connection is considered dead and replaced
+    silence_limit: float = 35.0
+    #: seconds the server has to confirm a subscribe/unsubscribe request once it has been sent
+    subscribe_timeout: float = 10.0
+    #: reconnection backoff
+    backoff: Backoff = field(default_factory=Backoff)
+    #: new connections allowed per window on the public pool: (count, seconds); (None, 0) disables
+    public_connection_limit: tuple[Optional[int], float] = (20, 60.0)
+    #: new connections allowed per window on the authenticated connection
+    auth_connection_limit: tuple[Optional[int], float] = (5, 15.0)
+    #: ask for book checksum frames (OB_CHECKSUM)
+    checksums: bool = True
+    #: ask for sequence numbers on every frame (SEQ_ALL) and audit them
+    sequence: bool = True
+    #: ask for a server timestamp on every frame (TIMESTAMP)
+    timestamps: bool = False
+    #: allow several book entries per frame (BULK_UPDATES)
+    bulk: bool = False
+    #: largest frame accepted, in bytes
+    max_message_size: int = 16 * 1024 * 1024
+
+    @property
+    def flags(self) -> int:
+        """The ``conf`` mask these options ask for."""
+        return (
+            (Flag.OB_CHECKSUM if self.checksums else 0)
+            | (Flag.SEQ_ALL if self.sequence else 0)
+            | (Flag.TIMESTAMP if self.timestamps else 0)
+            | (Flag.BULK_UPDATES if self.bulk else 0)
+        )
+
+
+@dataclass
+class ConnectionContext:
+    """What the connections of one client share."""
+
+    emitter: "BfxEventEmitter"
+    options: WebSocketOptions
+    loads: Callable[[str], Any]
+    session: Callable[[], aiohttp.ClientSession]
+    #: seconds a connection may stay down before the client gives up; None: forever
+    timeout: Optional[float]
+    logger: logging.Logger
+    #: called with a fatal error (the client stops)
+    on_fatal: Callable[[BaseException], None]
+    #: called when a connection learns that maintenance started (True) or ended (False)
+    on_maintenance: Callable[["Connection", bool], None]
+
+
+# Failures after which a new attempt may succeed: refused, DNS, TLS, HTTP 408/429/5xx on the upgrade,
+# timeouts, resets.
+_RETRYABLE = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
+
+# The socket: aiohttp's response, generic (for type checkers) over whether it decodes text.
+if TYPE_CHECKING:
+    _Socket = aiohttp.ClientWebSocketResponse[bool]
+else:
+    _Socket = aiohttp.ClientWebSocketResponse
+
+_CLOSING = frozenset((WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR))
+
+
+class _Restart(Exception):
+    """The server asked for a reconnection (info 20051) or the link must be rebuilt."""
+
+
+class Connection:
+    """One supervised WebSocket connection; subclasses route frames and restore their state."""
+
+    def __init__(self, host: str, context: ConnectionContext, name: str, governor: ConnectionRateGovernor) -> None:
+        self.host = host
+        self.name = name
+        self._context = context
+        self._governor = governor
+        self._logger = context.logger
+        self._emitter = context.emitter
+        self._flags = context.options.flags
+        self._ws: Optional["_Socket"] = None
+        self._task: Optional["asyncio.Task[None]"] = None
+        self._ready = asyncio.Event()
+        self._closing = False
+        self._restart: Optional[str] = None
+        self._connected_once = False
+        self._frames = 0
+        self._ping_ids = itertools.count(1)
+        #: whether the server announced maintenance (info 20060, or platform status 0 on connect)
+        self.maintenance = False
+        #: the last sequence number seen (SEQ_ALL), 0 after each (re)connection
+        self.last_sequence = 0
+
+    # -- public surface ----------------------------------------------------------------------------
+
+    @property
+    def open(self) -> bool:
+        """Whether the socket is up and its state restored."""
+        return self._ready.is_set()
+
+    @property
+    def closed(self) -> bool:
+        return self._closing
+
+    @property
+    def flags(self) -> int:
+        return self._flags
+
+    def start(self) -> None:
+        """Start supervising the connection in a task of the running loop."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._supervise(), name=f"bfxapi:{self.name}")
+            self._task.add_done_callback(self._supervisor_done)
+
+    async def wait_open(self) -> None:
+        """Wait until the connection is open (raises if it stops for good first)."""
+        if self._task is None:
+            raise RuntimeError(f"{self.name} was not started")
+        ready = asyncio.ensure_future(self._ready.wait())
+        try:
+            await asyncio.wait({ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            ready.cancel()
+        if not self._ready.is_set():
+            if self._task.done() and not self._task.cancelled() and self._task.exception() is not None:
+                raise self._task.exception()  # type: ignore[misc]
+            raise ConnectionError(f"{self.name} stopped before it was open")
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        """Close the socket for good and stop supervising it."""
+        self._closing = True
+        ws = self._ws
+        if ws is not None and not ws.closed:
+            try:
+                await ws.close(code=code, message=reason.encode())
+            except Exception:  # pylint: disable=broad-exception-caught
+                self._logger.debug("%s: error while closing", self.name, exc_info=True)
+        task = self._task
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    async def send(self, message: Any) -> None:
+        """Send one JSON message (the caller checked that the connection is open)."""
+        ws = self._ws
+        if ws is None or ws.closed:
+            raise ConnectionError(f"{self.name} is not open")
+        await ws.send_str(dumps(message))
+
+    def request_restart(self, reason: str) -> None:
+        """Drop the socket and reconnect (used when the stream can no longer be trusted)."""
+        ws = self._ws
+        if ws is not None and not ws.closed and self._restart is None:
+            self._restart = reason
+            asyncio.get_running_loop().create_task(ws.close(code=4000, message=reason[:100].encode()))
+
+    # -- hooks for subclasses --------------------------------------------------------------------
+
+    async def _on_open(self) -> None:
+        """The socket is up and ``conf`` was sent: send what restores the connection's state."""
+
+    def _on_list(self, data: list[Any]) -> None:
+        """A data frame."""
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        """A control event that the base class did not consume."""
+
+    def _on_lost(self) -> None:
+        """The socket is gone (it will be reopened unless the connection is closing)."""
+
+    def _on_maintenance_end(self) -> None:
+        """Info 20061: the server resumed after maintenance."""
+
+    # -- supervision -------------------------------------------------------------------------------
+
+    def _supervisor_done(self, task: "asyncio.Task[None]") -> None:
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None and not self._closing:
+            self._context.on_fatal(error)
+
+    async def _supervise(self) -> None:
+        options = self._context.options
+        loop = asyncio.get_running_loop()
+        attempts = 0  # failed attempts in the current outage
+        down_since: Optional[float] = None
+        down_wall = datetime.datetime.now(datetime.timezone.utc)
+        while not self._closing:
+            if down_since is not None:
+                delay = options.backoff.delay(attempts)
+                self._check_timeout(loop.time() - down_since + delay)
+                self._logger.info("%s: reconnection attempt %d in %.2f s", self.name, attempts + 1, delay)
+                await asyncio.sleep(delay)
+            try:
+                await self._governor.acquire()
+                ws = await self._connect()
+            except _RETRYABLE as error:
+                attempts += 1
+                if down_since is None:
+                    down_since, down_wall = loop.time(), datetime.datetime.now(datetime.timezone.utc)
+                self._logger.warning("%s: connection attempt %d failed: %s", self.name, attempts, _describe(error))
+                continue
+            if self._connected_once and down_since is not None:
+                downtime = datetime.datetime.now(datetime.timezone.utc) - down_wall
+                self._logger.info(
+                    "%s: reconnected after %d attempt(s), down for %.1f s",
+                    self.name,
+                    attempts + 1,
+                    downtime.total_seconds(),
+                )
+                self._emitter.emit("reconnection", attempts + 1, downtime)
+            else:
+                self._logger.info("%s: connected to %s", self.name, self.host)
+            self._connected_once = True
+            attempts, down_since = 0, None
+            code, reason = await self._session(ws)
+            if self.closed:
+                break
+            down_since, down_wall = loop.time(), datetime.datetime.now(datetime.timezone.utc)
+            self._logger.warning(
+                "%s: connection lost (code %s%s); reconnecting", self.name, code, f", {reason}" if reason else ""
+            )
+
+    def _check_timeout(self, outage: float) -> None:
+        timeout = self._context.timeout
+        if timeout is not None and outage > timeout:
+            raise ReconnectionTimeoutError(
+                f"{self.name} has been offline for more than {timeout:g} s without being able to reconnect."
+            )
+
+    async def _connect(self) -> "_Socket":
+        options = self._context.options
+        ws = await asyncio.wait_for(
+            self._context.session().ws_connect(
+                self.host,
+                autoping=True,
+                heartbeat=None,
+                compress=0,
+                max_msg_size=options.max_message_size,
+                timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=options.close_timeout),
+            ),
+            options.open_timeout,
+        )
+        try:
+            await self._expect_info(ws, options.open_timeout)
+        except BaseException:
+            await ws.close()
+            raise
+        return ws
+
+    async def _expect_info(self, ws: "_Socket", timeout: float) -> None:
+        message = await ws.receive(timeout=timeout)
+        if message.type is not WSMsgType.TEXT:
+            raise ConnectionResetError(f"the server closed the connection before its info frame ({message.type.name})")
+        info = self._context.loads(message.data)
+        if not isinstance(info, dict) or info.get("event") != "info":
+            raise ConnectionResetError(f"expected an info frame first, got {str(message.data)[:120]!r}")
+        if info.get("version") != 2:
+            raise VersionMismatchError(
+                f"The server speaks version {info.get('version')!r} of the WebSocket API; this client speaks version 2."
+            )
+        platform = info.get("platform")
+        maintenance = isinstance(platform, dict) and platform.get("status") == 0
+        if maintenance != self.maintenance:
+            self._set_maintenance(maintenance)
+
+    async def _session(self, ws: "_Socket") -> tuple[Optional[int], str]:
+        self._ws = ws
+        self._restart = None
+        self.last_sequence = 0
+        keeper: Optional["asyncio.Task[None]"] = None
+        try:
+            if self._flags:
+                await ws.send_str(dumps({"event": "conf", "flags": self._flags}))
+            keeper = asyncio.get_running_loop().create_task(self._keep_alive(ws), name=f"bfxapi:{self.name}:keeper")
+            await self._on_open()
+            self._ready.set()
+            await self._receive(ws)
+        except _RETRYABLE as error:
+            self._logger.warning("%s: %s", self.name, _describe(error))
+        finally:
+            self._ready.clear()
+            if keeper is not None:
+                keeper.cancel()
+                await asyncio.gather(keeper, return_exceptions=True)
+            if not ws.closed:
+                await ws.close()
+            self._ws = None
+            self._on_lost()
+        reason = self._restart or ""
+        failure = ws.exception()
+        if failure is not None:
+            reason = reason or _describe(failure)
+        return ws.close_code, reason
+
+    async def _receive(self, ws: "_Socket") -> None:
+        receive = ws.receive
+        loads = self._context.loads
+        on_list = self._on_list
+        text = WSMsgType.TEXT
+        while True:
+            message = await receive()
+            if message.type is not text:
+                if message.type in _CLOSING:
+                    return
+                self._invalid(message.data, f"unexpected {message.type.name} frame")
+                continue
+            self._frames += 1
+            try:
+                data = loads(message.data)
+            except ValueError:
+                self._invalid(message.data, "not valid JSON")
+                continue
+            try:
+                if data.__class__ is list:
+                    on_list(data)
+                elif data.__class__ is dict:
+                    self._handle_event(data)
+                    if self._restart is not None:
+                        return
+                else:
+                    self._invalid(data, "neither an array nor an object")
+            except InvalidMessageError as error:
+                self._report(error)
+            except VersionMismatchError:
+                raise
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                self._invalid(data, f"{type(error).__name__}: {error}")
+
+    def _handle_event(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        if kind == "info":
+            self._handle_info(event)
+        elif kind == "pong":
+            self._logger.debug("%s: pong %s", self.name, event.get("cid"))
+        elif kind == "conf":
+            if event.get("status") != "OK":
+                self._logger.error("%s: the server refused the flags %s: %s", self.name, self._flags, event)
+                self._emitter.emit("wss-error", event.get("code", 10050), event.get("msg", "conf failed"))
+        else:
+            self._on_event(event)
+
+    def _handle_info(self, event: dict[str, Any]) -> None:
+        code = event.get("code")
+        if code == 20051:
+            self._logger.warning("%s: the server is restarting (info 20051): reconnecting", self.name)
+            self._restart = "server restart (info 20051)"
+        elif code == 20060:
+            self._logger.warning("%s: maintenance started (info 20060)", self.name)
+            self._set_maintenance(True)
+        elif code == 20061:
+            self._logger.info("%s: maintenance ended (info 20061): resubscribing", self.name)
+            self._set_maintenance(False)
+            self._on_maintenance_end()
+        elif "version" in event and event.get("version") != 2:
+            raise VersionMismatchError(f"The server now speaks version {event.get('version')!r} of the API.")
+        else:
+            self._logger.info("%s: info from the server: %s", self.name, event)
+
+    def _set_maintenance(self, active: bool) -> None:
+        self.maintenance = active
+        self._context.on_maintenance(self, active)
+
+    async def _keep_alive(self, ws: "_Socket") -> None:
+        options = self._context.options
+        loop = asyncio.get_running_loop()
+        step = min(options.ping_interval, options.silence_limit / 4)
+        seen, last_change = self._frames, loop.time()
+        next_ping = loop.time() + options.ping_interval
+        while not ws.closed:
+            await asyncio.sleep(step)
+            now = loop.time()
+            if self._frames != seen:
+                seen, last_change = self._frames, now
+            elif now - last_change >= options.silence_limit:
+                self._logger.warning(
+                    "%s: no frame for %.1f s (not even a heartbeat): the link is dead, reconnecting",
+                    self.name,
+                    now - last_change,
+                )
+                self._restart = f"silent for {now - last_change:.1f} s"
+                await ws.close(code=4000, message=b"silent connection")
+                return
+            if now >= next_ping:
+                next_ping = now + options.ping_interval
+                try:
+                    await ws.send_str(dumps({"event": "ping", "cid": next(self._ping_ids)}))
+                except _RETRYABLE:
+                    return
+
+    # -- bad input ---------------------------------------------------------------------------------
+
+    def _invalid(self, payload: Any, reason: str) -> None:
+        self._report(InvalidMessageError(f"frame on {self.name}", payload, reason))
+
+    def _report(self, error: InvalidMessageError) -> None:
+        self._logger.warning("%s: ignored a frame: %s", self.name, error)
+        self._emitter.emit("invalid_message", error)
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, aiohttp.WSServerHandshakeError):
+        return f"handshake refused with HTTP {error.status}"
+    if isinstance(error, asyncio.TimeoutError):
+        return "timed out"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

@@ -1,0 +1,225 @@
+"""The event emitter shared by every connection of a client.
+
+A pyee ``AsyncIOEventEmitter`` that
+- accepts only the events the client emits (a misspelt name fails at registration, not silently);
+- calls sync callbacks inline and schedules coroutine callbacks as tasks it keeps track of, so that
+  closing the client can wait for or cancel them;
+- logs an exception raised by a callback with its traceback and goes on: one failing callback never
+  disturbs the others, the connection or the client;
+- keeps, per event, a ready tuple of callbacks rebuilt only when listeners change, so that ``emit`` on
+  the hot path is a dict lookup and a loop (pyee's own ``emit`` takes a lock and copies the listener list
+  on every call).
+"""
+
+import asyncio
+import inspect
+import logging
+from typing import Any, Callable, Iterable, Optional
+
+from pyee.asyncio import AsyncIOEventEmitter
+
+from ..exceptions import UnknownEventError
+
+__all__ = ["BfxEventEmitter", "CONNECTION_EVENTS", "PUBLIC_EVENTS", "AUTH_EVENTS", "ALL_EVENTS"]
+
+CONNECTION_EVENTS = frozenset(
+    (
+        "open",
+        "authenticated",
+        "disconnected",
+        "reconnection",
+        "subscribed",
+        "unsubscribed",
+        "wss-error",
+        "invalid_message",
+        "maintenance",
+        "checksum",
+    )
+)
+
+PUBLIC_EVENTS = frozenset(
+    (
+        "t_ticker_update",
+        "f_ticker_update",
+        "t_trade_execution",
+        "t_trade_execution_update",
+        "f_trade_execution",
+        "f_trade_execution_update",
+        "t_trades_snapshot",
+        "f_trades_snapshot",
+        "t_book_snapshot",
+        "f_book_snapshot",
+        "t_raw_book_snapshot",
+        "f_raw_book_snapshot",
+        "t_book_update",
+        "f_book_update",
+        "t_raw_book_update",
+        "f_raw_book_update",
+        "candles_snapshot",
+        "candles_update",
+        "derivatives_status_update",
+        "liquidation_feed_update",
+    )
+)
+
+AUTH_EVENTS = frozenset(
+    (
+        "order_snapshot",
+        "order_new",
+        "order_update",
+        "order_cancel",
+        "position_snapshot",
+        "position_new",
+        "position_update",
+        "position_close",
+        "trade_execution",
+        "trade_execution_update",
+        "funding_trade_execution",
+        "funding_trade_execution_update",
+        "funding_offer_snapshot",
+        "funding_offer_new",
+        "funding_offer_update",
+        "funding_offer_cancel",
+        "funding_credit_snapshot",
+        "funding_credit_new",
+        "funding_credit_update",
+        "funding_credit_close",
+        "funding_loan_snapshot",
+        "funding_loan_new",
+        "funding_loan_update",
+        "funding_loan_close",
+        "wallet_snapshot",
+        "wallet_update",
+        "balance_update",
+        "base_margin_info",
+        "symbol_margin_info",
+        "funding_info_update",
+        "notification",
+        "on-req-notification",
+        "ou-req-notification",
+        "oc-req-notification",
+        "oc_multi-req-notification",
+        "ox_multi-req-notification",
+        "fon-req-notification",
+        "foc-req-notification",
+    )
+)
+
+ALL_EVENTS = CONNECTION_EVENTS | PUBLIC_EVENTS | AUTH_EVENTS
+
+# pyee emits these itself; they are never user events.
+_PYEE_EVENTS = frozenset(("new_listener", "error"))
+
+Handler = Callable[..., Any]
+
+
+class BfxEventEmitter(AsyncIOEventEmitter):
+    """pyee emitter restricted to ``events``, with fast dispatch and isolated callbacks."""
+
+    def __init__(self, events: Iterable[str] = ALL_EVENTS, *, logger: Optional[logging.Logger] = None) -> None:
+        super().__init__()
+        self._known = frozenset(events)
+        self._dispatch: dict[str, tuple[Handler, ...]] = {}
+        self._logger = logger or logging.getLogger("bfxapi.websocket")
+
+    @property
+    def events(self) -> frozenset[str]:
+        """The names of the events this emitter accepts."""
+        return self._known
+
+    def check_event(self, event: str) -> None:
+        """Raise :class:`UnknownEventError` unless ``event`` is one this emitter emits."""
+        if event not in self._known:
+            raise UnknownEventError(
+                f"Unknown event {event!r}. Events are listed in the README (section Events); "
+                f"did you mean one of {sorted(_close_matches(event, self._known))}?"
+            )
+
+    def has_listeners(self, event: str) -> bool:
+        """Whether anything listens to ``event`` (lets producers skip building unused objects)."""
+        return bool(self._dispatch.get(event) or self._handlers_of(event))
+
+    def pending_tasks(self) -> int:
+        """The number of coroutine callbacks still running."""
+        return len(self._waiting)
+
+    async def cancel_pending(self) -> None:
+        """Cancel every coroutine callback still running and wait until they are gone."""
+        tasks = [task for task in self._waiting if not task.done()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        self._waiting.clear()
+
+    # -- pyee hooks ------------------------------------------------------------------------------
+
+    def _add_event_handler(self, event: str, k: Handler, v: Handler) -> None:
+        if event not in _PYEE_EVENTS:
+            self.check_event(event)
+        if inspect.iscoroutinefunction(k):
+            v = self._scheduler(v, k)
+        super()._add_event_handler(event, k, v)
+        self._dispatch.pop(event, None)
+
+    def _remove_listener(self, event: str, f: Handler) -> None:
+        super()._remove_listener(event, f)
+        self._dispatch.pop(event, None)
+
+    def remove_all_listeners(self, event: Optional[str] = None) -> None:
+        super().remove_all_listeners(event)
+        if event is None:
+            self._dispatch.clear()
+        else:
+            self._dispatch.pop(event, None)
+
+    def emit(self, event: str, *args: Any, **kwargs: Any) -> bool:
+        handlers = self._dispatch.get(event)
+        if handlers is None:
+            handlers = self._dispatch[event] = self._handlers_of(event)
+        for handler in handlers:
+            try:
+                result = handler(*args, **kwargs)
+            except Exception:  # pylint: disable=broad-exception-caught
+                self._logger.exception("A callback of the event %r raised; the client goes on", event)
+                continue
+            if result is not None and inspect.iscoroutine(result):
+                # A callable that returns a coroutine without being a coroutine function (a partial,
+                # a lambda): run it like any other coroutine callback.
+                self._track(asyncio.ensure_future(result), event)
+        return bool(handlers)
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _handlers_of(self, event: str) -> tuple[Handler, ...]:
+        with self._lock:
+            return tuple(self._events.get(event, {}).values())
+
+    def _scheduler(self, call: Handler, original: Handler) -> Handler:
+        name = getattr(original, "__qualname__", repr(original))
+
+        def schedule(*args: Any, **kwargs: Any) -> None:
+            coroutine = call(*args, **kwargs)
+            if coroutine is not None:  # a `once` wrapper returns None once already removed
+                self._track(asyncio.ensure_future(coroutine), name)
+
+        return schedule
+
+    def _track(self, task: "asyncio.Future[Any]", name: str) -> None:
+        self._waiting.add(task)
+        task.add_done_callback(lambda done: self._finished(done, name))
+
+    def _finished(self, task: "asyncio.Future[Any]", name: str) -> None:
+        self._waiting.discard(task)
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
+            self._logger.error("The coroutine callback %s raised; the client goes on", name, exc_info=error)
+
+
+def _close_matches(event: str, known: Iterable[str]) -> list[str]:
+    # pylint: disable-next=import-outside-toplevel
+    from difflib import get_close_matches
+
+    return get_close_matches(event, list(known), n=3)

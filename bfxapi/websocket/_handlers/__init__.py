@@ -1,0 +1,3 @@
+from .public_channels_handler import PublicChannelHandler, Sink, create_handler
+
+__all__ = ["PublicChannelHandler", "Sink", "create_handler"]

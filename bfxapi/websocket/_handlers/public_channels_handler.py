@@ -1,0 +1,209 @@
+"""Turn the frames of one public subscription into typed events.
+
+A handler is built once, when the server confirms a subscription; it already knows its events, its
+serializer and where the payload sits, so handling a frame is a type check, a parse and an emit. The
+trailing sequence number and timestamp that ``conf`` flags append never matter here: the payload is
+always at index 1 (``[CHAN, PAYLOAD, ...]``) or 2 (``[CHAN, "te", PAYLOAD, ...]``).
+
+What is a snapshot: the first data frame after ``subscribed``; never judged by shape alone, because with
+BULK_UPDATES an update looks like a snapshot.
+"""
+
+from typing import Any, Callable, Optional, Sequence
+
+from ...types import serializers
+from ...types.labeler import Serializer
+from ..exceptions import InvalidMessageError
+
+__all__ = ["PublicChannelHandler", "Sink", "create_handler"]
+
+Emit = Callable[..., bool]
+#: something that also receives a subscription's events (a stream, a managed book)
+Sink = Callable[[str, Any], None]
+
+
+class PublicChannelHandler:
+    """Base class: holds what every channel needs and handles heartbeats and unexpected frames."""
+
+    __slots__ = ("subscription", "emit", "sinks", "typed")
+
+    def __init__(self, subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink]) -> None:
+        self.subscription = subscription
+        self.emit = emit
+        self.sinks = sinks
+        # typed frames ([CHAN, "te", PAYLOAD]) -> event name; None means "ignore" (heartbeats)
+        self.typed: dict[str, Optional[str]] = {"hb": None}
+
+    def __call__(self, frame: list[Any]) -> None:
+        raise NotImplementedError
+
+    def _deliver(self, event: str, data: Any) -> None:
+        self.emit(event, self.subscription, data)
+        for sink in self.sinks:
+            sink(event, data)
+
+    def _unexpected(self, frame: list[Any], reason: str) -> InvalidMessageError:
+        return InvalidMessageError(f"{self.subscription['channel']} frame", frame, reason)
+
+
+class _RowHandler(PublicChannelHandler):
+    """Channels whose every frame is one full row: ticker and derivatives status."""
+
+    __slots__ = ("event", "parse")
+
+    def __init__(
+        self, subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink], event: str, serializer: Serializer[Any]
+    ) -> None:
+        super().__init__(subscription, emit, sinks)
+        self.event = event
+        self.parse = serializer.from_wire
+
+    def __call__(self, frame: list[Any]) -> None:
+        payload = frame[1]
+        if payload.__class__ is list:
+            item = self.parse(payload)
+            self.emit(self.event, self.subscription, item)
+            for sink in self.sinks:
+                sink(self.event, item)
+        elif payload != "hb":
+            raise self._unexpected(frame, f"unexpected {payload!r} frame")
+
+
+class _SnapshotHandler(PublicChannelHandler):
+    """Channels with a snapshot then single-entry updates: books, raw books, candles.
+
+    An update may also be a bulk of entries (BULK_UPDATES): each entry is delivered in order, and a
+    ``checksum`` frame always comes after the whole bulk.
+    """
+
+    __slots__ = ("snapshot_event", "update_event", "parse", "snapshot_pending")
+
+    def __init__(
+        self,
+        subscription: dict[str, Any],
+        emit: Emit,
+        sinks: Sequence[Sink],
+        snapshot_event: str,
+        update_event: str,
+        serializer: Serializer[Any],
+        checksum: bool,
+    ) -> None:
+        super().__init__(subscription, emit, sinks)
+        self.snapshot_event = snapshot_event
+        self.update_event = update_event
+        self.parse = serializer.from_wire
+        self.snapshot_pending = True
+        if checksum:
+            self.typed["cs"] = "checksum"
+
+    def __call__(self, frame: list[Any]) -> None:
+        payload = frame[1]
+        if payload.__class__ is list:
+            if self.snapshot_pending:
+                self.snapshot_pending = False
+                if payload and payload[0].__class__ is not list:
+                    # A first frame holding one row: no history to snapshot, it is an update.
+                    self._deliver(self.update_event, self.parse(payload))
+                else:
+                    self._deliver(self.snapshot_event, [self.parse(row) for row in payload])
+            elif payload and payload[0].__class__ is list:
+                for row in payload:
+                    self._deliver(self.update_event, self.parse(row))
+            else:
+                item = self.parse(payload)
+                self.emit(self.update_event, self.subscription, item)
+                for sink in self.sinks:
+                    sink(self.update_event, item)
+            return
+        if payload in self.typed:
+            if self.typed[payload] is not None:  # "cs"
+                value = frame[2]
+                if value.__class__ is not int:
+                    raise self._unexpected(frame, "checksum is not an integer")
+                self._deliver("checksum", value & 0xFFFFFFFF)
+            return
+        raise self._unexpected(frame, f"unexpected {payload!r} frame")
+
+
+class _TradesHandler(PublicChannelHandler):
+    """Trades: a snapshot, then ``te``/``tu`` (trading) or ``fte``/``ftu`` (funding) frames."""
+
+    __slots__ = ("snapshot_event", "parse", "snapshot_pending")
+
+    def __init__(self, subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink], funding: bool) -> None:
+        super().__init__(subscription, emit, sinks)
+        prefix = "f" if funding else "t"
+        self.snapshot_event = f"{prefix}_trades_snapshot"
+        self.parse = (serializers.FundingCurrencyTrade if funding else serializers.TradingPairTrade).from_wire
+        self.snapshot_pending = True
+        execution, update = ("fte", "ftu") if funding else ("te", "tu")
+        self.typed[execution] = f"{prefix}_trade_execution"
+        self.typed[update] = f"{prefix}_trade_execution_update"
+
+    def __call__(self, frame: list[Any]) -> None:
+        kind = frame[1]
+        if kind.__class__ is str:
+            if kind not in self.typed:
+                raise self._unexpected(frame, f"unexpected {kind!r} frame")
+            event = self.typed[kind]
+            if event is not None:
+                item = self.parse(frame[2])
+                self.emit(event, self.subscription, item)
+                for sink in self.sinks:
+                    sink(event, item)
+            return
+        if kind.__class__ is list and self.snapshot_pending:
+            self.snapshot_pending = False
+            self._deliver(self.snapshot_event, [self.parse(row) for row in kind])
+            return
+        raise self._unexpected(frame, "a trades frame that is neither the snapshot nor a te/tu update")
+
+
+class _LiquidationHandler(PublicChannelHandler):
+    """``liq:global``: each frame holds a list of liquidation rows; one event per row."""
+
+    __slots__ = ()
+
+    def __call__(self, frame: list[Any]) -> None:
+        payload = frame[1]
+        if payload.__class__ is list:
+            parse = serializers.Liquidation.from_wire
+            rows = payload if payload and payload[0].__class__ is list else [payload]
+            for row in rows:
+                self._deliver("liquidation_feed_update", parse(row))
+        elif payload != "hb":
+            raise self._unexpected(frame, f"unexpected {payload!r} frame")
+
+
+def create_handler(subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink]) -> PublicChannelHandler:
+    """The handler of one confirmed subscription (``subscription`` is the dict callbacks receive)."""
+    channel = subscription["channel"]
+    if channel in ("ticker", "trades", "book"):
+        funding = str(subscription["symbol"]).startswith("f")
+        prefix = "f" if funding else "t"
+        if channel == "ticker":
+            serializer = serializers.FundingCurrencyTicker if funding else serializers.TradingPairTicker
+            return _RowHandler(subscription, emit, sinks, f"{prefix}_ticker_update", serializer)
+        if channel == "trades":
+            return _TradesHandler(subscription, emit, sinks, funding)
+        raw = subscription.get("prec") == "R0"
+        kind = f"{prefix}_raw_book" if raw else f"{prefix}_book"
+        book_serializers: dict[tuple[bool, bool], Serializer[Any]] = {
+            (False, False): serializers.TradingPairBook,
+            (True, False): serializers.FundingCurrencyBook,
+            (False, True): serializers.TradingPairRawBook,
+            (True, True): serializers.FundingCurrencyRawBook,
+        }
+        return _SnapshotHandler(
+            subscription, emit, sinks, f"{kind}_snapshot", f"{kind}_update", book_serializers[funding, raw], True
+        )
+    if channel == "candles":
+        return _SnapshotHandler(
+            subscription, emit, sinks, "candles_snapshot", "candles_update", serializers.Candle, False
+        )
+    if channel == "status":
+        key = str(subscription["key"])
+        if key.startswith("liq:"):
+            return _LiquidationHandler(subscription, emit, sinks)
+        return _RowHandler(subscription, emit, sinks, "derivatives_status_update", serializers.DerivativesStatus)
+    raise ValueError(f"no handler for channel {channel!r}")

@@ -1,0 +1,139 @@
+"""Consuming a subscription as an async iterator.
+
+``async with bfx.wss.stream("trades", symbol="tBTCUSD") as stream: async for event, data in stream: ...``
+
+The stream subscribes on enter and unsubscribes on exit. It yields ``(event, data)`` pairs, with the event
+names and payload types of the callbacks (``("t_trades_snapshot", [TradingPairTrade, ...])``,
+``("t_trade_execution", TradingPairTrade)``, ...), in the order the server sent them.
+
+Its buffer is bounded (``maxsize`` items). When the consumer falls behind and the buffer is full, what
+happens is chosen with ``overflow`` and never silent:
+
+- ``"error"`` (default): the stream stops buffering and the next iteration raises
+  :class:`~bfxapi.websocket.exceptions.StreamOverflowError`; the items already buffered are dropped with it,
+  because a gap makes what follows unusable for stateful consumers (books, candles);
+- ``"drop_oldest"``: the oldest item is discarded to make room; ``stream.dropped`` counts them and a
+  warning is logged when dropping starts (for feeds where only the latest value matters, e.g. tickers).
+"""
+
+import asyncio
+import collections
+import logging
+from typing import TYPE_CHECKING, Any, Literal, Optional
+
+from .exceptions import StreamOverflowError
+
+if TYPE_CHECKING:
+    from ._client.bfx_websocket_client import BfxWebSocketClient
+
+__all__ = ["Stream", "Overflow"]
+
+Overflow = Literal["error", "drop_oldest"]
+
+_logger = logging.getLogger("bfxapi.websocket")
+
+
+class Stream:
+    """An async iterator over the events of one subscription (see module docs)."""
+
+    def __init__(
+        self,
+        client: "BfxWebSocketClient",
+        channel: str,
+        params: dict[str, Any],
+        *,
+        sub_id: Optional[str] = None,
+        maxsize: int = 10_000,
+        overflow: Overflow = "error",
+    ) -> None:
+        if maxsize < 1:
+            raise ValueError("maxsize must be at least 1")
+        if overflow not in ("error", "drop_oldest"):
+            raise ValueError('overflow must be "error" or "drop_oldest"')
+        self._client = client
+        self._channel = channel
+        self._params = params
+        self._requested_sub_id = sub_id
+        self.maxsize = maxsize
+        self.overflow: Overflow = overflow
+        self.sub_id: Optional[str] = None
+        #: items discarded because the consumer was too slow (overflow="drop_oldest")
+        self.dropped = 0
+        self._items: collections.deque[tuple[str, Any]] = collections.deque()
+        self._waiter: Optional["asyncio.Future[None]"] = None
+        self._overflowed = False
+        self._ended = False
+        self._dropping = False
+
+    @property
+    def buffered(self) -> int:
+        """Items received and not yet consumed."""
+        return len(self._items)
+
+    async def __aenter__(self) -> "Stream":
+        self.sub_id = await self._client.subscribe(
+            self._channel, sub_id=self._requested_sub_id, _sink=self.push, **self._params
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Unsubscribe and end the iteration."""
+        sub_id, self.sub_id = self.sub_id, None
+        self.end()
+        if sub_id is not None and sub_id in self._client.subscriptions:
+            await self._client.unsubscribe(sub_id)
+
+    def __aiter__(self) -> "Stream":
+        return self
+
+    async def __anext__(self) -> tuple[str, Any]:
+        while True:
+            if self._overflowed:
+                self._items.clear()
+                raise StreamOverflowError(
+                    f"the stream of {self.sub_id} overflowed its buffer of {self.maxsize} items: the consumer is "
+                    "slower than the feed (use a larger maxsize, or overflow='drop_oldest' for latest-value feeds)"
+                )
+            if self._items:
+                return self._items.popleft()
+            if self._ended:
+                raise StopAsyncIteration
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+
+    def push(self, event: str, data: Any) -> None:
+        """Called by the subscription's handler for each event."""
+        if self._overflowed or self._ended:
+            return
+        items = self._items
+        if len(items) >= self.maxsize:
+            if self.overflow == "error":
+                self._overflowed = True
+                _logger.warning("stream %s overflowed (%d items buffered): it will raise", self.sub_id, len(items))
+                self._wake()
+                return
+            items.popleft()
+            self.dropped += 1
+            if not self._dropping:
+                self._dropping = True
+                _logger.warning("stream %s is dropping its oldest items: the consumer is too slow", self.sub_id)
+        elif self._dropping and len(items) < self.maxsize // 2:
+            self._dropping = False
+        items.append((event, data))
+        self._wake()
+
+    def end(self) -> None:
+        """End the iteration once the buffered items are consumed."""
+        self._ended = True
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)

@@ -1,0 +1,88 @@
+"""Errors of the WebSocket client."""
+
+from typing import Any, Optional
+
+from ..exceptions import BfxBaseException, MalformedPayloadError, ServerError
+
+__all__ = [
+    "BfxWebSocketException",
+    "ConnectionNotOpen",
+    "ActionRequiresAuthentication",
+    "ReconnectionTimeoutError",
+    "VersionMismatchError",
+    "SubIdError",
+    "UnknownChannelError",
+    "UnknownEventError",
+    "UnknownSubscriptionError",
+    "TooManySubscriptionsError",
+    "SubscriptionError",
+    "SubscriptionTimeoutError",
+    "InvalidMessageError",
+    "StreamOverflowError",
+]
+
+
+class BfxWebSocketException(BfxBaseException):
+    """Base class of the WebSocket client's errors."""
+
+
+class ConnectionNotOpen(BfxWebSocketException):
+    """The client is not running: call ``start()``/``connect()`` first (or it was closed)."""
+
+
+class ActionRequiresAuthentication(BfxWebSocketException):
+    """The action needs an authenticated connection: create the Client with an API key and secret."""
+
+
+class ReconnectionTimeoutError(BfxWebSocketException):
+    """A connection stayed down for longer than the client's ``timeout`` and the client gave up."""
+
+
+class VersionMismatchError(BfxWebSocketException):
+    """The server speaks another version of the WebSocket API than 2."""
+
+
+class SubIdError(BfxWebSocketException, ValueError):
+    """A subscription with this ``sub_id`` already exists."""
+
+
+class UnknownChannelError(BfxWebSocketException, ValueError):
+    """The channel is not one of ``ticker``, ``trades``, ``book``, ``candles``, ``status``."""
+
+
+class UnknownEventError(BfxWebSocketException, ValueError):
+    """No event of that name exists (see README, "Events")."""
+
+
+class UnknownSubscriptionError(BfxWebSocketException, KeyError):
+    """No subscription has this ``sub_id``."""
+
+
+class TooManySubscriptionsError(BfxWebSocketException):
+    """Every connection of the pool is full (25 subscriptions each): start with more connections."""
+
+
+class SubscriptionError(ServerError, BfxWebSocketException):
+    """Bitfinex refused a subscription; ``code`` is the Bitfinex code (10300, 10301, 10305, ...)."""
+
+    def __init__(self, message: str, code: Optional[int] = None, request: Optional[dict[str, Any]] = None) -> None:
+        super().__init__(message, code)
+        self.request = dict(request or {})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, self.code, self.request))
+
+
+class SubscriptionTimeoutError(BfxWebSocketException, TimeoutError):
+    """The server did not confirm a subscription (or an unsubscription) in time."""
+
+
+class InvalidMessageError(MalformedPayloadError, BfxWebSocketException):
+    """A frame from the server could not be understood (bad JSON, unknown channel, unexpected shape).
+
+    It is logged, reported through the ``invalid_message`` event, and the connection keeps running.
+    """
+
+
+class StreamOverflowError(BfxWebSocketException):
+    """A stream's buffer filled up because its consumer was slower than the feed (``overflow="error"``)."""
