@@ -1,0 +1,109 @@
+"""Fault injection: methods a test (or a user) calls on a running simulator while clients are connected."""
+
+from collections import deque
+from typing import Any, Deque, List, Optional, Union
+
+from ._wire import dumps
+from .connection import Connection
+
+__all__ = ["FaultsMixin", "ConnectionRef"]
+
+#: A connection given as the object or by its ``id``.
+ConnectionRef = Union[Connection, int]
+
+
+class FaultsMixin:
+    """Fault methods of :class:`~bfxapi.testing.Simulator`."""
+
+    connections: List[Connection]
+    maintenance: bool
+    _refusals: Deque[int]
+
+    def _init_faults(self) -> None:
+        self._refusals = deque()
+
+    def notify(self) -> None:  # implemented by Simulator
+        raise NotImplementedError
+
+    def connection(self, ref: ConnectionRef) -> Connection:
+        """The connection with this id (or the object itself)."""
+        if isinstance(ref, Connection):
+            return ref
+        for conn in self.connections:
+            if conn.id == ref:
+                return conn
+        raise KeyError(f"no connection with id {ref}")
+
+    def _targets(self, ref: Optional[ConnectionRef]) -> List[Connection]:
+        if ref is None:
+            return [c for c in self.connections if c.open]
+        conn = self.connection(ref)
+        return [conn] if conn.open else []
+
+    async def drop(self, connection: Optional[ConnectionRef] = None, timeout: float = 5.0) -> None:
+        """Abort one connection (or all open ones when ``connection`` is None): the transport is torn down
+        without a close frame, so the client sees 1006. Returns once the server has seen them closed."""
+        targets = self._targets(connection)
+        for conn in targets:
+            conn.abort()
+        for conn in targets:
+            await conn.wait_closed(timeout)
+
+    async def close_connection(self, connection: ConnectionRef, code: int = 1000) -> None:
+        """Close one connection properly, with a close frame carrying ``code``."""
+        conn = self.connection(connection)
+        await conn.close(code)
+        await conn.wait_closed()
+
+    async def send_info(self, code: int = 20051, msg: Optional[str] = None,
+                        connection: Optional[ConnectionRef] = None) -> None:
+        """Send ``{"event":"info","code":CODE,"msg":MSG}`` to one or all connections (default 20051, stop)."""
+        texts = {20051: "Stopping. Please try to reconnect", 20060: "Entering in Maintenance mode. Please wait",
+                 20061: "Maintenance ended. You can resume normal activity. It is advised to unsubscribe/subscribe "
+                        "again all channels."}
+        event = {"event": "info", "code": code, "msg": msg if msg is not None else texts.get(code, "info")}
+        for conn in self._targets(connection):
+            await conn.send_event(event)
+
+    async def start_maintenance(self) -> None:
+        """Enter maintenance: platform status 0, info 20060 to everyone, REST answers 20060, market paused."""
+        self.maintenance = True
+        self.notify()
+        await self.send_info(20060)
+
+    async def end_maintenance(self) -> None:
+        """Leave maintenance: platform status 1, info 20061 to everyone, market resumes."""
+        self.maintenance = False
+        self.notify()
+        await self.send_info(20061)
+
+    def stall(self, connection: ConnectionRef) -> None:
+        """Keep the connection open but send nothing on it (no data, no heartbeats, no replies)."""
+        self.connection(connection).stall()
+
+    async def unstall(self, connection: ConnectionRef, flush: bool = True) -> None:
+        """End a stall. ``flush=True`` delivers the held frames in order; ``flush=False`` discards them (their
+        sequence numbers are lost, so a SEQ_ALL client sees a gap)."""
+        await self.connection(connection).unstall(flush)
+
+    def corrupt_next_checksum(self, connection: Optional[ConnectionRef] = None,
+                              chan_id: Optional[int] = None) -> None:
+        """Make the next ``cs`` frame wrong on one book channel (``chan_id``), or on every book channel of
+        the connection (or of every connection when ``connection`` is None)."""
+        for conn in self._targets(connection):
+            for sub_id, sub in conn.subscriptions.items():
+                if sub.is_book and (chan_id is None or chan_id == sub_id):
+                    sub.corrupt_next_checksum = True
+
+    def skip_sequence(self, connection: ConnectionRef, count: int = 1) -> None:
+        """Skip ``count`` sequence numbers on a connection: the next array frame shows a gap."""
+        self.connection(connection).seq += count
+
+    async def inject(self, connection: ConnectionRef, frame: Any) -> None:
+        """Send a raw frame: a ``str`` goes out verbatim (e.g. malformed JSON), anything else is encoded."""
+        text = frame if isinstance(frame, str) else dumps(frame)
+        await self.connection(connection).send_raw(text)
+
+    def refuse_handshakes(self, count: int = 1, status: int = 503) -> None:
+        """Answer the next ``count`` WebSocket handshakes with HTTP ``status`` (e.g. 429, 503)."""
+        self._refusals.extend([status] * count)

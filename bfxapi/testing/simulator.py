@@ -1,0 +1,272 @@
+"""The :class:`Simulator`: a local Bitfinex (public WebSocket channels and public REST) on loopback."""
+
+import asyncio
+import random
+import time
+import uuid
+from collections import deque
+from types import MappingProxyType, TracebackType
+from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Sequence, Type
+
+from aiohttp import web
+
+from .connection import Connection
+from .faults import FaultsMixin
+from .market import DEFAULT_SYMBOLS, Market, StepResult
+from .rest_server import DEFAULT_REST_RATE_LIMITS, RestFrontEnd
+from .ws_server import WebSocketFrontEnd
+
+__all__ = ["Simulator"]
+
+_DEFAULTS: Mapping[str, Optional[int]] = MappingProxyType(DEFAULT_REST_RATE_LIMITS)
+
+
+class Simulator(FaultsMixin):
+    """A faithful, deterministic, local Bitfinex for public data, with fault injection.
+
+    ``async with Simulator(seed=1, auto_market=False) as sim:`` serves on ``sim.wss_host``
+    (``ws://127.0.0.1:PORT/ws/2``) and ``sim.rest_host`` (``http://127.0.0.1:PORT/v2``).
+
+    Options (Bitfinex's real values by default):
+
+    * ``seed``: determines the whole market; ``symbols``: trading pairs (``t…``) and funding currencies (``f…``).
+    * ``host``/``port``: bind address (port 0 = ephemeral).
+    * ``auto_market``/``market_interval``: step the market every ``market_interval`` s; with
+      ``auto_market=False`` only :meth:`advance` steps it. Each step advances the market clock by
+      ``market_interval`` s. ``start_time``: market clock start in ms (default: now, floored to the minute).
+    * ``subscription_limit`` (25), ``heartbeat_interval`` (15 s per channel, None = off), ``idle_timeout``
+      (60 s without subscription nor client traffic, None = off), ``connection_limit`` per
+      ``connection_window`` s per IP (20 / 60 s; None = off) with ``connection_block`` s (60) of HTTP 429.
+    * ``rest_rate_limits``: per-endpoint requests per minute, merged over the defaults (protocol.md §5.4);
+      ``None`` disables REST rate limiting; ``rest_block_duration`` (60 s).
+    * ``book_f1_interval`` (2 s of market time between F1 book deliveries), ``trades_snapshot_size`` (30),
+      ``candles_snapshot_size`` (240).
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: Any = 0,
+        symbols: Sequence[str] = DEFAULT_SYMBOLS,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        auto_market: bool = True,
+        market_interval: float = 0.25,
+        start_time: Optional[int] = None,
+        subscription_limit: int = 25,
+        heartbeat_interval: Optional[float] = 15.0,
+        idle_timeout: Optional[float] = 60.0,
+        connection_limit: Optional[int] = 20,
+        connection_window: float = 60.0,
+        connection_block: float = 60.0,
+        rest_rate_limits: Optional[Mapping[str, Optional[int]]] = _DEFAULTS,
+        rest_block_duration: float = 60.0,
+        book_f1_interval: float = 2.0,
+        trades_snapshot_size: int = 30,
+        candles_snapshot_size: int = 240,
+    ) -> None:
+        self.seed = seed
+        self.symbols = list(symbols)
+        self.host = host
+        self.port = port
+        self.auto_market = auto_market
+        self.market_interval = market_interval
+        self.subscription_limit = subscription_limit
+        self.heartbeat_interval = heartbeat_interval
+        self.idle_timeout = idle_timeout
+        self.connection_limit = connection_limit
+        self.connection_window = connection_window
+        self.connection_block = connection_block
+        self.rest_rate_limits: Optional[Dict[str, Optional[int]]] = None
+        if rest_rate_limits is not None:
+            self.rest_rate_limits = {**DEFAULT_REST_RATE_LIMITS, **rest_rate_limits}
+        self.rest_block_duration = rest_block_duration
+        self.book_f1_interval = book_f1_interval
+        self.trades_snapshot_size = trades_snapshot_size
+        self.candles_snapshot_size = candles_snapshot_size
+        start = start_time if start_time is not None else int(time.time() // 60 * 60_000)
+        self.market = Market(seed, self.symbols, start, max(1, int(market_interval * 1000)))
+        rng = random.Random(f"{seed}:server")
+        self.server_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        self._next_chan = 10_000 + rng.randint(0, 89_999)
+        #: every WebSocket connection accepted, in opening order
+        self.connections: List[Connection] = []
+        self.maintenance = False
+        #: WebSocket handshakes received / refused (429 rate limit, injected refusals)
+        self.handshakes_attempted = 0
+        self.handshakes_refused = 0
+        #: REST requests received, and those answered 429
+        self.rest_requests = 0
+        self.rest_rate_limited = 0
+        self.market_lock = asyncio.Lock()
+        self._init_faults()
+        self._handshake_times: Dict[str, Deque[float]] = {}
+        self._blocked_until: Dict[str, float] = {}
+        self._changed: Optional[asyncio.Event] = None
+        self._runner: Optional[web.AppRunner] = None
+        self._market_task: Optional["asyncio.Task[None]"] = None
+        self.ws = WebSocketFrontEnd(self)
+        self.rest = RestFrontEnd(self)
+
+    # --- lifecycle ------------------------------------------------------------------------------------------------
+    @property
+    def wss_host(self) -> str:
+        """``ws://HOST:PORT/ws/2``."""
+        return f"ws://{self.host}:{self.port}/ws/2"
+
+    @property
+    def rest_host(self) -> str:
+        """``http://HOST:PORT/v2``."""
+        return f"http://{self.host}:{self.port}/v2"
+
+    def make_app(self) -> web.Application:
+        """The aiohttp application (WebSocket at ``/ws/2``, REST under ``/v2`` and ``/api/v2``)."""
+        app = web.Application(middlewares=[self.rest.middleware])
+        app.router.add_get("/ws/2", self.ws.handle)
+        self.rest.register(app)
+        return app
+
+    async def start(self) -> None:
+        """Bind and start serving (and the automatic market, if enabled)."""
+        self._changed = asyncio.Event()
+        self._runner = web.AppRunner(self.make_app(), handle_signals=False, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+        if self.auto_market:
+            self._market_task = asyncio.ensure_future(self._market_loop())
+
+    async def stop(self) -> None:
+        """Close every connection (close code 1001), stop the market and the server."""
+        if self._market_task is not None:
+            self._market_task.cancel()
+            try:
+                await self._market_task
+            except asyncio.CancelledError:
+                pass
+            self._market_task = None
+        await asyncio.gather(*(conn.close(1001) for conn in self.connections if conn.open))
+        for conn in self.connections:
+            if conn.open:
+                conn.abort()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> "Simulator":
+        await self.start()
+        return self
+
+    async def __aexit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException],
+                        traceback: Optional[TracebackType]) -> None:
+        await self.stop()
+
+    # --- market ---------------------------------------------------------------------------------------------------
+    async def _market_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.market_interval)
+            if not self.maintenance:
+                await self._step()
+
+    async def advance(self, steps: int = 1) -> None:
+        """Step the market ``steps`` times; every resulting frame is written to its subscribers on return."""
+        for _ in range(steps):
+            await self._step()
+
+    async def _step(self) -> StepResult:
+        async with self.market_lock:
+            result = self.market.step()
+            f1_ms = int(self.book_f1_interval * 1000)
+            for conn in list(self.connections):
+                if not conn.open:
+                    continue
+                for chan_id, sub in list(conn.subscriptions.items()):
+                    bodies = sub.updates(self.market, result, conn.flags, f1_ms)
+                    await conn.send_channel(chan_id, bodies)
+            self.notify()
+            return result
+
+    async def send_heartbeats(self) -> None:
+        """Send ``hb`` on every subscribed channel of every open connection now (deterministic tests)."""
+        async with self.market_lock:
+            for conn in self.connections:
+                if conn.open:
+                    for chan_id in list(conn.subscriptions):
+                        await conn.send_channel(chan_id, [["hb"]])
+
+    def next_chan_id(self) -> int:
+        self._next_chan += 1
+        return self._next_chan
+
+    # --- admission ------------------------------------------------------------------------------------------------
+    def handshake_refusal(self, ip: str) -> Optional[int]:
+        """HTTP status refusing a handshake from ``ip`` now, or None to accept it (and count it)."""
+        if self._refusals:
+            return self._refusals.popleft()
+        if self.connection_limit is None:
+            return None
+        now = time.monotonic()
+        if self._blocked_until.get(ip, 0.0) > now:
+            return 429
+        times = self._handshake_times.setdefault(ip, deque())
+        while times and now - times[0] >= self.connection_window:
+            times.popleft()
+        if len(times) >= self.connection_limit:
+            self._blocked_until[ip] = now + self.connection_block
+            return 429
+        times.append(now)
+        return None
+
+    # --- observability --------------------------------------------------------------------------------------------
+    def notify(self) -> None:
+        """Wake every :meth:`wait_for` (called on each frame sent/received and each open/close)."""
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = asyncio.Event()
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
+        """Wait until ``predicate()`` is truthy and return its value; raise ``TimeoutError`` after ``timeout`` s.
+        The predicate is re-evaluated whenever a frame is sent or received or a connection opens/closes."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            remaining = deadline - loop.time()
+            if remaining <= 0 or self._changed is None:
+                raise TimeoutError(f"condition not met within {timeout} s")
+            try:
+                await asyncio.wait_for(self._changed.wait(), remaining)
+            except asyncio.TimeoutError:
+                pass
+
+    async def wait_for_connections(self, count: int, timeout: float = 5.0) -> List[Connection]:
+        """Wait until at least ``count`` connections have been accepted (open or since closed)."""
+        await self.wait_for(lambda: len(self.connections) >= count, timeout)
+        return self.connections[:count]
+
+    async def wait_for_received(self, predicate: Callable[[Any], bool], connection: Optional[Any] = None,
+                                timeout: float = 5.0) -> Any:
+        """Wait for a client message matching ``predicate`` (on one connection, or any) and return it."""
+        def find() -> Any:
+            conns = [self.connection(connection)] if connection is not None else self.connections
+            for conn in conns:
+                for message in conn.received:
+                    if predicate(message):
+                        return (message,)
+            return None
+        return (await self.wait_for(find, timeout))[0]
+
+    async def wait_for_sent(self, predicate: Callable[[Any], bool], connection: Optional[Any] = None,
+                            timeout: float = 5.0) -> Any:
+        """Wait for a server frame matching ``predicate`` (on one connection, or any) and return it."""
+        def find() -> Any:
+            conns = [self.connection(connection)] if connection is not None else self.connections
+            for conn in conns:
+                for frame in conn.sent:
+                    if predicate(frame):
+                        return (frame,)
+            return None
+        return (await self.wait_for(find, timeout))[0]
