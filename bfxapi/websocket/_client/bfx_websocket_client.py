@@ -174,12 +174,9 @@ class BfxWebSocketClient:
             self._session = None
         self._running = False
         self._emitter.emit("disconnected", code, reason)
-        pending = [task for task in self._emitter._waiting if not task.done()]  # pylint: disable=protected-access
-        if pending:
-            await asyncio.wait(pending, timeout=1.0)
-        await self._emitter.cancel_pending()
         if self._closed is not None and not self._closed.done():
             self._closed.set_result(None)
+        await self._emitter.finish_pending(grace=1.0)
 
     # -- subscriptions -------------------------------------------------------------------------------
 

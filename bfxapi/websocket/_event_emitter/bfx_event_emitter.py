@@ -143,14 +143,18 @@ class BfxEventEmitter(AsyncIOEventEmitter):
         """The number of coroutine callbacks still running."""
         return len(self._waiting)
 
-    async def cancel_pending(self) -> None:
-        """Cancel every coroutine callback still running and wait until they are gone."""
-        tasks = [task for task in self._waiting if not task.done()]
+    async def finish_pending(self, grace: float) -> None:
+        """Give the coroutine callbacks still running ``grace`` seconds, then cancel the rest and wait until
+        they are gone. The calling task is left alone: a callback may be what is closing the client."""
+        current = asyncio.current_task()
+        tasks = [task for task in self._waiting if not task.done() and task is not current]
+        if tasks and grace > 0:
+            await asyncio.wait(tasks, timeout=grace)
+        tasks = [task for task in tasks if not task.done()]
         for task in tasks:
             task.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
-        self._waiting.clear()
 
     # -- pyee hooks ------------------------------------------------------------------------------
 
