@@ -52,6 +52,10 @@ class Recorder:
 
         return record
 
+    def poke(self) -> None:
+        """Wake ``wait`` (for conditions on state other than the recorded events)."""
+        self._changed.set()
+
     def of(self, event: str, sub_id: Optional[str] = None) -> list[tuple[Any, ...]]:
         """The arguments of every ``event`` recorded (only those of ``sub_id`` if given)."""
         return [
