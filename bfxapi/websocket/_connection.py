@@ -243,8 +243,8 @@ class Connection:
                 self._check_timeout(loop.time() - down_since + delay)
                 self._logger.info("%s: reconnection attempt %d in %.2f s", self.name, attempts + 1, delay)
                 await asyncio.sleep(delay)
+            attempt = await self._governor.acquire()
             try:
-                await self._governor.acquire()
                 ws = await self._connect()
             except _RETRYABLE as error:
                 attempts += 1
@@ -252,6 +252,8 @@ class Connection:
                     down_since, down_wall = loop.time(), datetime.datetime.now(datetime.timezone.utc)
                 self._logger.warning("%s: connection attempt %d failed: %s", self.name, attempts, _describe(error))
                 continue
+            finally:
+                self._governor.settle(attempt)
             if self._connected_once and down_since is not None:
                 downtime = datetime.datetime.now(datetime.timezone.utc) - down_wall
                 self._logger.info(

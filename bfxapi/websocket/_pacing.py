@@ -2,7 +2,6 @@
 
 import asyncio
 import random
-from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Optional
 
@@ -38,6 +37,10 @@ class ConnectionRateGovernor:
 
     Every connection attempt of a client to one host goes through one governor, so a pool that reconnects
     all its connections at once queues them instead of getting itself blocked.
+
+    An attempt counts from when it starts until its handshake is over, and from then on it is dated by the
+    end of the handshake (:meth:`settle`): the server counts the handshake when it arrives, which is never
+    later than that, so the client's window never ends before the server's does.
     """
 
     def __init__(self, limit: Optional[int], window: float, clock: Optional[Callable[[], float]] = None) -> None:
@@ -46,7 +49,8 @@ class ConnectionRateGovernor:
         self.limit = limit
         self.window = window
         self._clock = clock
-        self._recent: deque[float] = deque()
+        # one entry per attempt: [time]; in flight attempts are dated by their start until settled
+        self._attempts: list[list[float]] = []
         self._lock = asyncio.Lock()
 
     def _now(self) -> float:
@@ -57,18 +61,21 @@ class ConnectionRateGovernor:
         if self.limit is None:
             return 0.0
         now = self._now()
-        while self._recent and now - self._recent[0] >= self.window:
-            self._recent.popleft()
-        if len(self._recent) < self.limit:
+        self._attempts = [entry for entry in self._attempts if now - entry[0] < self.window]
+        if len(self._attempts) < self.limit:
             return 0.0
-        return self._recent[0] + self.window - now
+        return min(entry[0] for entry in self._attempts) + self.window - now
 
-    async def acquire(self) -> float:
-        """Wait until a new connection is allowed and record it; returns the time waited."""
-        waited = 0.0
+    async def acquire(self) -> list[float]:
+        """Wait until a new connection is allowed and record it; pass the result to :meth:`settle` once the
+        handshake is over (whatever its outcome)."""
         async with self._lock:
             while (wait := self.wait_time()) > 0:
-                waited += wait
                 await asyncio.sleep(wait)
-            self._recent.append(self._now())
-        return waited
+            entry = [self._now()]
+            self._attempts.append(entry)
+        return entry
+
+    def settle(self, entry: list[float]) -> None:
+        """The handshake of ``entry`` is over: date the attempt by now."""
+        entry[0] = max(entry[0], self._now())

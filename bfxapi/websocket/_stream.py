@@ -19,12 +19,9 @@ happens is chosen with ``overflow`` and never silent:
 import asyncio
 import collections
 import logging
-from typing import TYPE_CHECKING, Any, Literal, Optional
+from typing import Any, Awaitable, Callable, Literal, Optional
 
 from .exceptions import StreamOverflowError
-
-if TYPE_CHECKING:
-    from ._client.bfx_websocket_client import BfxWebSocketClient
 
 __all__ = ["Stream", "Overflow"]
 
@@ -38,7 +35,8 @@ class Stream:
 
     def __init__(
         self,
-        client: "BfxWebSocketClient",
+        opener: Callable[["Stream", str, Optional[str], dict[str, Any]], Awaitable[str]],
+        closer: Callable[["Stream", str], Awaitable[None]],
         channel: str,
         params: dict[str, Any],
         *,
@@ -50,7 +48,9 @@ class Stream:
             raise ValueError("maxsize must be at least 1")
         if overflow not in ("error", "drop_oldest"):
             raise ValueError('overflow must be "error" or "drop_oldest"')
-        self._client = client
+        # the client's: subscribe feeding this stream / unsubscribe and forget it
+        self._opener = opener
+        self._closer = closer
         self._channel = channel
         self._params = params
         self._requested_sub_id = sub_id
@@ -71,9 +71,7 @@ class Stream:
         return len(self._items)
 
     async def __aenter__(self) -> "Stream":
-        self.sub_id = await self._client.subscribe(
-            self._channel, sub_id=self._requested_sub_id, _sink=self.push, **self._params
-        )
+        self.sub_id = await self._opener(self, self._channel, self._requested_sub_id, self._params)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -83,8 +81,8 @@ class Stream:
         """Unsubscribe and end the iteration."""
         sub_id, self.sub_id = self.sub_id, None
         self.end()
-        if sub_id is not None and sub_id in self._client.subscriptions:
-            await self._client.unsubscribe(sub_id)
+        if sub_id is not None:
+            await self._closer(self, sub_id)
 
     def __aiter__(self) -> "Stream":
         return self

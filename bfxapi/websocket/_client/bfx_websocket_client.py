@@ -213,7 +213,22 @@ class BfxWebSocketClient:
         **params: Any,
     ) -> Stream:
         """A subscription consumed as an async iterator (see :class:`~bfxapi.websocket.Stream`)."""
-        return Stream(self, channel, params, sub_id=sub_id, maxsize=maxsize, overflow=overflow)
+        return Stream(
+            self._open_stream, self._close_stream, channel, params, sub_id=sub_id, maxsize=maxsize, overflow=overflow
+        )
+
+    async def _open_stream(self, stream: Stream, channel: str, sub_id: Optional[str], params: dict[str, Any]) -> str:
+        self._streams.add(stream)
+        try:
+            return await self._subscribe(channel, sub_id, params, stream.push)
+        except BaseException:
+            self._streams.discard(stream)
+            raise
+
+    async def _close_stream(self, stream: Stream, sub_id: str) -> None:
+        self._streams.discard(stream)
+        if sub_id in self._records and not self._closing:
+            await self.unsubscribe(sub_id)
 
     async def _subscribe(
         self, channel: str, sub_id: Optional[str], params: dict[str, Any], sink: Optional[Sink]
