@@ -158,3 +158,19 @@ async def test_giving_up_after_the_reconnection_timeout() -> None:
         assert events.count("disconnected") == 1
         assert not bfx.wss.open
         assert sim.handshakes_refused >= 3  # it kept trying until the timeout
+
+
+@pytest.mark.parametrize("attempt", range(5))
+async def test_close_while_a_reconnection_handshake_completes(attempt: int) -> None:
+    # Regression: close() landing while the reconnection handshake completed used to be lost (wait_for swallows
+    # that cancellation on Python 3.10/3.11) and the client went on with a connection nobody would close.
+    async with simulator(seed=attempt) as sim:
+        bfx = client(sim)
+        await bfx.wss.connect()
+        await bfx.wss.subscribe("trades", symbol="tBTCUSD")
+        await sim.drop()
+        await sim.wait_for(lambda: len(sim.connections) == 2)  # the server saw the new handshake
+        await asyncio.wait_for(bfx.close(), 5)
+        assert not bfx.wss.open
+        assert await sim.wait_for(lambda: not open_connections(sim))
+        assert not [t for t in asyncio.all_tasks() if t.get_name().startswith("bfxapi:")]

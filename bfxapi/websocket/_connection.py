@@ -254,6 +254,11 @@ class Connection:
                 continue
             finally:
                 self._governor.settle(attempt)
+            if self.closed:
+                # close() ran during the handshake. Cancellation alone cannot be trusted to stop us here:
+                # on Python 3.10/3.11, wait_for() loses a cancellation that lands as the handshake completes.
+                await ws.close()
+                break
             if self._connected_once and down_since is not None:
                 downtime = datetime.datetime.now(datetime.timezone.utc) - down_wall
                 self._logger.info(
