@@ -254,7 +254,7 @@ class Connection:
                 continue
             finally:
                 self._governor.settle(attempt)
-            if self.closed:
+            if self._stopping():
                 # close() ran during the handshake. Cancellation alone cannot be trusted to stop us here:
                 # on Python 3.10/3.11, wait_for() loses a cancellation that lands as the handshake completes.
                 await ws.close()
@@ -273,12 +273,16 @@ class Connection:
             self._connected_once = True
             attempts, down_since = 0, None
             code, reason = await self._session(ws)
-            if self.closed:
+            if self._stopping():
                 break
             down_since, down_wall = loop.time(), datetime.datetime.now(datetime.timezone.utc)
             self._logger.warning(
                 "%s: connection lost (code %s%s); reconnecting", self.name, code, f", {reason}" if reason else ""
             )
+
+    def _stopping(self) -> bool:
+        # A method, not the property: type checkers must not assume it unchanged across awaits.
+        return self._closing
 
     def _check_timeout(self, outage: float) -> None:
         timeout = self._context.timeout
