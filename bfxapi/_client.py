@@ -6,6 +6,7 @@ from typing import Optional, Sequence, Union
 from ._utils.logging import ROOT_LOGGER_NAME, attach_handler
 from ._utils.nonce import NonceGenerator
 from .exceptions import IncompleteCredentialError
+from .rest import BfxRestInterface
 from .websocket import BfxWebSocketClient, WebSocketOptions
 
 __all__ = ["Client", "Credentials", "REST_HOST", "PUB_REST_HOST", "WSS_HOST", "PUB_WSS_HOST"]
@@ -72,14 +73,18 @@ class Client:
         # One nonce source per client, shared by REST and WebSocket: Bitfinex checks one counter per key.
         self._nonce = NonceGenerator()
         self._log_handler = attach_handler(log_filename, log_level)
+        #: the REST interface: ``rest.public``, ``rest.auth``, ``rest.merchant``
+        self.rest = BfxRestInterface(rest_host, api_key, api_secret, nonce=self._nonce)
         #: the WebSocket client
         self.wss = BfxWebSocketClient(
             wss_host, credentials=self._credentials, timeout=timeout, nonce=self._nonce, options=wss_options
         )
 
     async def close(self) -> None:
-        """Close the WebSocket client (and every connection it holds) and detach the log handler."""
+        """Close the WebSocket client (and every connection it holds), the REST session, and detach the log
+        handler."""
         await self.wss.close()
+        await self.rest.close()
         if self._log_handler is not None:
             logging.getLogger(ROOT_LOGGER_NAME).removeHandler(self._log_handler)
             self._log_handler.close()

@@ -1,0 +1,276 @@
+"""The HTTP layer under every REST endpoint: one pooled aiohttp session, request building, signing, JSON
+decoding, error mapping, client-side rate limiting and opt-in retries.
+
+Nonce ordering (why authenticated requests go one at a time per API key)
+------------------------------------------------------------------------
+Bitfinex accepts a signed request only if its nonce is larger than the last nonce the key used, checked in
+the order the requests *arrive*. Taking nonces from a strictly increasing generator is not enough when
+requests travel concurrently over several pooled connections: request 2 can overtake request 1 on another
+connection (a retransmission, a busier socket, the server reading its sockets in another order), and
+request 1 then fails with 10114 "nonce: small".
+
+Taking the nonce, signing and *writing* under one lock only makes the requests leave in order; it does
+not make them arrive in order, because two TCP connections give no ordering guarantee relative to each
+other. So the lock is held from taking the nonce until the server's answer has begun (its status line and
+headers are in): by then the server has checked and stored the nonce, and the next request's larger nonce
+can no longer overtake it. The cost is that a client's authenticated requests are sent one at a time per
+key (public requests are not affected and run concurrently on the pool). That costs a round trip per
+request, and Bitfinex's own limits (90 requests per minute per endpoint) are far below what one
+connection carries, so the trade is cheap for the guarantee it buys. The body is read after the lock is
+released.
+
+The nonce generator may be shared with the WebSocket client (Bitfinex has one counter per key for both).
+If the WebSocket takes a nonce while a REST request is in flight and its authentication overtakes it,
+the REST request fails with 10114 although it was never executed (the nonce is checked before anything
+else). That case is recognised (our nonce is older than the generator's last one) and the request is
+signed again with a fresh nonce and resent, at most twice; this is safe for writes too, because a request
+refused for its nonce did nothing.
+"""
+
+import asyncio
+import logging
+from typing import Any, Mapping, Optional
+
+import aiohttp
+
+from ..._utils.json_encoder import dumps
+from ..._utils.logging import get_logger
+from ..._utils.nonce import NonceGenerator
+from ..._utils.signatures import rest_auth_headers
+from ..._version import __version__
+from ..exceptions import (
+    CredentialsRequiredError,
+    NonceTooSmallError,
+    RestConnectionError,
+    RestTimeoutError,
+)
+from .params import query_string_params
+from .rate_limiter import RateLimiter
+from .responses import decode_response
+from .retry import RetryPolicy, is_retryable
+
+__all__ = ["Middleware", "Credentials"]
+
+_LOGGER = get_logger("rest")
+_NONCE_RESENDS = 2
+
+
+class Credentials:
+    """An API key and its secret; neither appears in ``repr``/``str``."""
+
+    __slots__ = ("api_key", "api_secret")
+
+    def __init__(self, api_key: str, api_secret: str) -> None:
+        self.api_key = api_key
+        self.api_secret = api_secret
+
+    def __repr__(self) -> str:
+        return "Credentials(api_key='***', api_secret='***')"
+
+    __str__ = __repr__
+
+
+class _Answer:
+    __slots__ = ("status", "body", "headers", "nonce")
+
+    def __init__(self, status: int, body: bytes, headers: Mapping[str, str], nonce: Optional[int]) -> None:
+        self.status = status
+        self.body = body
+        self.headers = headers
+        self.nonce = nonce
+
+
+class Middleware:
+    """Sends requests to ``host`` (``https://api.bitfinex.com/v2``) for the endpoint interfaces."""
+
+    def __init__(
+        self,
+        host: str,
+        credentials: Optional[Credentials],
+        *,
+        nonce: NonceGenerator,
+        timeout: Optional[float],
+        connect_timeout: Optional[float],
+        connection_limit: int,
+        keepalive_timeout: float,
+        rate_limiter: RateLimiter,
+        retry: Optional[RetryPolicy],
+        rate_limit_penalty: float,
+    ) -> None:
+        if connection_limit < 1:
+            raise ValueError("connection_limit must be at least 1")
+        self.host = host.rstrip("/")
+        self._credentials = credentials
+        self.nonce = nonce
+        self.timeout = timeout
+        self._client_timeout = aiohttp.ClientTimeout(total=timeout, connect=connect_timeout)
+        self.connection_limit = connection_limit
+        self._keepalive_timeout = keepalive_timeout
+        self.rate_limiter = rate_limiter
+        self.retry = retry
+        self.rate_limit_penalty = rate_limit_penalty
+        self._session: Optional[aiohttp.ClientSession] = None
+        self._session_loop: Optional[asyncio.AbstractEventLoop] = None
+        self._auth_lock: Optional[asyncio.Lock] = None
+
+    @property
+    def authenticated(self) -> bool:
+        """Whether API keys were given."""
+        return self._credentials is not None
+
+    @property
+    def session(self) -> Optional[aiohttp.ClientSession]:
+        """The current aiohttp session (``None`` before the first request and after :meth:`close`)."""
+        return self._session
+
+    # --- session ------------------------------------------------------------------------------------------------
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        # Created on first use, inside the running loop: aiohttp sessions belong to the loop that made them.
+        loop = asyncio.get_running_loop()
+        session = self._session
+        if session is not None and not session.closed and self._session_loop is loop:
+            return session
+        if session is not None and not session.closed:
+            # The interface is used from a new event loop (a second asyncio.run): the old session's loop is
+            # gone, so its connections are unusable; start over with a fresh session and lock.
+            _LOGGER.debug("REST session belonged to another event loop: opening a new one")
+            self._auth_lock = None
+        connector = aiohttp.TCPConnector(
+            limit=self.connection_limit,
+            limit_per_host=self.connection_limit,
+            keepalive_timeout=self._keepalive_timeout,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=self._client_timeout,
+            headers={"Accept": "application/json", "User-Agent": f"bfxapi/{__version__}"},
+        )
+        self._session_loop = loop
+        return self._session
+
+    async def close(self) -> None:
+        """Close the session and its connections; calling it again does nothing."""
+        session, self._session, self._session_loop = self._session, None, None
+        self._auth_lock = None
+        if session is not None and not session.closed:
+            await session.close()
+
+    # --- requests -----------------------------------------------------------------------------------------------
+
+    async def get(self, path: str, params: Optional[Mapping[str, Any]] = None, *, group: str) -> Any:
+        """A public GET: ``params`` travel in the query string."""
+        return await self.request("GET", path, params=params, group=group)
+
+    async def post(
+        self,
+        path: str,
+        body: Optional[Mapping[str, Any]] = None,
+        params: Optional[Mapping[str, Any]] = None,
+        *,
+        group: str,
+    ) -> Any:
+        """A public (unsigned) POST such as ``calc/fx``."""
+        return await self.request("POST", path, params=params, body=body, group=group)
+
+    async def auth_post(
+        self, path: str, body: Optional[Mapping[str, Any]] = None, *, group: str, family: str = "auth"
+    ) -> Any:
+        """A signed POST: ``body`` is the JSON body (``{}`` when empty); limits by ``group``, then ``family``."""
+        return await self.request("POST", path, body=body if body is not None else {}, signed=True,
+                                  group=group, family=family)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Optional[Mapping[str, Any]] = None,
+        body: Optional[Mapping[str, Any]] = None,
+        signed: bool = False,
+        group: str,
+        family: str = "",
+    ) -> Any:
+        """Send one request (retried when it is an idempotent read and a retry policy is set) and return the
+        decoded JSON, or raise the error the answer means."""
+        if signed and self._credentials is None:
+            raise CredentialsRequiredError(
+                f"{path} is an authenticated endpoint: create the client with api_key and api_secret"
+            )
+        path = path.lstrip("/")
+        query = query_string_params(params)
+        text = dumps(body) if body is not None else None
+        # Reads may be repeated; a write whose answer was lost may have been executed, so it never is.
+        retry = self.retry if (method == "GET" or path.startswith("auth/r/")) else None
+        attempt = 1
+        resends = 0
+        while True:
+            await self.rate_limiter.acquire(group, family)
+            answer: Optional[_Answer] = None
+            try:
+                answer = await self._send(method, path, query, text, signed)
+                return decode_response(
+                    answer.status, answer.body, answer.headers, method=method, path=path,
+                    penalty=self.rate_limit_penalty,
+                )
+            except NonceTooSmallError:
+                # See the module docstring: only a nonce overtaken by another user of our generator.
+                if answer is None or resends >= _NONCE_RESENDS or not self._overtaken(answer.nonce):
+                    raise
+                resends += 1
+                _LOGGER.warning("%s %s: nonce overtaken by another request of this key; signing it again",
+                                method, path)
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                if retry is None or attempt >= retry.attempts or not is_retryable(error, retry):
+                    raise
+                delay = retry.delay(attempt, error)
+                _LOGGER.warning("%s %s failed (%s); retry %d of %d in %.2f s", method, path,
+                                type(error).__name__, attempt, retry.attempts - 1, delay)
+                attempt += 1
+                await asyncio.sleep(delay)
+
+    def _overtaken(self, nonce: Optional[int]) -> bool:
+        return nonce is not None and nonce < self.nonce.last
+
+    async def _send(self, method: str, path: str, query: dict[str, str], text: Optional[str], signed: bool) -> _Answer:
+        session = self._get_session()
+        url = f"{self.host}/{path}"
+        headers: dict[str, str] = {}
+        data: Optional[bytes] = None
+        if text is not None:
+            headers["Content-Type"] = "application/json"
+            data = text.encode("utf-8")
+        nonce: Optional[int] = None
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        try:
+            if signed:
+                if self._auth_lock is None:
+                    self._auth_lock = asyncio.Lock()
+                credentials = self._credentials
+                assert credentials is not None
+                # Held until the answer's headers are in (see the module docstring).
+                async with self._auth_lock:
+                    nonce = self.nonce.next()
+                    headers.update(
+                        rest_auth_headers(credentials.api_key, credentials.api_secret, path, nonce, text or "")
+                    )
+                    response = await session.request(method, url, params=query or None, data=data, headers=headers)
+            else:
+                response = await session.request(method, url, params=query or None, data=data, headers=headers)
+            try:
+                body = await response.read()
+            finally:
+                response.release()
+        except asyncio.TimeoutError:
+            raise RestTimeoutError(f"{method} {path}: no complete answer within {self.timeout} s") from None
+        except aiohttp.ClientError as error:
+            # The aiohttp error is not chained: some carry the request headers (API key, signature).
+            raise RestConnectionError(f"{method} {path}: {type(error).__name__}: {error}") from None
+        if _LOGGER.isEnabledFor(logging.DEBUG):
+            _LOGGER.debug("%s %s -> HTTP %d in %.1f ms", method, path, response.status,
+                          (loop.time() - started) * 1000)
+        return _Answer(response.status, body, response.headers, nonce)
+
+    def __repr__(self) -> str:
+        return f"Middleware(host={self.host!r}, authenticated={self.authenticated})"

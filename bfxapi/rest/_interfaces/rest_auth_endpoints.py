@@ -1,0 +1,597 @@
+"""Authenticated endpoints (``bfx.rest.auth``): account, orders, positions, funding, wallets (protocol.md §6.2).
+
+Every call is a signed POST whose parameters travel in the JSON body. Names and parameters are the official
+library's (3.0.5, with the 4.0.0 signatures where they differ); the endpoints it lacks follow at the end.
+Decimal fields (amount, price, rate, ...) accept ``Decimal``, ``int``, ``float`` or numeric ``str`` and travel
+as exact decimal strings; ``None`` arguments are left out of the body.
+"""
+
+from datetime import datetime
+from typing import Any, Literal, Mapping, Optional, Sequence, Union
+
+from ...exceptions import InvalidInputError
+from ..._utils.json_encoder import DecimalLike
+from ...types import (
+    Alert,
+    BalanceAvailable,
+    BaseMarginInfo,
+    DepositAddress,
+    DerivativePositionCollateral,
+    DerivativePositionCollateralLimits,
+    FundingAutoRenew,
+    FundingCredit,
+    FundingInfo,
+    FundingLoan,
+    FundingOffer,
+    FundingTrade,
+    Ledger,
+    LightningNetworkInvoice,
+    LoginHistory,
+    Movement,
+    Notification,
+    Order,
+    OrderTrade,
+    Position,
+    PositionAudit,
+    PositionClaim,
+    PositionHistory,
+    PositionIncrease,
+    PositionIncreaseInfo,
+    PositionSnapshot,
+    Setting,
+    SymbolMarginInfo,
+    Trade,
+    Transfer,
+    UserInfo,
+    Wallet,
+    Withdrawal,
+    serializers,
+)
+from .._interface import Interface
+from .._interface.params import dec, flag, plain, segment, tif_text
+
+__all__ = ["RestAuthEndpoints"]
+
+Timestamp = Union[int, str]
+Tif = Union[str, datetime]
+
+_MAX_MULTI_OPS = 75
+_MULTI_OPS = ("on", "oc", "oc_multi", "ou")
+# Decimal fields of order inputs, sent as strings inside ``auth/w/order/multi`` operations too.
+_ORDER_DECIMALS = ("amount", "price", "price_trailing", "price_aux_limit", "price_oco_stop", "delta")
+
+
+def _with(base: str, symbol: Optional[str], tail: str = "") -> str:
+    """``auth/r/orders`` + ``/tBTCUSD`` when a symbol is given + ``/hist``."""
+    path = f"{base}/{segment(symbol, 'symbol')}" if symbol is not None else base
+    return f"{path}/{tail}" if tail else path
+
+
+def _window(start: Optional[Timestamp], end: Optional[Timestamp], limit: Optional[int]) -> dict[str, Any]:
+    return {"start": start, "end": end, "limit": limit}
+
+
+def _order_op(payload: Mapping[str, Any]) -> dict[str, Any]:
+    body = {str(key): plain(value) for key, value in payload.items()}
+    for key in _ORDER_DECIMALS:
+        if body.get(key) is not None:
+            body[key] = dec(body[key], key)
+    return body
+
+
+class RestAuthEndpoints(Interface):
+    """Authenticated REST endpoints; requires ``api_key`` and ``api_secret``."""
+
+    async def _post(self, path: str, body: Optional[Mapping[str, Any]] = None, *, group: Optional[str] = None) -> Any:
+        return await self._m.auth_post(path, body, group=group or path)
+
+    # --- account ----------------------------------------------------------------------------------------------
+
+    async def get_user_info(self) -> UserInfo:
+        """The account's ``UserInfo``: POST ``auth/r/info/user``."""
+        return serializers.UserInfo.from_wire(await self._post("auth/r/info/user"))
+
+    async def get_login_history(self) -> list[LoginHistory]:
+        """Recent logins: POST ``auth/r/logins/hist``."""
+        return serializers.LoginHistory.from_wire_list(await self._post("auth/r/logins/hist"))
+
+    async def get_balance_available_for_orders_or_offers(
+        self,
+        symbol: str,
+        type: str,
+        *,
+        dir: Optional[int] = None,  # pylint: disable=redefined-builtin  # the official name
+        rate: Optional[DecimalLike] = None,
+        lev: Optional[DecimalLike] = None,
+    ) -> BalanceAvailable:
+        """Amount available for a new order or offer: POST ``auth/calc/order/avail``."""
+        body = {"symbol": plain(symbol), "type": plain(type), "dir": dir, "rate": dec(rate, "rate"),
+                "lev": dec(lev, "lev")}
+        return serializers.BalanceAvailable.from_wire(await self._post("auth/calc/order/avail", body))
+
+    async def get_wallets(self) -> list[Wallet]:
+        """Every wallet balance: POST ``auth/r/wallets``."""
+        return serializers.Wallet.from_wire_list(await self._post("auth/r/wallets"))
+
+    # --- orders -----------------------------------------------------------------------------------------------
+
+    async def get_orders(self, *, symbol: Optional[str] = None, ids: Optional[Sequence[int]] = None) -> list[Order]:
+        """Active orders (of one symbol, or with the given ids): POST ``auth/r/orders[/{symbol}]``."""
+        body = {"id": list(ids) if ids is not None else None}
+        rows = await self._post(_with("auth/r/orders", symbol), body, group="auth/r/orders")
+        return serializers.Order.from_wire_list(rows)
+
+    async def submit_order(
+        self,
+        type: str,
+        symbol: str,
+        amount: DecimalLike,
+        price: Optional[DecimalLike],
+        *,
+        lev: Optional[int] = None,
+        price_trailing: Optional[DecimalLike] = None,
+        price_aux_limit: Optional[DecimalLike] = None,
+        price_oco_stop: Optional[DecimalLike] = None,
+        gid: Optional[int] = None,
+        cid: Optional[int] = None,
+        flags: Optional[int] = None,
+        tif: Optional[Tif] = None,
+        meta: Optional[Mapping[str, Any]] = None,
+    ) -> Notification[Order]:
+        """Place an order (``price`` is ``None`` for market orders): POST ``auth/w/order/submit``.
+
+        ``meta`` is sent as given (its keys are never renamed)."""
+        body = {
+            "type": plain(type), "symbol": plain(symbol), "amount": dec(amount, "amount"),
+            "price": dec(price, "price"), "lev": lev, "price_trailing": dec(price_trailing, "price_trailing"),
+            "price_aux_limit": dec(price_aux_limit, "price_aux_limit"),
+            "price_oco_stop": dec(price_oco_stop, "price_oco_stop"), "gid": gid, "cid": cid, "flags": flags,
+            "tif": tif_text(tif), "meta": dict(meta) if meta is not None else None,
+        }
+        return serializers.OrderNotification.from_wire(await self._post("auth/w/order/submit", body))
+
+    async def update_order(
+        self,
+        id: int,
+        *,
+        amount: Optional[DecimalLike] = None,
+        price: Optional[DecimalLike] = None,
+        cid: Optional[int] = None,
+        cid_date: Optional[str] = None,
+        gid: Optional[int] = None,
+        flags: Optional[int] = None,
+        lev: Optional[int] = None,
+        delta: Optional[DecimalLike] = None,
+        price_aux_limit: Optional[DecimalLike] = None,
+        price_trailing: Optional[DecimalLike] = None,
+        tif: Optional[Tif] = None,
+    ) -> Notification[Order]:
+        """Change an active order: POST ``auth/w/order/update``."""
+        body = {
+            "id": id, "amount": dec(amount, "amount"), "price": dec(price, "price"), "cid": cid,
+            "cid_date": cid_date, "gid": gid, "flags": flags, "lev": lev, "delta": dec(delta, "delta"),
+            "price_aux_limit": dec(price_aux_limit, "price_aux_limit"),
+            "price_trailing": dec(price_trailing, "price_trailing"), "tif": tif_text(tif),
+        }
+        return serializers.OrderNotification.from_wire(await self._post("auth/w/order/update", body))
+
+    async def cancel_order(
+        self, *, id: Optional[int] = None, cid: Optional[int] = None, cid_date: Optional[str] = None
+    ) -> Notification[Order]:
+        """Cancel one order, by ``id`` or by ``cid`` and ``cid_date``: POST ``auth/w/order/cancel``."""
+        body = {"id": id, "cid": cid, "cid_date": cid_date}
+        return serializers.OrderNotification.from_wire(await self._post("auth/w/order/cancel", body))
+
+    async def cancel_order_multi(
+        self,
+        *,
+        id: Optional[Sequence[int]] = None,
+        cid: Optional[Sequence[tuple[int, str]]] = None,
+        gid: Optional[Sequence[int]] = None,
+        all: Optional[bool] = None,
+    ) -> Notification[list[Order]]:
+        """Cancel several orders (by ids, ``(cid, cid_date)`` pairs, group ids, or ``all``): POST
+        ``auth/w/order/cancel/multi``."""
+        body = {
+            "id": list(id) if id is not None else None,
+            "cid": [list(pair) for pair in cid] if cid is not None else None,
+            "gid": list(gid) if gid is not None else None,
+            "all": flag(all),
+        }
+        return serializers.OrderListNotification.from_wire(await self._post("auth/w/order/cancel/multi", body))
+
+    async def get_orders_history(
+        self,
+        *,
+        symbol: Optional[str] = None,
+        ids: Optional[Sequence[int]] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[Order]:
+        """Closed orders: POST ``auth/r/orders[/{symbol}]/hist``."""
+        body = {"id": list(ids) if ids is not None else None, **_window(start, end, limit)}
+        rows = await self._post(_with("auth/r/orders", symbol, "hist"), body, group="auth/r/orders/hist")
+        return serializers.Order.from_wire_list(rows)
+
+    async def get_order_trades(self, symbol: str, id: int) -> list[OrderTrade]:
+        """Trades of one order: POST ``auth/r/order/{symbol}:{id}/trades``."""
+        path = f"auth/r/order/{segment(symbol, 'symbol')}:{int(id)}/trades"
+        return serializers.OrderTrade.from_wire_list(await self._post(path, group="auth/r/order/trades"))
+
+    async def get_trades_history(
+        self,
+        *,
+        symbol: Optional[str] = None,
+        sort: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[Trade]:
+        """The account's trades: POST ``auth/r/trades[/{symbol}]/hist``."""
+        body = {"sort": sort, **_window(start, end, limit)}
+        rows = await self._post(_with("auth/r/trades", symbol, "hist"), body, group="auth/r/trades/hist")
+        return serializers.Trade.from_wire_list(rows)
+
+    async def get_ledgers(
+        self,
+        currency: Optional[str] = None,
+        *,
+        category: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[Ledger]:
+        """Ledger entries of one currency, or of all when ``currency`` is None: POST
+        ``auth/r/ledgers[/{currency}]/hist``."""
+        body = {"category": category, **_window(start, end, limit)}
+        rows = await self._post(_with("auth/r/ledgers", currency, "hist"), body, group="auth/r/ledgers/hist")
+        return serializers.Ledger.from_wire_list(rows)
+
+    # --- margin and positions -------------------------------------------------------------------------------------
+
+    async def get_base_margin_info(self) -> BaseMarginInfo:
+        """Account-wide margin figures: POST ``auth/r/info/margin/base``."""
+        return serializers.BaseMarginInfo.from_wire(await self._post("auth/r/info/margin/base"))
+
+    async def get_symbol_margin_info(self, symbol: str) -> SymbolMarginInfo:
+        """Margin figures of one pair: POST ``auth/r/info/margin/{symbol}``."""
+        path = f"auth/r/info/margin/{segment(symbol, 'symbol')}"
+        return serializers.SymbolMarginInfo.from_wire(await self._post(path, group="auth/r/info/margin"))
+
+    async def get_all_symbols_margin_info(self) -> list[SymbolMarginInfo]:
+        """Margin figures of every pair: POST ``auth/r/info/margin/sym_all``."""
+        return serializers.SymbolMarginInfo.from_wire_list(await self._post("auth/r/info/margin/sym_all"))
+
+    async def get_positions(self) -> list[Position]:
+        """Active positions: POST ``auth/r/positions``."""
+        return serializers.Position.from_wire_list(await self._post("auth/r/positions"))
+
+    async def claim_position(self, id: int, *, amount: Optional[DecimalLike] = None) -> Notification[PositionClaim]:
+        """Claim a position (all of it, or ``amount``): POST ``auth/w/position/claim``."""
+        body = {"id": id, "amount": dec(amount, "amount")}
+        return serializers.PositionClaimNotification.from_wire(await self._post("auth/w/position/claim", body))
+
+    async def increase_position(self, symbol: str, amount: DecimalLike) -> Notification[PositionIncrease]:
+        """Increase a position: POST ``auth/w/position/increase``."""
+        body = {"symbol": plain(symbol), "amount": dec(amount, "amount")}
+        return serializers.PositionIncreaseNotification.from_wire(await self._post("auth/w/position/increase", body))
+
+    async def get_increase_position_info(self, symbol: str, amount: DecimalLike) -> PositionIncreaseInfo:
+        """What increasing a position by ``amount`` would take: POST ``auth/r/position/increase/info``."""
+        body = {"symbol": plain(symbol), "amount": dec(amount, "amount")}
+        return serializers.PositionIncreaseInfo.from_wire(await self._post("auth/r/position/increase/info", body))
+
+    async def get_positions_history(
+        self, *, start: Optional[Timestamp] = None, end: Optional[Timestamp] = None, limit: Optional[int] = None
+    ) -> list[PositionHistory]:
+        """Closed positions: POST ``auth/r/positions/hist``."""
+        rows = await self._post("auth/r/positions/hist", _window(start, end, limit))
+        return serializers.PositionHistory.from_wire_list(rows)
+
+    async def get_positions_snapshot(
+        self, *, start: Optional[Timestamp] = None, end: Optional[Timestamp] = None, limit: Optional[int] = None
+    ) -> list[PositionSnapshot]:
+        """Position snapshots: POST ``auth/r/positions/snap``."""
+        rows = await self._post("auth/r/positions/snap", _window(start, end, limit))
+        return serializers.PositionSnapshot.from_wire_list(rows)
+
+    async def get_positions_audit(
+        self,
+        *,
+        ids: Optional[Sequence[int]] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[PositionAudit]:
+        """Audit of positions (body key ``id``, as Bitfinex documents it): POST ``auth/r/positions/audit``."""
+        body = {"id": list(ids) if ids is not None else None, **_window(start, end, limit)}
+        return serializers.PositionAudit.from_wire_list(await self._post("auth/r/positions/audit", body))
+
+    async def set_derivative_position_collateral(
+        self, symbol: str, collateral: DecimalLike
+    ) -> DerivativePositionCollateral:
+        """Set the collateral of a derivatives position: POST ``auth/w/deriv/collateral/set``."""
+        body = {"symbol": plain(symbol), "collateral": dec(collateral, "collateral")}
+        data = await self._post("auth/w/deriv/collateral/set", body)
+        return serializers.DerivativePositionCollateral.from_wire(data[0])
+
+    async def get_derivative_position_collateral_limits(self, symbol: str) -> DerivativePositionCollateralLimits:
+        """Minimum and maximum collateral of a derivatives position: POST ``auth/calc/deriv/collateral/limit``."""
+        data = await self._post("auth/calc/deriv/collateral/limit", {"symbol": plain(symbol)})
+        return serializers.DerivativePositionCollateralLimits.from_wire(data)
+
+    # --- funding ------------------------------------------------------------------------------------------------
+
+    async def get_funding_offers(self, *, symbol: Optional[str] = None) -> list[FundingOffer]:
+        """Active funding offers: POST ``auth/r/funding/offers[/{symbol}]``."""
+        rows = await self._post(_with("auth/r/funding/offers", symbol), group="auth/r/funding/offers")
+        return serializers.FundingOffer.from_wire_list(rows)
+
+    async def submit_funding_offer(
+        self,
+        type: str,
+        symbol: str,
+        amount: DecimalLike,
+        rate: DecimalLike,
+        period: int,
+        *,
+        flags: Optional[int] = None,
+    ) -> Notification[FundingOffer]:
+        """Place a funding offer (positive amount) or bid (negative): POST ``auth/w/funding/offer/submit``."""
+        body = {
+            "type": plain(type), "symbol": plain(symbol), "amount": dec(amount, "amount"), "rate": dec(rate, "rate"),
+            "period": period, "flags": flags,
+        }
+        return serializers.FundingOfferNotification.from_wire(await self._post("auth/w/funding/offer/submit", body))
+
+    async def cancel_funding_offer(self, id: int) -> Notification[FundingOffer]:
+        """Cancel a funding offer: POST ``auth/w/funding/offer/cancel``."""
+        data = await self._post("auth/w/funding/offer/cancel", {"id": id})
+        return serializers.FundingOfferNotification.from_wire(data)
+
+    async def cancel_all_funding_offers(self, currency: str) -> Notification[Any]:
+        """Cancel every funding offer of a currency (data left as received): POST
+        ``auth/w/funding/offer/cancel/all``."""
+        data = await self._post("auth/w/funding/offer/cancel/all", {"currency": plain(currency)})
+        return serializers.RawNotification.from_wire(data)
+
+    async def submit_funding_close(self, id: int) -> Notification[Any]:
+        """Return a funding loan or credit (data left as received): POST ``auth/w/funding/close``."""
+        return serializers.RawNotification.from_wire(await self._post("auth/w/funding/close", {"id": id}))
+
+    async def toggle_auto_renew(
+        self,
+        status: bool,
+        currency: str,
+        *,
+        amount: Optional[DecimalLike] = None,
+        rate: Optional[DecimalLike] = None,
+        period: Optional[int] = None,
+    ) -> Notification[FundingAutoRenew]:
+        """Turn funding auto-renew on or off: POST ``auth/w/funding/auto``."""
+        body = {
+            "status": flag(status), "currency": plain(currency), "amount": dec(amount, "amount"),
+            "rate": dec(rate, "rate"), "period": period,
+        }
+        return serializers.FundingAutoRenewNotification.from_wire(await self._post("auth/w/funding/auto", body))
+
+    async def toggle_keep_funding(
+        self,
+        type: Literal["credit", "loan"],
+        *,
+        ids: Optional[Sequence[int]] = None,
+        changes: Optional[Mapping[int, Literal[1, 2]]] = None,
+    ) -> Notification[Any]:
+        """Keep (1) or stop keeping (2) funding: POST ``auth/w/funding/keep`` (data left as received)."""
+        body = {
+            "type": plain(type), "id": list(ids) if ids is not None else None,
+            "changes": {str(key): value for key, value in changes.items()} if changes is not None else None,
+        }
+        return serializers.RawNotification.from_wire(await self._post("auth/w/funding/keep", body))
+
+    async def get_funding_offers_history(
+        self,
+        *,
+        symbol: Optional[str] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[FundingOffer]:
+        """Closed funding offers: POST ``auth/r/funding/offers[/{symbol}]/hist``."""
+        path = _with("auth/r/funding/offers", symbol, "hist")
+        rows = await self._post(path, _window(start, end, limit), group="auth/r/funding/offers/hist")
+        return serializers.FundingOffer.from_wire_list(rows)
+
+    async def get_funding_loans(self, *, symbol: Optional[str] = None) -> list[FundingLoan]:
+        """Active funding loans: POST ``auth/r/funding/loans[/{symbol}]``."""
+        rows = await self._post(_with("auth/r/funding/loans", symbol), group="auth/r/funding/loans")
+        return serializers.FundingLoan.from_wire_list(rows)
+
+    async def get_funding_loans_history(
+        self,
+        *,
+        symbol: Optional[str] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[FundingLoan]:
+        """Closed funding loans: POST ``auth/r/funding/loans[/{symbol}]/hist``."""
+        path = _with("auth/r/funding/loans", symbol, "hist")
+        rows = await self._post(path, _window(start, end, limit), group="auth/r/funding/loans/hist")
+        return serializers.FundingLoan.from_wire_list(rows)
+
+    async def get_funding_credits(self, *, symbol: Optional[str] = None) -> list[FundingCredit]:
+        """Active funding credits: POST ``auth/r/funding/credits[/{symbol}]``."""
+        rows = await self._post(_with("auth/r/funding/credits", symbol), group="auth/r/funding/credits")
+        return serializers.FundingCredit.from_wire_list(rows)
+
+    async def get_funding_credits_history(
+        self,
+        *,
+        symbol: Optional[str] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[FundingCredit]:
+        """Closed funding credits: POST ``auth/r/funding/credits[/{symbol}]/hist``."""
+        path = _with("auth/r/funding/credits", symbol, "hist")
+        rows = await self._post(path, _window(start, end, limit), group="auth/r/funding/credits/hist")
+        return serializers.FundingCredit.from_wire_list(rows)
+
+    async def get_funding_trades_history(
+        self,
+        *,
+        symbol: Optional[str] = None,
+        sort: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[FundingTrade]:
+        """The account's funding trades: POST ``auth/r/funding/trades[/{symbol}]/hist``."""
+        body = {"sort": sort, **_window(start, end, limit)}
+        path = _with("auth/r/funding/trades", symbol, "hist")
+        return serializers.FundingTrade.from_wire_list(await self._post(path, body, group="auth/r/funding/trades/hist"))
+
+    async def get_funding_info(self, key: str) -> FundingInfo:
+        """Yields and durations of a funding currency: POST ``auth/r/info/funding/{key}``."""
+        path = f"auth/r/info/funding/{segment(key, 'key')}"
+        return serializers.FundingInfo.from_wire(await self._post(path, group="auth/r/info/funding"))
+
+    # --- wallets and movements ------------------------------------------------------------------------------------
+
+    async def transfer_between_wallets(
+        self, from_wallet: str, to_wallet: str, currency: str, currency_to: str, amount: DecimalLike
+    ) -> Notification[Transfer]:
+        """Move funds between wallets (converting to ``currency_to``): POST ``auth/w/transfer``."""
+        body = {
+            "from": plain(from_wallet), "to": plain(to_wallet), "currency": plain(currency),
+            "currency_to": plain(currency_to), "amount": dec(amount, "amount"),
+        }
+        return serializers.TransferNotification.from_wire(await self._post("auth/w/transfer", body))
+
+    async def submit_wallet_withdrawal(
+        self, wallet: str, method: str, address: str, amount: DecimalLike
+    ) -> Notification[Withdrawal]:
+        """Withdraw to ``address``: POST ``auth/w/withdraw``."""
+        body = {"wallet": plain(wallet), "method": plain(method), "address": address, "amount": dec(amount, "amount")}
+        return serializers.WithdrawalNotification.from_wire(await self._post("auth/w/withdraw", body))
+
+    async def get_deposit_address(
+        self, wallet: str, method: str, op_renew: bool = False
+    ) -> Notification[DepositAddress]:
+        """The deposit address of a wallet and method (a new one with ``op_renew``): POST
+        ``auth/w/deposit/address``."""
+        body = {"wallet": plain(wallet), "method": plain(method), "op_renew": flag(op_renew)}
+        return serializers.DepositAddressNotification.from_wire(await self._post("auth/w/deposit/address", body))
+
+    async def generate_deposit_invoice(
+        self, wallet: str, currency: str, amount: DecimalLike
+    ) -> LightningNetworkInvoice:
+        """A Lightning Network deposit invoice (not a notification): POST ``auth/w/deposit/invoice``."""
+        body = {"wallet": plain(wallet), "currency": plain(currency), "amount": dec(amount, "amount")}
+        return serializers.LightningNetworkInvoice.from_wire(await self._post("auth/w/deposit/invoice", body))
+
+    async def get_movements(
+        self,
+        *,
+        currency: Optional[str] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[Movement]:
+        """Deposits and withdrawals: POST ``auth/r/movements[/{currency}]/hist``."""
+        path = _with("auth/r/movements", currency, "hist")
+        rows = await self._post(path, _window(start, end, limit), group="auth/r/movements/hist")
+        return serializers.Movement.from_wire_list(rows)
+
+    # --- not in the official library ------------------------------------------------------------------------------
+
+    async def submit_order_multi_op(self, ops: Sequence[tuple[str, Mapping[str, Any]]]) -> Notification[Any]:
+        """Up to 75 order operations in one request: ``[("on", {...}), ("oc", {"id": 1}), ("oc_multi", {...}),
+        ("ou", {...})]``: POST ``auth/w/order/multi``. Decimal fields of each operation travel as strings. The
+        notification's data is left as received (its aggregate layout is not documented)."""
+        if not ops or len(ops) > _MAX_MULTI_OPS:
+            raise InvalidInputError(f"ops must hold between 1 and {_MAX_MULTI_OPS} operations, not {len(ops)}")
+        wire_ops: list[list[Any]] = []
+        for op, payload in ops:
+            op = str(plain(op))
+            if op not in _MULTI_OPS:
+                raise InvalidInputError(f"unknown order operation {op!r}: use one of {', '.join(_MULTI_OPS)}")
+            wire_ops.append([op, _order_op(payload)])
+        return serializers.RawNotification.from_wire(await self._post("auth/w/order/multi", {"ops": wire_ops}))
+
+    async def get_deposit_addresses(
+        self, method: str, *, page: Optional[int] = None, page_size: Optional[int] = None
+    ) -> list[list[Any]]:
+        """Every deposit address of a method, as the raw rows Bitfinex sends (``list[list[Any]]``; no layout is
+        documented in protocol.md): POST ``auth/r/deposit/address/all``."""
+        body = {"method": plain(method), "page": page, "pageSize": page_size}
+        data: list[list[Any]] = await self._post("auth/r/deposit/address/all", body)
+        return data
+
+    async def get_movement_info(self, id: int) -> list[Any]:
+        """Details of one deposit or withdrawal, as the raw array Bitfinex sends (``list[Any]``; no layout is
+        documented in protocol.md): POST ``auth/r/movements/info``."""
+        data: list[Any] = await self._post("auth/r/movements/info", {"id": id})
+        return data
+
+    async def get_alerts(self, type: str = "price") -> list[Alert]:
+        """Price alerts: POST ``auth/r/alerts``."""
+        return serializers.Alert.from_wire_list(await self._post("auth/r/alerts", {"type": plain(type)}))
+
+    async def set_alert(self, type: str, symbol: str, price: DecimalLike) -> list[Any]:
+        """Create a price alert; returns Bitfinex's answer as decoded (``list[Any]``; its layout is not documented):
+        POST ``auth/w/alert/set``."""
+        body = {"type": plain(type), "symbol": plain(symbol), "price": dec(price, "price")}
+        data: list[Any] = await self._post("auth/w/alert/set", body)
+        return data
+
+    async def delete_alert(self, symbol: str, price: DecimalLike) -> list[Any]:
+        """Delete the price alert of ``symbol`` at ``price``; returns Bitfinex's answer as decoded
+        (``list[Any]``): POST ``auth/w/alert/price:{symbol}:{price}/del``."""
+        key = segment(f"price:{plain(symbol)}:{dec(price, 'price')}", "alert key")
+        data: list[Any] = await self._post(f"auth/w/alert/{key}/del", group="auth/w/alert/del")
+        return data
+
+    async def get_settings(self, keys: Sequence[str]) -> list[Setting]:
+        """Stored account settings (``"api:bfx-..."`` keys): POST ``auth/r/settings``."""
+        return serializers.Setting.from_wire_list(await self._post("auth/r/settings", {"keys": list(keys)}))
+
+    async def set_settings(self, settings: Mapping[str, Any]) -> list[Any]:
+        """Store account settings; returns Bitfinex's answer as decoded (``list[Any]``): POST
+        ``auth/w/settings/set``."""
+        data: list[Any] = await self._post("auth/w/settings/set", {"settings": dict(settings)})
+        return data
+
+    async def delete_settings(self, keys: Sequence[str]) -> list[Any]:
+        """Delete account settings; returns Bitfinex's answer as decoded (``list[Any]``): POST
+        ``auth/w/settings/del``."""
+        data: list[Any] = await self._post("auth/w/settings/del", {"keys": list(keys)})
+        return data
+
+    async def get_key_permissions(self) -> list[list[Any]]:
+        """What the API key may do, as raw ``[SCOPE, READ, WRITE]`` rows (``list[list[Any]]``): POST
+        ``auth/r/permissions``."""
+        data: list[list[Any]] = await self._post("auth/r/permissions")
+        return data
+
+    async def get_account_summary(self) -> list[Any]:
+        """30-day trading summary and fee rates, as the raw array Bitfinex sends (``list[Any]``; no layout is
+        documented in protocol.md): POST ``auth/r/summary``."""
+        data: list[Any] = await self._post("auth/r/summary")
+        return data
+
+    async def get_wallets_history(
+        self, *, currency: Optional[str] = None, end: Optional[Timestamp] = None
+    ) -> list[list[Any]]:
+        """Wallet balances as they were at ``end``, as raw rows (``list[list[Any]]``; no layout is documented
+        in protocol.md): POST ``auth/r/wallets/hist``."""
+        data: list[list[Any]] = await self._post("auth/r/wallets/hist", {"currency": plain(currency), "end": end})
+        return data
+
+    async def get_funding_auto_renew_status(self, currency: str) -> list[Any]:
+        """The auto-renew settings of a funding currency, as the raw array Bitfinex sends (``list[Any]``, empty
+        when auto-renew is off; no layout is documented in protocol.md): POST ``auth/r/funding/auto/status``."""
+        data: list[Any] = await self._post("auth/r/funding/auto/status", {"currency": plain(currency)})
+        return data

@@ -1,0 +1,371 @@
+"""Public endpoints (``bfx.rest.public``): market data, no keys needed (protocol.md §6.1).
+
+Names and parameters are the official library's (3.0.5, with the 4.0.0 signatures where they differ).
+``sort`` is ``+1`` (oldest first) or ``-1`` (newest first); ``start``/``end`` are millisecond timestamps.
+"""
+
+from typing import Any, Iterable, Literal, Optional, Union
+
+from ...exceptions import InvalidInputError
+from ..._utils.json_encoder import DecimalLike
+from ...types import (
+    Candle,
+    DerivativesStatus,
+    FundingCurrencyBook,
+    FundingCurrencyRawBook,
+    FundingCurrencyTicker,
+    FundingCurrencyTrade,
+    FundingMarketAveragePrice,
+    FundingStatistic,
+    FxRate,
+    Leaderboard,
+    Liquidation,
+    PairInfo,
+    PlatformStatus,
+    PulseMessage,
+    PulseProfile,
+    Statistic,
+    TickersHistory,
+    TradingMarketAveragePrice,
+    TradingPairBook,
+    TradingPairRawBook,
+    TradingPairTicker,
+    TradingPairTrade,
+    serializers,
+)
+from .._interface import Interface
+from .._interface.params import dec, join_symbols, plain, segment
+
+__all__ = ["RestPublicEndpoints"]
+
+Timestamp = Union[int, str]
+Precision = Literal["P0", "P1", "P2", "P3", "P4"]
+Symbols = Union[Iterable[str], Literal["ALL"]]
+Ticker = Union[TradingPairTicker, FundingCurrencyTicker]
+
+
+def _window(sort: Optional[int] = None, start: Optional[Timestamp] = None, end: Optional[Timestamp] = None,
+            limit: Optional[int] = None) -> dict[str, Any]:
+    return {"limit": limit, "start": start, "end": end, "sort": sort}
+
+
+def _require_prefix(symbol: str, prefix: str, name: str) -> str:
+    if not symbol.startswith(prefix):
+        kind = "trading pair (tXXX)" if prefix == "t" else "funding currency (fXXX)"
+        raise InvalidInputError(f"{name} must be a {kind}, not {symbol!r}")
+    return symbol
+
+
+class RestPublicEndpoints(Interface):
+    """Public market data: tickers, trades, books, statistics, candles, derivatives, calculations, Pulse."""
+
+    async def conf(self, config: str) -> Any:
+        """The value of one configuration key (``"pub:list:pair:exchange"``, ...): GET ``conf/{config}``."""
+        key = segment(config, "config")
+        return (await self._m.get(f"conf/{key}", group="conf"))[0]
+
+    async def get_platform_status(self) -> PlatformStatus:
+        """``PlatformStatus`` (1 operative, 0 maintenance): GET ``platform/status``."""
+        return serializers.PlatformStatus.from_wire(await self._m.get("platform/status", group="platform/status"))
+
+    async def get_tickers(self, symbols: Symbols) -> dict[str, Ticker]:
+        """Tickers keyed by symbol (trading and funding): GET ``tickers?symbols=``."""
+        rows = await self._m.get("tickers", {"symbols": join_symbols(symbols)}, group="tickers")
+        tickers: dict[str, Ticker] = {}
+        for row in rows:
+            symbol, values = row[0], row[1:]
+            if symbol.startswith("t"):
+                tickers[symbol] = serializers.TradingPairTicker.from_wire(values)
+            elif symbol.startswith("f"):
+                tickers[symbol] = serializers.FundingCurrencyTicker.from_wire(values)
+        return tickers
+
+    async def get_t_tickers(self, symbols: Symbols) -> dict[str, TradingPairTicker]:
+        """Trading pair tickers keyed by symbol: GET ``tickers?symbols=``."""
+        tickers = await self.get_tickers(symbols)
+        return {symbol: t for symbol, t in tickers.items() if isinstance(t, TradingPairTicker)}
+
+    async def get_f_tickers(self, symbols: Symbols) -> dict[str, FundingCurrencyTicker]:
+        """Funding currency tickers keyed by symbol: GET ``tickers?symbols=``."""
+        tickers = await self.get_tickers(symbols)
+        return {symbol: t for symbol, t in tickers.items() if isinstance(t, FundingCurrencyTicker)}
+
+    async def get_t_ticker(self, symbol: str) -> TradingPairTicker:
+        """One trading pair ticker: GET ``ticker/{symbol}``."""
+        symbol = _require_prefix(segment(symbol, "symbol"), "t", "symbol")
+        return serializers.TradingPairTicker.from_wire(await self._m.get(f"ticker/{symbol}", group="ticker"))
+
+    async def get_f_ticker(self, symbol: str) -> FundingCurrencyTicker:
+        """One funding currency ticker: GET ``ticker/{symbol}``."""
+        symbol = _require_prefix(segment(symbol, "symbol"), "f", "symbol")
+        return serializers.FundingCurrencyTicker.from_wire(await self._m.get(f"ticker/{symbol}", group="ticker"))
+
+    async def get_tickers_history(
+        self,
+        symbols: Iterable[str],
+        *,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[TickersHistory]:
+        """Bid/ask history of trading pairs: GET ``tickers/hist?symbols=``."""
+        params = {"symbols": join_symbols(symbols), "start": start, "end": end, "limit": limit}
+        rows = await self._m.get("tickers/hist", params, group="tickers/hist")
+        return serializers.TickersHistory.from_wire_list(rows)
+
+    async def get_t_trades(
+        self,
+        pair: str,
+        *,
+        limit: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        sort: Optional[int] = None,
+    ) -> list[TradingPairTrade]:
+        """Public trades of a trading pair: GET ``trades/{pair}/hist``."""
+        pair = _require_prefix(segment(pair, "pair"), "t", "pair")
+        rows = await self._m.get(f"trades/{pair}/hist", _window(sort, start, end, limit), group="trades")
+        return serializers.TradingPairTrade.from_wire_list(rows)
+
+    async def get_f_trades(
+        self,
+        currency: str,
+        *,
+        limit: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        sort: Optional[int] = None,
+    ) -> list[FundingCurrencyTrade]:
+        """Public trades of a funding currency: GET ``trades/{currency}/hist``."""
+        currency = _require_prefix(segment(currency, "currency"), "f", "currency")
+        rows = await self._m.get(f"trades/{currency}/hist", _window(sort, start, end, limit), group="trades")
+        return serializers.FundingCurrencyTrade.from_wire_list(rows)
+
+    async def get_t_book(
+        self, pair: str, precision: Precision, *, len: Optional[Literal[1, 25, 100]] = None
+    ) -> list[TradingPairBook]:
+        """Aggregated book of a trading pair, bids then asks: GET ``book/{pair}/{precision}``."""
+        pair = _require_prefix(segment(pair, "pair"), "t", "pair")
+        prec = segment(precision, "precision")
+        rows = await self._m.get(f"book/{pair}/{prec}", {"len": len}, group="book")
+        return serializers.TradingPairBook.from_wire_list(rows)
+
+    async def get_f_book(
+        self, currency: str, precision: Precision, *, len: Optional[Literal[1, 25, 100]] = None
+    ) -> list[FundingCurrencyBook]:
+        """Aggregated book of a funding currency: GET ``book/{currency}/{precision}``."""
+        currency = _require_prefix(segment(currency, "currency"), "f", "currency")
+        prec = segment(precision, "precision")
+        rows = await self._m.get(f"book/{currency}/{prec}", {"len": len}, group="book")
+        return serializers.FundingCurrencyBook.from_wire_list(rows)
+
+    async def get_t_raw_book(
+        self, pair: str, *, len: Optional[Literal[1, 25, 100]] = None
+    ) -> list[TradingPairRawBook]:
+        """Raw (order by order) book of a trading pair: GET ``book/{pair}/R0``."""
+        pair = _require_prefix(segment(pair, "pair"), "t", "pair")
+        rows = await self._m.get(f"book/{pair}/R0", {"len": len}, group="book")
+        return serializers.TradingPairRawBook.from_wire_list(rows)
+
+    async def get_f_raw_book(
+        self, currency: str, *, len: Optional[Literal[1, 25, 100]] = None
+    ) -> list[FundingCurrencyRawBook]:
+        """Raw (offer by offer) book of a funding currency: GET ``book/{currency}/R0``."""
+        currency = _require_prefix(segment(currency, "currency"), "f", "currency")
+        rows = await self._m.get(f"book/{currency}/R0", {"len": len}, group="book")
+        return serializers.FundingCurrencyRawBook.from_wire_list(rows)
+
+    async def get_stats_hist(
+        self,
+        resource: str,
+        *,
+        sort: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[Statistic]:
+        """History of a statistic (``"pos.size:1m:tBTCUSD:long"``, ...): GET ``stats1/{resource}/hist``."""
+        key = segment(resource, "resource")
+        rows = await self._m.get(f"stats1/{key}/hist", _window(sort, start, end, limit), group="stats1")
+        return serializers.Statistic.from_wire_list(rows)
+
+    async def get_stats_last(
+        self,
+        resource: str,
+        *,
+        sort: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> Statistic:
+        """Last value of a statistic: GET ``stats1/{resource}/last``."""
+        key = segment(resource, "resource")
+        row = await self._m.get(f"stats1/{key}/last", _window(sort, start, end, limit), group="stats1")
+        return serializers.Statistic.from_wire(row)
+
+    async def get_candles_hist(
+        self,
+        symbol: str,
+        tf: str = "1m",
+        *,
+        sort: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[Candle]:
+        """Candles of ``symbol`` in time frame ``tf``: GET ``candles/trade:{tf}:{symbol}/hist``."""
+        key = segment(f"trade:{plain(tf)}:{plain(symbol)}", "candle key")
+        rows = await self._m.get(f"candles/{key}/hist", _window(sort, start, end, limit), group="candles")
+        return serializers.Candle.from_wire_list(rows)
+
+    async def get_candles_last(
+        self,
+        symbol: str,
+        tf: str = "1m",
+        *,
+        sort: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> Candle:
+        """The last candle of ``symbol`` in time frame ``tf``: GET ``candles/trade:{tf}:{symbol}/last``."""
+        key = segment(f"trade:{plain(tf)}:{plain(symbol)}", "candle key")
+        row = await self._m.get(f"candles/{key}/last", _window(sort, start, end, limit), group="candles")
+        return serializers.Candle.from_wire(row)
+
+    async def get_derivatives_status(self, keys: Symbols) -> dict[str, DerivativesStatus]:
+        """Derivatives status keyed by key (``"tBTCF0:USTF0"``): GET ``status/deriv?keys=``."""
+        rows = await self._m.get("status/deriv", {"keys": join_symbols(keys, "keys")}, group="status")
+        return {row[0]: serializers.DerivativesStatus.from_wire(row[1:]) for row in rows}
+
+    async def get_derivatives_status_history(
+        self,
+        key: str,
+        *,
+        sort: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[DerivativesStatus]:
+        """Status history of one derivative: GET ``status/deriv/{key}/hist``."""
+        key = segment(key, "key")
+        rows = await self._m.get(f"status/deriv/{key}/hist", _window(sort, start, end, limit), group="status")
+        return serializers.DerivativesStatus.from_wire_list(rows)
+
+    async def get_liquidations(
+        self,
+        *,
+        sort: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[Liquidation]:
+        """Liquidations (each row arrives wrapped once): GET ``liquidations/hist``."""
+        rows = await self._m.get("liquidations/hist", _window(sort, start, end, limit), group="liquidations")
+        return [serializers.Liquidation.from_wire(row[0]) for row in rows]
+
+    async def get_seed_candles(
+        self,
+        symbol: str,
+        tf: str = "1m",
+        *,
+        sort: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[Candle]:
+        """Same as :meth:`get_candles_hist` (kept for compatibility): GET ``candles/trade:{tf}:{symbol}/hist``."""
+        return await self.get_candles_hist(symbol, tf, sort=sort, start=start, end=end, limit=limit)
+
+    async def get_leaderboards_hist(
+        self,
+        resource: str,
+        *,
+        sort: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[Leaderboard]:
+        """Leaderboard history (``"vol:3h:tBTCUSD"``, ...): GET ``rankings/{resource}/hist``."""
+        key = segment(resource, "resource")
+        rows = await self._m.get(f"rankings/{key}/hist", _window(sort, start, end, limit), group="rankings")
+        return serializers.Leaderboard.from_wire_list(rows)
+
+    async def get_leaderboards_last(
+        self,
+        resource: str,
+        *,
+        sort: Optional[int] = None,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> Leaderboard:
+        """The current leader of a leaderboard: GET ``rankings/{resource}/last``."""
+        key = segment(resource, "resource")
+        row = await self._m.get(f"rankings/{key}/last", _window(sort, start, end, limit), group="rankings")
+        return serializers.Leaderboard.from_wire(row)
+
+    async def get_funding_stats(
+        self,
+        symbol: str,
+        *,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[FundingStatistic]:
+        """Funding statistics of a funding currency: GET ``funding/stats/{symbol}/hist``."""
+        symbol = _require_prefix(segment(symbol, "symbol"), "f", "symbol")
+        params = {"start": start, "end": end, "limit": limit}
+        rows = await self._m.get(f"funding/stats/{symbol}/hist", params, group="funding/stats")
+        return serializers.FundingStatistic.from_wire_list(rows)
+
+    async def get_pulse_profile_details(self, nickname: str) -> PulseProfile:
+        """A Pulse profile: GET ``pulse/profile/{nickname}``."""
+        nickname = segment(nickname, "nickname")
+        return serializers.PulseProfile.from_wire(await self._m.get(f"pulse/profile/{nickname}", group="pulse"))
+
+    async def get_pulse_message_history(
+        self, *, end: Optional[Timestamp] = None, limit: Optional[int] = None
+    ) -> list[PulseMessage]:
+        """Latest Pulse messages with their authors' profiles: GET ``pulse/hist``."""
+        rows = await self._m.get("pulse/hist", {"end": end, "limit": limit}, group="pulse")
+        return serializers.PulseMessage.from_wire_list(rows)
+
+    async def get_trading_market_average_price(
+        self, symbol: str, amount: DecimalLike, *, price_limit: Optional[DecimalLike] = None
+    ) -> TradingMarketAveragePrice:
+        """Average execution price of a market order of ``amount`` (+buy/-sell): POST ``calc/trade/avg``.
+
+        The parameters travel in the query string, as Bitfinex documents them."""
+        symbol = _require_prefix(str(plain(symbol)), "t", "symbol")
+        params = {"symbol": symbol, "amount": dec(amount, "amount"), "price_limit": dec(price_limit, "price_limit")}
+        row = await self._m.post("calc/trade/avg", params=params, group="calc")
+        return serializers.TradingMarketAveragePrice.from_wire(row)
+
+    async def get_funding_market_average_price(
+        self, symbol: str, amount: DecimalLike, period: int, *, rate_limit: Optional[DecimalLike] = None
+    ) -> FundingMarketAveragePrice:
+        """Average rate of taking ``amount`` of funding for ``period`` days: POST ``calc/trade/avg``
+        (Bitfinex serves both averages there; the ``f`` symbol, ``period`` and ``rate_limit`` select the
+        funding one, sent in the query string as documented)."""
+        symbol = _require_prefix(str(plain(symbol)), "f", "symbol")
+        params = {
+            "symbol": symbol, "amount": dec(amount, "amount"), "period": period,
+            "rate_limit": dec(rate_limit, "rate_limit"),
+        }
+        row = await self._m.post("calc/trade/avg", params=params, group="calc")
+        return serializers.FundingMarketAveragePrice.from_wire(row)
+
+    async def get_fx_rate(self, ccy1: str, ccy2: str) -> FxRate:
+        """Exchange rate between two currencies: POST ``calc/fx`` with body ``{ccy1, ccy2}``."""
+        row = await self._m.post("calc/fx", {"ccy1": plain(ccy1), "ccy2": plain(ccy2)}, group="calc")
+        return serializers.FxRate.from_wire(row)
+
+    # --- not in the official library ---------------------------------------------------------------------------
+
+    async def get_pair_info(self, *, futures: bool = False) -> list[PairInfo]:
+        """Order size limits and margin of every pair (derivatives with ``futures``): GET
+        ``conf/pub:info:pair`` (``conf/pub:info:pair:futures``)."""
+        key = "pub:info:pair:futures" if futures else "pub:info:pair"
+        rows = (await self._m.get(f"conf/{key}", group="conf"))[0]
+        return serializers.PairInfo.from_wire_list(rows or [])

@@ -1,0 +1,111 @@
+"""Client-side rate limiting: sliding windows per endpoint group that wait instead of failing."""
+
+import asyncio
+
+import pytest
+
+from bfxapi.rest import DEFAULT_RATE_LIMITS, BfxRestInterface
+from bfxapi.rest._interface import RateLimiter
+
+from rest_auth_server import KEY, SECRET, AuthServer
+
+
+class FakeTime:
+    """A clock that only moves when the limiter sleeps: waits are measured exactly, without real time."""
+
+    def __init__(self):
+        self.now = 1000.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    async def sleep(self, delay):
+        self.sleeps.append(round(delay, 6))
+        self.now += delay
+
+
+async def test_sliding_window_waits_for_the_oldest_call_to_leave():
+    fake = FakeTime()
+    limiter = RateLimiter({"book": 2}, window=60.0, clock=fake.clock, sleep=fake.sleep)
+    assert await limiter.acquire("book") == 0.0
+    fake.now += 10
+    assert await limiter.acquire("book") == 0.0
+    fake.now += 5
+    assert await limiter.acquire("book") == 45.0  # the first call leaves the window at 1060
+    assert fake.sleeps == [45.0] and fake.now == 1060.0
+    assert await limiter.acquire("book") == 10.0  # then the second, at 1070
+    assert limiter.pending("book") == 2
+
+
+async def test_a_burst_is_served_in_order_one_window_at_a_time():
+    fake = FakeTime()
+    limiter = RateLimiter({"trades": 3}, window=60.0, clock=fake.clock, sleep=fake.sleep)
+    done = []
+
+    async def call(i):
+        await limiter.acquire("trades")
+        done.append((i, fake.now))
+
+    await asyncio.gather(*(call(i) for i in range(7)))
+    assert [i for i, _ in done] == list(range(7))
+    assert [t for _, t in done] == [1000.0] * 3 + [1060.0] * 3 + [1120.0]
+
+
+async def test_groups_and_families_are_independent():
+    fake = FakeTime()
+    limiter = RateLimiter({"auth": 1, "auth/r/alerts": 2, "book": None}, clock=fake.clock, sleep=fake.sleep)
+    await limiter.acquire("auth/r/wallets", "auth")
+    await limiter.acquire("auth/r/positions", "auth")  # its own window, with the family's limit
+    await limiter.acquire("auth/r/alerts", "auth")
+    await limiter.acquire("auth/r/alerts", "auth")
+    for _ in range(100):
+        await limiter.acquire("book")  # not limited
+    await limiter.acquire("unknown")  # no limit known: not limited
+    assert fake.sleeps == []
+    await limiter.acquire("auth/r/wallets", "auth")
+    assert fake.sleeps == [60.0]
+
+
+def test_defaults_overrides_and_disabling():
+    rest = BfxRestInterface("http://127.0.0.1:1/v2")
+    limiter = rest.rate_limiter
+    assert limiter.limit_of("liquidations") == 3 and limiter.limit_of("book") == 240
+    assert limiter.limit_of("auth/r/wallets", "auth") == 90 and limiter.limit_of("auth/r/alerts", "auth") == 45
+    assert limiter.limit_of("auth/w/deposit/address", "auth") == 10
+    assert limiter.limit_of("auth/w/ext/pay/invoice/create", "merchant") is None
+    tuned = BfxRestInterface("http://127.0.0.1:1/v2", rate_limits={"book": 5, "candles": None}).rate_limiter
+    assert tuned.limit_of("book") == 5 and tuned.limit_of("candles") is None and tuned.limit_of("trades") == 15
+    assert BfxRestInterface("http://127.0.0.1:1/v2", rate_limits=None).rate_limiter.limit_of("trades") is None
+    assert DEFAULT_RATE_LIMITS["tickers"] == 30
+    with pytest.raises(TypeError):
+        DEFAULT_RATE_LIMITS["tickers"] = 1  # type: ignore[index]
+
+
+async def test_requests_wait_for_room_in_a_short_window(make_sim):
+    sim = await make_sim(rest_rate_limits=None)
+    loop = asyncio.get_running_loop()
+    async with BfxRestInterface(sim.rest_host, rate_limits={"platform/status": 2}, rate_limit_window=0.3) as rest:
+        started = loop.time()
+        await rest.public.get_platform_status()
+        await rest.public.get_platform_status()
+        two = loop.time() - started
+        await rest.public.get_platform_status()
+        three = loop.time() - started
+    assert two < 0.3 <= three + 0.01  # the third call waited for the first to leave the window
+    assert sim.rest_requests == 3 and sim.rest_rate_limited == 0
+
+
+async def test_auth_endpoints_count_in_their_own_windows():
+    server = await AuthServer().start()
+    try:
+        async with BfxRestInterface(server.host, KEY, SECRET) as rest:
+            await rest.auth.get_wallets()
+            await rest.auth.get_orders(symbol="tETHUSD")
+            await rest.auth.get_alerts()
+            limiter = rest.rate_limiter
+            assert limiter.pending("auth/r/wallets") == 1
+            assert limiter.pending("auth/r/orders") == 1  # symbol variants share the endpoint's window
+            assert limiter.pending("auth/r/alerts") == 1
+    finally:
+        await server.stop()
