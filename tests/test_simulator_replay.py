@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
-CAPTURE = Path("/work/shared/fixtures/bitfinex-ws-capture-2021-04-17.txt")
-pytestmark = pytest.mark.skipif(not CAPTURE.exists(), reason="capture fixture not available")
+from fixtures import WS_CAPTURE, fixture_path
+
+
+@pytest.fixture(name="capture")
+def capture_fixture() -> Path:
+    return fixture_path(WS_CAPTURE)
 
 
 def sig(value):
@@ -29,9 +33,9 @@ def sig(value):
     return "[" + ",".join(sig(v) for v in value) + "]"
 
 
-def capture_frames():
+def capture_frames(capture: Path):
     sent, received = [], []
-    for line in CAPTURE.read_text().splitlines():
+    for line in capture.read_text().splitlines():
         if " <- " in line:
             sent.append(json.loads(line.split(": ", 1)[1]))
         elif re.match(r"^[0-9.]+: ", line):
@@ -68,8 +72,8 @@ def classify(frames):
     return kinds
 
 
-async def test_simulator_frames_have_the_captured_shapes(make_sim, connect):
-    sent, received = capture_frames()
+async def test_simulator_frames_have_the_captured_shapes(make_sim, connect, capture):
+    sent, received = capture_frames(capture)
     real = classify(received)
     sim = await make_sim(heartbeat_interval=None)
     client = await connect(sim, read_info=False)
@@ -95,8 +99,8 @@ async def test_simulator_frames_have_the_captured_shapes(make_sim, connect):
         assert isinstance(frame[-1], int)
 
 
-async def test_seq_numbers_start_at_1_and_have_no_gaps_like_the_capture(make_sim, connect):
-    _, received = capture_frames()
+async def test_seq_numbers_start_at_1_and_have_no_gaps_like_the_capture(make_sim, connect, capture):
+    _, received = capture_frames(capture)
     seqs = [f[-1] for f in received if isinstance(f, list)]
     assert seqs[0] == 1 and seqs == list(range(1, len(seqs) + 1))
     sim = await make_sim()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures import WS_CAPTURE, fixture_path
 
 from bfxapi import types
 from bfxapi.exceptions import LabelerSerializerException, MalformedPayloadError
@@ -1072,7 +1073,6 @@ def test_other_merchant_types(klass: Any, payload: dict[str, Any], expected: dic
 # Replay of the real capture: every ticker, trade and book frame parses, fields in wire order
 # ---------------------------------------------------------------------------------------------------
 
-CAPTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "bitfinex-ws-capture-2021-04-17.txt"
 
 
 def _received_frames(path: Path) -> list[Any]:
@@ -1084,13 +1084,12 @@ def _received_frames(path: Path) -> list[Any]:
     return frames
 
 
-@pytest.mark.skipif(not CAPTURE.exists(), reason="the shared capture is not available")
 def test_every_data_frame_of_the_real_capture_parses() -> None:
     by_channel: dict[str, Any] = {"ticker": serializers.TradingPairTicker, "trades": serializers.TradingPairTrade,
                   "book": serializers.TradingPairBook}
     channels: dict[int, Any] = {}
     parsed = {name: 0 for name in by_channel}
-    for frame in _received_frames(CAPTURE):
+    for frame in _received_frames(fixture_path(WS_CAPTURE)):
         if isinstance(frame, dict):
             if frame.get("event") == "subscribed":
                 channels[frame["chanId"]] = frame["channel"]

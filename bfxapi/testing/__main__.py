@@ -10,7 +10,8 @@ from .simulator import Simulator
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bfxapi.testing",
-                                     description="A local Bitfinex (public WebSocket and REST) for offline tests.")
+                                     description="A local Bitfinex (WebSocket and REST, public and authenticated) "
+                                                 "for offline tests.")
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765, 0 = ephemeral)")
     parser.add_argument("--seed", default="0", help="market seed (default 0)")
@@ -31,6 +32,11 @@ async def _serve(args: argparse.Namespace) -> None:
     async with sim:
         print(f"WebSocket: {sim.wss_host}", flush=True)
         print(f"REST:      {sim.rest_host}", flush=True)
+        demo = sim.demo_account
+        if demo is not None:
+            print(f"Demo account (user id {demo.user_id}):", flush=True)
+            print(f"  API key:    {demo.api_key}", flush=True)
+            print(f"  API secret: {demo.api_secret}", flush=True)
         print("Press Ctrl+C to stop.", flush=True)
         await asyncio.Event().wait()
 

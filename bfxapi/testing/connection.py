@@ -105,6 +105,13 @@ class Connection:
                 array = self.frame(chan_id, body)
                 await self._write(dumps(array), array)
 
+    async def send_arrays(self, build: Callable[[], List[List[Any]]]) -> None:
+        """Send arrays built (and numbered) by ``build`` while holding the write lock, so numbering and
+        writing happen in one step (channel 0 numbers its own frames)."""
+        async with self._lock:
+            for array in build():
+                await self._write(dumps(array), array)
+
     async def send_raw(self, text: str) -> None:
         """Send text exactly as given (fault injection); it is not numbered."""
         async with self._lock:

@@ -377,6 +377,8 @@ class Market:
         self.deriv_history: Dict[str, List[List[Any]]] = {}
         self.ticker_history: Dict[str, List[Tuple[int, float, float]]] = {}
         self._deriv_state: Dict[str, Dict[str, float]] = {}
+        #: trades made by simulated accounts, published with the next step
+        self._pending_trades: Dict[str, List[Trade]] = {}
         for symbol in self.derivatives():
             rng = random.Random(f"{seed}:{symbol}:deriv")
             self._deriv_state[symbol] = {
@@ -481,7 +483,7 @@ class Market:
         for series in self.candle_series.values():
             series.touched = []
         for symbol, inst in self.instruments.items():
-            trades = inst.step(self.now_ms)
+            trades = self._pending_trades.pop(symbol, []) + inst.step(self.now_ms)
             result.trades[symbol] = trades
             for series in self.candle_series.values():
                 if series.info.symbol == symbol:
@@ -505,6 +507,19 @@ class Market:
             if series.touched:
                 result.candles[key] = [c for c in series.candles if c.mts in series.touched]
         return result
+
+    def external_trade(self, symbol: str, amount: float, price: float, period: int = 0) -> Trade:
+        """Record a trade made by a simulated account (``amount`` > 0: the taker bought): it joins the tape
+        and the daily statistics now and is published on the trades/candles channels with the next step."""
+        inst = self.instruments[symbol]
+        trade = Trade(self._ids.next_trade(), self.now_ms, round_amount(amount), price, period)
+        inst.trades.append(trade)
+        inst.last_price = price
+        inst.high = max(inst.high, price)
+        inst.low = min(inst.low, price)
+        inst.volume = round_amount(inst.volume + abs(amount))
+        self._pending_trades.setdefault(symbol, []).append(trade)
+        return trade
 
     def symbols(self, funding: Optional[bool] = None) -> Iterable[str]:
         return [s for s, inst in self.instruments.items() if funding is None or inst.funding == funding]

@@ -9,6 +9,7 @@ import math
 import random
 import time
 from collections import deque
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Deque, Dict, List, Optional, Tuple
 
 from aiohttp import web
@@ -21,16 +22,40 @@ from .market import Instrument, parse_candle_key
 if TYPE_CHECKING:
     from .simulator import Simulator
 
-__all__ = ["RestFrontEnd", "RestError", "DEFAULT_REST_RATE_LIMITS"]
+__all__ = ["RestFrontEnd", "RestError", "RestRecord", "DEFAULT_REST_RATE_LIMITS", "API_KEY"]
 
-#: Requests per minute per IP and endpoint group (protocol.md §5.4); None = not limited.
+#: Requests per minute per IP and endpoint group (protocol.md §5.4); None = not limited. A route key
+#: ``"group|endpoint"`` counts per endpoint with the group's limit (authenticated routes: 90 each, alerts 45,
+#: deposit addresses 10; transfers, withdrawals, invoices and merchant endpoints are not limited).
 DEFAULT_REST_RATE_LIMITS: Dict[str, Optional[int]] = {
     "platform/status": 30, "ticker": 90, "tickers": 30, "tickers/hist": None, "trades": 15, "book": 240,
     "stats1": 15, "candles": 30, "status": 90, "liquidations": 3, "rankings": 90, "funding/stats": None,
     "conf": 90, "calc": 90, "pulse": None,
+    "auth": 90, "auth/alerts": 45, "auth/deposit/address": 10, "auth/unlimited": None, "merchant": None,
 }
 
+
+@dataclass
+class RestRecord:
+    """One REST request as received and answered (``sim.rest_log``).
+
+    ``method``, ``path`` (as received, without the query), ``query`` (dict), ``headers`` (dict), ``raw_body``
+    (bytes, exactly as received), ``body`` (parsed JSON or None), ``status`` and ``response`` (parsed JSON
+    answer), ``api_key`` (the authenticated key, if any)."""
+
+    method: str
+    path: str
+    query: Dict[str, str]
+    headers: Dict[str, str]
+    raw_body: bytes
+    body: Any
+    status: int = 0
+    response: Any = None
+    api_key: Optional[str] = None
+
 Handler = Callable[[web.Request], Awaitable[Any]]
+#: request storage key of the authenticated API key (set by the authenticated routes, read when recording)
+API_KEY = web.RequestKey("bfx_api_key", str)
 _MINUTE = 60_000
 _STATS_SIZES = {"1m": _MINUTE, "30m": 30 * _MINUTE, "1d": 1440 * _MINUTE, "1D": 1440 * _MINUTE}
 _STATS_KEYS = ("pos.size", "funding.size", "credits.size", "credits.size.sym", "vol.1d", "vol.7d", "vol.30d",
@@ -111,7 +136,7 @@ class RestFrontEnd:
 
     def _rate_limited(self, ip: str, key: str) -> bool:
         limits = self.sim.rest_rate_limits
-        limit = limits.get(key) if limits is not None else None
+        limit = limits.get(key.split("|")[0]) if limits is not None else None
         if limit is None:
             return False
         now = time.monotonic()
@@ -129,6 +154,25 @@ class RestFrontEnd:
 
     def _wrap(self, key: str, handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def wrapped(request: web.Request) -> web.StreamResponse:
+            raw = await request.read()
+            try:
+                parsed: Any = json.loads(raw) if raw else None
+            except ValueError:
+                parsed = None
+            record = RestRecord(request.method, request.path, dict(request.query), dict(request.headers), raw,
+                                parsed)
+            self.sim.rest_log.append(record)
+            response = await answer(request)
+            record.status = response.status
+            record.api_key = request.get(API_KEY)
+            try:
+                record.response = json.loads(response.text or "null")
+            except ValueError:
+                record.response = response.text
+            self.sim.notify()
+            return response
+
+        async def answer(request: web.Request) -> web.Response:
             sim = self.sim
             sim.rest_requests += 1
             if sim.maintenance and key != "platform/status":
@@ -160,9 +204,11 @@ class RestFrontEnd:
 
     async def _body(self, request: web.Request) -> Dict[str, Any]:
         params: Dict[str, Any] = dict(request.query)
-        if request.can_read_body:
+        # read() returns the bytes cached by the recording wrapper (the stream itself is consumed by then)
+        raw = await request.read()
+        if raw:
             try:
-                body = json.loads(await request.text() or "{}")
+                body = json.loads(raw.decode("utf-8") or "{}")
             except ValueError as error:
                 raise RestError(10020, "body: invalid") from error
             if isinstance(body, dict):

@@ -14,6 +14,7 @@ from .connection import Connection
 from .faults import FaultsMixin
 from .market import DEFAULT_SYMBOLS, Market, StepResult
 from .rest_server import DEFAULT_REST_RATE_LIMITS, RestFrontEnd
+from .sim_accounts import AccountsMixin
 from .ws_server import WebSocketFrontEnd
 
 __all__ = ["Simulator"]
@@ -21,8 +22,8 @@ __all__ = ["Simulator"]
 _DEFAULTS: Mapping[str, Optional[int]] = MappingProxyType(DEFAULT_REST_RATE_LIMITS)
 
 
-class Simulator(FaultsMixin):
-    """A faithful, deterministic, local Bitfinex for public data, with fault injection.
+class Simulator(FaultsMixin, AccountsMixin):
+    """A faithful, deterministic, local Bitfinex (public data, accounts, trading), with fault injection.
 
     ``async with Simulator(seed=1, auto_market=False) as sim:`` serves on ``sim.wss_host``
     (``ws://127.0.0.1:PORT/ws/2``) and ``sim.rest_host`` (``http://127.0.0.1:PORT/v2``).
@@ -41,6 +42,10 @@ class Simulator(FaultsMixin):
       ``None`` disables REST rate limiting; ``rest_block_duration`` (60 s).
     * ``book_f1_interval`` (2 s of market time between F1 book deliveries), ``trades_snapshot_size`` (30),
       ``candles_snapshot_size`` (240).
+    * ``demo_account``: create a funded demo account (``sim.demo_account``) first (default True).
+
+    Accounts: :meth:`add_account`, ``accounts``, :meth:`account`, :meth:`fill_order`, :meth:`take_offer`;
+    every REST request is recorded in ``rest_log``.
     """
 
     def __init__(
@@ -64,6 +69,7 @@ class Simulator(FaultsMixin):
         book_f1_interval: float = 2.0,
         trades_snapshot_size: int = 30,
         candles_snapshot_size: int = 240,
+        demo_account: bool = True,
     ) -> None:
         self.seed = seed
         self.symbols = list(symbols)
@@ -107,6 +113,7 @@ class Simulator(FaultsMixin):
         self._market_task: Optional["asyncio.Task[None]"] = None
         self.ws = WebSocketFrontEnd(self)
         self.rest = RestFrontEnd(self)
+        self._init_accounts(demo_account)
 
     # --- lifecycle ------------------------------------------------------------------------------------------------
     @property
@@ -184,6 +191,7 @@ class Simulator(FaultsMixin):
                 for chan_id, sub in list(conn.subscriptions.items()):
                     bodies = sub.updates(self.market, result, conn.flags, f1_ms)
                     await conn.send_channel(chan_id, bodies)
+            await self._account_step(result)
             self.notify()
             return result
 
@@ -194,6 +202,8 @@ class Simulator(FaultsMixin):
                 if conn.open:
                     for chan_id in list(conn.subscriptions):
                         await conn.send_channel(chan_id, [["hb"]])
+                    if "auth" in conn.extensions:
+                        await conn.send_channel(0, [["hb"]])
 
     def next_chan_id(self) -> int:
         self._next_chan += 1

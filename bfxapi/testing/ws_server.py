@@ -11,10 +11,11 @@ from .connection import Connection, _now_ms
 if TYPE_CHECKING:
     from .simulator import Simulator
 
-__all__ = ["WebSocketFrontEnd", "EventHandler", "ArrayHandler"]
+__all__ = ["WebSocketFrontEnd", "EventHandler", "ArrayHandler", "CloseHandler"]
 
 EventHandler = Callable[[Connection, Dict[str, Any]], Awaitable[None]]
 ArrayHandler = Callable[[Connection, List[Any]], Awaitable[None]]
+CloseHandler = Callable[[Connection], Awaitable[None]]
 
 
 def error_event(code: int, msg: str, echo: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
@@ -38,6 +39,8 @@ class WebSocketFrontEnd:
             "unsubscribe": self._on_unsubscribe,
         }
         self.array_handler: Optional[ArrayHandler] = None
+        #: called when a connection ends, before it is marked closed (e.g. the dead-man switch)
+        self.close_handlers: List[CloseHandler] = []
 
     def register_event(self, name: str, handler: EventHandler) -> None:
         self.events[name] = handler
@@ -80,6 +83,8 @@ class WebSocketFrontEnd:
                 await housekeeping
             except asyncio.CancelledError:
                 pass
+            for close_handler in list(self.close_handlers):
+                await close_handler(conn)
             conn.mark_closed(ws.close_code if ws.close_code is not None else 1006)
         return ws
 
@@ -163,7 +168,10 @@ class WebSocketFrontEnd:
         while conn.open:
             await asyncio.sleep(tick)
             now = loop.time()
-            if sim.idle_timeout and not conn.subscriptions and now - conn.last_activity >= sim.idle_timeout:
+            # an authenticated socket has channel 0 open, so it is never idle
+            channel0 = "auth" in conn.extensions
+            if sim.idle_timeout and not conn.subscriptions and not channel0 and \
+                    now - conn.last_activity >= sim.idle_timeout:
                 conn.abort()
                 return
             if sim.heartbeat_interval:
@@ -174,3 +182,8 @@ class WebSocketFrontEnd:
                             if conn.subscriptions.get(sub.chan_id) is sub:
                                 sub.next_hb = now + sim.heartbeat_interval
                                 await conn.send_channel(sub.chan_id, [["hb"]])
+                session = conn.extensions.get("auth")
+                if session is not None and now >= session.next_hb:
+                    session.next_hb = now + sim.heartbeat_interval
+                    async with sim.market_lock:
+                        await conn.send_channel(0, [["hb"]])

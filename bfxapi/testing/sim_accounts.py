@@ -1,0 +1,111 @@
+"""Account methods of :class:`~bfxapi.testing.Simulator`: creating accounts and driving them from a test."""
+
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
+
+from .accounts import Account, FundingContract, Order
+from .exchange import Exchange, Outbox
+from .market import StepResult
+from .rest_account import register_account_routes
+from .rest_auth import AuthRest
+from .rest_funding import register_funding_routes
+from .rest_merchant import merchant_store, register_merchant_routes
+from .rest_server import RestRecord
+from .rest_trading import register_trading_routes
+from .ws_auth import AccountWebSocket
+
+if TYPE_CHECKING:
+    from .simulator import Simulator
+
+__all__ = ["AccountsMixin", "DEMO_WALLETS"]
+
+#: The demo account's starting balances.
+DEMO_WALLETS: Dict[str, Dict[str, float]] = {
+    "exchange": {"USD": 100_000.0, "BTC": 2.0, "ETH": 20.0, "TESTUSD": 100_000.0, "TESTBTC": 2.0},
+    "margin": {"USD": 50_000.0, "USTF0": 10_000.0},
+    "funding": {"USD": 50_000.0, "BTC": 1.0},
+}
+
+
+class AccountsMixin:
+    """Accounts, authenticated WebSocket/REST and the observability of both (mixed into the Simulator)."""
+
+    exchange: Exchange
+    rest_log: List[RestRecord]
+    demo_account: Optional[Account]
+
+    def _init_accounts(self, demo_account: bool) -> None:
+        sim: "Simulator" = self  # type: ignore[assignment]
+        self.exchange = Exchange(sim)
+        #: every REST request received (public and authenticated), in arrival order
+        self.rest_log = []
+        self._account_ws = AccountWebSocket(sim)
+        api = AuthRest(sim)
+        register_account_routes(api)
+        register_trading_routes(api)
+        register_funding_routes(api)
+        register_merchant_routes(api)
+        self.demo_account = self.add_account(wallets=DEMO_WALLETS) if demo_account else None
+
+    def add_account(self, *, api_key: Optional[str] = None, api_secret: Optional[str] = None,
+                    user_id: Optional[int] = None, email: Optional[str] = None, username: Optional[str] = None,
+                    wallets: Optional[Mapping[str, Mapping[str, float]]] = None,
+                    caps: Optional[Mapping[str, Mapping[str, int]]] = None, maker_fee: float = 0.001,
+                    taker_fee: float = 0.002) -> Account:
+        """Create an account with its API key/secret (deterministic for the seed unless given).
+
+        ``wallets`` maps a wallet type (``exchange``, ``margin``, ``funding``) to ``{currency: balance}``;
+        ``caps`` overrides permissions (e.g. ``{"orders": {"write": 0}}``); fees are fractions (0.1 % / 0.2 %)."""
+        return self.exchange.add_account(api_key=api_key, api_secret=api_secret, user_id=user_id, email=email,
+                                         username=username, wallets=wallets, caps=caps, maker_fee=maker_fee,
+                                         taker_fee=taker_fee)
+
+    @property
+    def accounts(self) -> List[Account]:
+        """Every account, in creation order (the demo account first when enabled)."""
+        return list(self.exchange.accounts)
+
+    def account(self, ref: Any) -> Account:
+        """An account by API key, user id, or the object itself."""
+        return self.exchange.account(ref)
+
+    async def _account_step(self, result: StepResult) -> None:
+        out = Outbox()
+        self.exchange.trading.on_step(result, out)
+        self.exchange.funding.on_step(result, out)
+        await self.exchange.deliver(out)
+
+    async def fill_order(self, account: Any, order_id: int, amount: Optional[float] = None,
+                         price: Optional[float] = None) -> Order:
+        """Let a counterparty take ``amount`` (default: everything left) of a resting order at ``price``
+        (default: the order's price), as the maker side; the frames go to the account's sessions."""
+        sim: "Simulator" = self  # type: ignore[assignment]
+        owner = self.account(account)
+        async with sim.market_lock:
+            order = owner.orders.get(order_id)
+            if order is None:
+                raise KeyError(f"no active order {order_id}")
+            out = Outbox()
+            self.exchange.trading.fill_resting(owner, order, amount, price, out)
+            await self.exchange.deliver(out)
+            return order
+
+    async def take_offer(self, account: Any, offer_id: int, rate: Optional[float] = None) -> FundingContract:
+        """Let the market take a funding offer in full now (at ``rate``, default the offer's rate)."""
+        sim: "Simulator" = self  # type: ignore[assignment]
+        owner = self.account(account)
+        async with sim.market_lock:
+            offer = owner.offers.get(offer_id)
+            if offer is None:
+                raise KeyError(f"no active offer {offer_id}")
+            out = Outbox()
+            contract = self.exchange.funding.take(owner, offer, offer.rate if rate is None else rate, out)
+            await self.exchange.deliver(out)
+            return contract
+
+    def add_unlinked_deposit(self, account: Any, currency: str, amount: float) -> Dict[str, Any]:
+        """Record a Bitfinex Pay deposit that matches no invoice (``deposits/unlinked``)."""
+        return merchant_store(self.account(account)).add_unlinked(self.exchange.now, currency, amount)
+
+    def rest_requests_to(self, path_suffix: str) -> List[RestRecord]:
+        """The recorded REST requests whose path ends with ``path_suffix``."""
+        return [r for r in self.rest_log if r.path.endswith(path_suffix)]
