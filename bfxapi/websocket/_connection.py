@@ -56,6 +56,11 @@ class WebSocketOptions:
     silence_limit: float = 35.0
     #: seconds the server has to confirm a subscribe/unsubscribe request once it has been sent
     subscribe_timeout: float = 10.0
+    #: seconds Bitfinex has to answer an input (order, offer) with its notification
+    input_timeout: float = 10.0
+    #: authenticate with the dead-man switch: Bitfinex cancels every order of the account when the
+    #: authenticated connection closes, for whatever reason
+    dead_man_switch: bool = False
     #: reconnection backoff
     backoff: Backoff = field(default_factory=Backoff)
     #: new connections allowed per window on the public pool: (count, seconds); (None, 0) disables
@@ -99,6 +104,8 @@ class ConnectionContext:
     on_fatal: Callable[[BaseException], None]
     #: called when a connection learns that maintenance started (True) or ended (False)
     on_maintenance: Callable[["Connection", bool], None]
+    #: whether the client is in maintenance now
+    maintenance: Callable[[], bool]
 
 
 # Failures after which a new attempt may succeed: refused, DNS, TLS, HTTP 408/429/5xx on the upgrade,

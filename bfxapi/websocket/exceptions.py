@@ -19,6 +19,9 @@ __all__ = [
     "SubscriptionTimeoutError",
     "InvalidMessageError",
     "StreamOverflowError",
+    "InputTimeoutError",
+    "InputInterruptedError",
+    "MaintenanceInProgressError",
 ]
 
 
@@ -86,3 +89,16 @@ class InvalidMessageError(MalformedPayloadError, BfxWebSocketException):
 
 class StreamOverflowError(BfxWebSocketException):
     """A stream's buffer filled up because its consumer was slower than the feed (``overflow="error"``)."""
+
+
+class InputTimeoutError(BfxWebSocketException, TimeoutError):
+    """Bitfinex did not answer an input in time; it may or may not have been executed."""
+
+
+class InputInterruptedError(BfxWebSocketException, ConnectionError):
+    """The authenticated connection dropped before Bitfinex answered an input; it may or may not have been
+    executed."""
+
+
+class MaintenanceInProgressError(BfxWebSocketException):
+    """Bitfinex is in maintenance (info 20060): inputs are refused until it ends (info 20061)."""

@@ -19,6 +19,7 @@ from .._handlers import Sink
 from .._pacing import ConnectionRateGovernor
 from .._stream import Overflow, Stream
 from ..exceptions import (
+    ActionRequiresAuthentication,
     BfxWebSocketException,
     ConnectionNotOpen,
     SubIdError,
@@ -27,7 +28,9 @@ from ..exceptions import (
     UnknownSubscriptionError,
 )
 from ..subscriptions import CHANNELS, Subscription
+from .bfx_websocket_auth_connection import BfxWebSocketAuthConnection
 from .bfx_websocket_bucket import MAX_SUBSCRIPTIONS, BfxWebSocketBucket, SubscriptionRecord
+from .bfx_websocket_inputs import BfxWebSocketInputs
 
 if TYPE_CHECKING:
     from ..._client import Credentials
@@ -82,6 +85,8 @@ class BfxWebSocketClient:
         self._fatal: Optional[BaseException] = None
         self._fail_task: Optional["asyncio.Task[None]"] = None
         self._maintenance: set[Connection] = set()
+        self._auth: Optional[BfxWebSocketAuthConnection] = None
+        self._inputs = BfxWebSocketInputs(self._auth_connection)
 
     # -- state -----------------------------------------------------------------------------------
 
@@ -108,6 +113,23 @@ class BfxWebSocketClient:
     @property
     def options(self) -> WebSocketOptions:
         return self._options
+
+    @property
+    def authentication(self) -> bool:
+        """Whether the authenticated connection is up and authenticated."""
+        return self._auth is not None and self._auth.authenticated
+
+    @property
+    def inputs(self) -> BfxWebSocketInputs:
+        """Order and funding inputs (they need credentials and an authenticated connection)."""
+        return self._inputs
+
+    async def notify(self, info: Any, message_id: Optional[int] = None, **kwargs: Any) -> None:
+        """Send a custom notification (``ucm-test``); Bitfinex echoes it back as a ``notification`` event."""
+        connection = self._auth_connection()
+        if not connection.authenticated:
+            raise ActionRequiresAuthentication("notify needs an authenticated connection")
+        await connection.send([0, "n", message_id, {"type": "ucm-test", "info": info, **kwargs}])
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
@@ -137,11 +159,19 @@ class BfxWebSocketClient:
         limit, window = self._options.public_connection_limit
         self._public_governor = ConnectionRateGovernor(limit, window)
         bucket = self._new_bucket()
+        if self._credentials is not None:
+            limit, window = self._options.auth_connection_limit
+            self._auth = BfxWebSocketAuthConnection(
+                self._host, self._context(), ConnectionRateGovernor(limit, window), self._credentials, self._nonce
+            )
+            self._auth.start()
         try:
             await bucket.wait_open()
-        except BaseException:
+            if self._auth is not None:
+                await self._auth.wait_authenticated()
+        except BaseException as error:
             await self.close()
-            raise
+            raise self._fatal or error from None
         self._emitter.emit("open")
 
     async def wait_closed(self) -> None:
@@ -165,7 +195,9 @@ class BfxWebSocketClient:
         buckets, self._buckets = self._buckets, []
         for bucket in buckets:
             await bucket.abandon_all(error)
-        await asyncio.gather(*(bucket.close(code, reason) for bucket in buckets), return_exceptions=True)
+        connections: list[Connection] = [*buckets, *([self._auth] if self._auth is not None else [])]
+        self._auth = None
+        await asyncio.gather(*(connection.close(code, reason) for connection in connections), return_exceptions=True)
         self._records.clear()
         self._infos.clear()
         self._maintenance.clear()
@@ -342,6 +374,7 @@ class BfxWebSocketClient:
             logger=self._logger,
             on_fatal=self._on_fatal,
             on_maintenance=self._on_maintenance,
+            maintenance=lambda: bool(self._maintenance),
         )
 
     def _new_bucket(self) -> BfxWebSocketBucket:
@@ -352,6 +385,15 @@ class BfxWebSocketClient:
         self._buckets.append(bucket)
         bucket.start()
         return bucket
+
+    def _auth_connection(self) -> BfxWebSocketAuthConnection:
+        if self._auth is None:
+            if self._credentials is None:
+                raise ActionRequiresAuthentication(
+                    "this needs an authenticated connection: create the Client with api_key and api_secret"
+                )
+            raise ActionRequiresAuthentication("the client is not running: call run/start/connect first")
+        return self._auth
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:

@@ -1,0 +1,227 @@
+"""The authenticated connection: account events (channel 0) and the inputs waiting for their answers.
+
+It authenticates after every (re)connection with a fresh nonce from the client's nonce source, which REST
+shares (Bitfinex keeps one counter per key). If a REST request took a larger nonce and reached Bitfinex
+first, the authentication fails with 10114 although nothing is wrong: that case (our nonce is older than
+the source's last one) is answered by authenticating again with a new nonce. Any other refusal is final:
+the client stops with :class:`~bfxapi.exceptions.InvalidCredentialError`.
+"""
+
+import asyncio
+from collections import deque
+from typing import TYPE_CHECKING, Any, Optional
+
+from ..._utils.nonce import NonceGenerator
+from ..._utils.signatures import ws_auth_message
+from ...exceptions import InvalidCredentialError
+from ...types import Notification
+from .._connection import Connection, ConnectionContext
+from .._handlers.auth_events_handler import AuthEventsHandler
+from .._pacing import ConnectionRateGovernor
+from ..exceptions import (
+    ActionRequiresAuthentication,
+    InputInterruptedError,
+    InputTimeoutError,
+    InvalidMessageError,
+    MaintenanceInProgressError,
+)
+
+if TYPE_CHECKING:
+    from ..._client import Credentials
+
+__all__ = ["BfxWebSocketAuthConnection"]
+
+_NONCE_RETRIES = 3
+
+
+class _Pending:
+    __slots__ = ("identity", "future")
+
+    def __init__(self, identity: dict[str, Any], future: "asyncio.Future[Notification[Any]]") -> None:
+        self.identity = identity
+        self.future = future
+
+
+class BfxWebSocketAuthConnection(Connection):
+    """The connection that carries the account channel and the inputs."""
+
+    def __init__(
+        self,
+        host: str,
+        context: ConnectionContext,
+        governor: ConnectionRateGovernor,
+        credentials: "Credentials",
+        nonce: NonceGenerator,
+    ) -> None:
+        super().__init__(host, context, "authenticated", governor)
+        self._credentials = credentials
+        self._nonce = nonce
+        self._handler = AuthEventsHandler(self._emitter.emit, self._answer, self._logger)
+        self._authenticated = asyncio.Event()
+        self._failure: Optional[BaseException] = None
+        self._auth_nonce = 0
+        self._nonce_retries = 0
+        #: the server's auth event (userId, caps, ...) of the current session
+        self.info: Optional[dict[str, Any]] = None
+        self._pending: dict[str, deque[_Pending]] = {}
+
+    @property
+    def authenticated(self) -> bool:
+        return self._authenticated.is_set()
+
+    async def wait_authenticated(self) -> None:
+        """Wait until authenticated; raise the error if authentication failed or the connection stopped."""
+        task = self._task
+        if task is None:
+            raise RuntimeError("the authenticated connection was not started")
+        waiter = asyncio.ensure_future(self._authenticated.wait())
+        try:
+            await asyncio.wait({waiter, task}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+        if self._failure is not None:
+            raise self._failure
+        if not self._authenticated.is_set():
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                raise task.exception()  # type: ignore[misc]
+            raise ConnectionError("the authenticated connection stopped before authenticating")
+
+    # -- inputs ----------------------------------------------------------------------------------------
+
+    async def request(
+        self, abbreviation: str, body: Any, answer: str, identity: dict[str, Any]
+    ) -> Notification[Any]:
+        """Send an input and wait for the ``answer`` notification matching ``identity``."""
+        self._check_ready()
+        future: "asyncio.Future[Notification[Any]]" = asyncio.get_running_loop().create_future()
+        pending = _Pending(identity, future)
+        self._pending.setdefault(answer, deque()).append(pending)
+        timeout = self._context.options.input_timeout
+        try:
+            try:
+                await self.send([0, abbreviation, None, body])
+            except ConnectionError:
+                raise InputInterruptedError(
+                    f"the connection dropped while sending the {abbreviation!r} input; it may not have reached "
+                    "Bitfinex"
+                ) from None
+            try:
+                return await asyncio.wait_for(asyncio.shield(future), timeout)
+            except asyncio.TimeoutError:
+                raise InputTimeoutError(
+                    f"Bitfinex did not answer the {abbreviation!r} input within {timeout:g} s; it may or may not "
+                    "have been executed: check the account (orders, offers) before sending it again"
+                ) from None
+        finally:
+            queue = self._pending.get(answer)
+            if queue is not None and pending in queue:
+                queue.remove(pending)
+
+    async def send_input(self, abbreviation: str, body: Any) -> None:
+        """Send an input that gets no notification back."""
+        self._check_ready()
+        await self.send([0, abbreviation, None, body])
+
+    def _check_ready(self) -> None:
+        if self._context.maintenance():
+            raise MaintenanceInProgressError(
+                "Bitfinex is in maintenance (info 20060): inputs are refused until it ends (info 20061)"
+            )
+        if not self.authenticated:
+            raise ActionRequiresAuthentication(
+                "the authenticated connection is not up (still connecting, or reconnecting): try again once "
+                "the 'authenticated' event has been emitted"
+            )
+
+    def _answer(self, notification: Notification[Any]) -> None:
+        queue = self._pending.get(notification.type)
+        if not queue:
+            return
+        data = notification.data
+        chosen: Optional[_Pending] = None
+        for pending in queue:
+            if pending.identity and data is not None and all(
+                getattr(data, key, None) == value for key, value in pending.identity.items()
+            ):
+                chosen = pending
+                break
+        if chosen is None:
+            # No identity to match on (or none sent back): the oldest input of that kind.
+            chosen = next((p for p in queue if not p.identity or data is None or _no_identity(data)), None)
+        if chosen is not None:
+            queue.remove(chosen)
+            if not chosen.future.done():
+                chosen.future.set_result(notification)
+
+    # -- connection hooks ----------------------------------------------------------------------------
+
+    async def _on_open(self) -> None:
+        self._nonce_retries = 0
+        await self._send_auth()
+
+    async def _send_auth(self) -> None:
+        self._auth_nonce = self._nonce.next()
+        credentials = self._credentials
+        await self.send(
+            ws_auth_message(
+                credentials.api_key,
+                credentials.api_secret,
+                self._auth_nonce,
+                filters=credentials.filters,
+                dms=4 if self._context.options.dead_man_switch else None,
+            )
+        )
+
+    def _on_event(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        if kind == "auth":
+            self._on_auth(event)
+        elif kind == "error":
+            self._logger.warning(
+                "%s: error from the server: %s (code %s)", self.name, event.get("msg"), event.get("code")
+            )
+            self._emitter.emit("wss-error", event.get("code"), str(event.get("msg", "error")))
+        else:
+            self._logger.debug("%s: unhandled event %s", self.name, event)
+
+    def _on_auth(self, event: dict[str, Any]) -> None:
+        if event.get("status") == "OK":
+            self.info = event
+            self._authenticated.set()
+            self._logger.info("%s: authenticated (user %s)", self.name, event.get("userId"))
+            self._emitter.emit("authenticated", event)
+            return
+        code = event.get("code")
+        message = str(event.get("msg", "authentication failed"))
+        if code == 10114 and self._auth_nonce < self._nonce.last and self._nonce_retries < _NONCE_RETRIES:
+            # Another user of the nonce source (REST) got a larger nonce to Bitfinex first: try a new one.
+            self._nonce_retries += 1
+            self._logger.info("%s: nonce overtaken by a concurrent request; authenticating again", self.name)
+            asyncio.get_running_loop().create_task(self._send_auth())
+            return
+        self._failure = InvalidCredentialError(f"Bitfinex refused the authentication: {message}", code)
+        self._logger.error("%s: %s", self.name, self._failure)
+        self._context.on_fatal(self._failure)
+
+    def _on_list(self, data: list[Any]) -> None:
+        if data[0] != 0:
+            raise InvalidMessageError(f"frame on {self.name}", data, f"unexpected channel id {data[0]!r}")
+        if data[1] != "hb":
+            self._handler(data)
+
+    def _on_lost(self) -> None:
+        self._authenticated.clear()
+        self.info = None
+        error = InputInterruptedError(
+            "the authenticated connection dropped before Bitfinex answered; the input may or may not have been "
+            "executed: check the account before sending it again"
+        )
+        for queue in self._pending.values():
+            for pending in queue:
+                if not pending.future.done():
+                    pending.future.set_exception(error)
+            queue.clear()
+
+
+def _no_identity(data: Any) -> bool:
+    return getattr(data, "id", None) is None and getattr(data, "cid", None) is None
