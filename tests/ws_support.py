@@ -16,6 +16,8 @@ FAST = WebSocketOptions(
     open_timeout=3.0,
     close_timeout=0.5,
     public_connection_limit=(None, 0.0),
+    auth_connection_limit=(None, 0.0),
+    input_timeout=3.0,
 )
 
 
