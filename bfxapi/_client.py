@@ -3,6 +3,7 @@
 import logging
 from typing import Optional, Sequence, Union
 
+from ._utils.credentials import Credentials
 from ._utils.logging import ROOT_LOGGER_NAME, attach_handler
 from ._utils.nonce import NonceGenerator
 from .exceptions import IncompleteCredentialError
@@ -15,23 +16,6 @@ REST_HOST = "https://api.bitfinex.com/v2"
 PUB_REST_HOST = "https://api-pub.bitfinex.com/v2"
 WSS_HOST = "wss://api.bitfinex.com/ws/2"
 PUB_WSS_HOST = "wss://api-pub.bitfinex.com/ws/2"
-
-
-class Credentials:
-    """An API key and its secret. The secret never appears in ``repr``/``str``."""
-
-    __slots__ = ("api_key", "api_secret", "filters")
-
-    def __init__(self, api_key: str, api_secret: str, filters: Optional[Sequence[str]] = None) -> None:
-        self.api_key = api_key
-        self.api_secret = api_secret
-        self.filters = list(filters) if filters is not None else None
-
-    def __repr__(self) -> str:
-        key = self.api_key[:4] + "..." if len(self.api_key) > 8 else "***"
-        return f"Credentials(api_key={key!r}, api_secret='***', filters={self.filters!r})"
-
-    __str__ = __repr__
 
 
 class Client:

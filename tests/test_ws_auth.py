@@ -106,7 +106,7 @@ async def test_every_account_event_matches_the_wire() -> None:
     async with simulator() as sim:
         account = sim.add_account(wallets={"exchange": {"USD": 50_000}, "margin": {"USD": 50_000},
                                            "funding": {"USD": 10_000}})
-        bfx = auth_client(sim, account)
+        bfx = auth_client(sim, account, sequence=False)  # frames are injected below: they carry no sequence
         events = Recorder(bfx, *ACCOUNT_EVENTS)
         await bfx.wss.connect()
         inputs = bfx.wss.inputs
@@ -327,4 +327,29 @@ async def test_authenticated_events_need_no_public_subscription_and_public_ones_
         await events.wait(lambda: events.count("t_ticker_update") and events.count("order_new"))
         # public channels and the account channel travel on different connections
         assert len(open_connections(sim)) == 2
+        await bfx.close()
+
+
+async def test_both_account_channel_counters_are_audited_without_false_gaps() -> None:
+    async with simulator() as sim:
+        account = sim.add_account(wallets={"exchange": {"USD": 100_000}, "margin": {"USD": 100_000}})
+        bfx = auth_client(sim, account)
+        events = Recorder(bfx, "sequence_gap", "authenticated", "order_cancel")
+        await bfx.wss.connect()
+        inputs = bfx.wss.inputs
+        for i in range(20):  # notifications, orders, trades, wallets, positions: both counters move
+            note = await inputs.submit_order("LIMIT" if i % 2 else "EXCHANGE LIMIT", "tBTCUSD", "0.01", str(20000 + i))
+            await sim.fill_order(account, note.data.id)
+        await inputs.calc("margin_base", "balance")
+        await sim.send_heartbeats()
+        await events.wait_count("order_cancel", 20)
+        connection = auth_connection(sim)
+        await sim.wait_for(lambda: bfx.wss._auth.last_sequence == connection.seq)  # pylint: disable=protected-access
+        assert events.count("sequence_gap") == 0 and events.count("authenticated") == 1
+        assert bfx.wss._auth.last_account_sequence > 20  # pylint: disable=protected-access
+        sim.skip_sequence(connection)  # one frame lost
+        await bfx.wss.notify("lost?")
+        await events.wait_count("authenticated", 2)  # the gap was seen: reconnected and authenticated again
+        (name, expected, received), = events.of("sequence_gap")
+        assert name == "authenticated" and received == expected + 1
         await bfx.close()

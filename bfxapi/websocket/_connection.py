@@ -71,6 +71,9 @@ class WebSocketOptions:
     checksums: bool = True
     #: ask for sequence numbers on every frame (SEQ_ALL) and audit them
     sequence: bool = True
+    #: also audit the account channel's own counter (protocol §2.5; Bitfinex does not document its layout,
+    #: so this can be turned off on its own if it ever disagrees with the live servers)
+    audit_account_sequence: bool = True
     #: ask for a server timestamp on every frame (TIMESTAMP)
     timestamps: bool = False
     #: allow several book entries per frame (BULK_UPDATES)

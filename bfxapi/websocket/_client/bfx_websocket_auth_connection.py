@@ -15,7 +15,7 @@ from ..._utils.nonce import NonceGenerator
 from ..._utils.signatures import ws_auth_message
 from ...exceptions import InvalidCredentialError
 from ...types import Notification
-from .._connection import Connection, ConnectionContext
+from .._connection import Connection, ConnectionContext, Flag
 from .._handlers.auth_events_handler import AuthEventsHandler
 from .._pacing import ConnectionRateGovernor
 from ..exceptions import (
@@ -27,7 +27,7 @@ from ..exceptions import (
 )
 
 if TYPE_CHECKING:
-    from ..._client import Credentials
+    from ..._utils.credentials import Credentials
 
 __all__ = ["BfxWebSocketAuthConnection"]
 
@@ -64,6 +64,10 @@ class BfxWebSocketAuthConnection(Connection):
         #: the server's auth event (userId, caps, ...) of the current session
         self.info: Optional[dict[str, Any]] = None
         self._pending: dict[str, deque[_Pending]] = {}
+        self._sequence = bool(self._flags & Flag.SEQ_ALL)
+        self._audit_account = self._sequence and context.options.audit_account_sequence
+        #: the last account-stream sequence number (the second counter of channel 0)
+        self.last_account_sequence = 0
 
     @property
     def authenticated(self) -> bool:
@@ -206,10 +210,46 @@ class BfxWebSocketAuthConnection(Connection):
     def _on_list(self, data: list[Any]) -> None:
         if data[0] != 0:
             raise InvalidMessageError(f"frame on {self.name}", data, f"unexpected channel id {data[0]!r}")
+        if self._sequence:
+            self._audit(data)
         if data[1] != "hb":
             self._handler(data)
 
+    def _audit(self, data: list[Any]) -> None:
+        # Channel 0 (protocol §2.5): [0, TYPE, PAYLOAD, PUBLIC_SEQ, ACCOUNT_SEQ]; heartbeats carry only the public
+        # number, *-req notifications only the account number, which notifications never advance.
+        kind = data[1]
+        public: Optional[int] = None
+        account: Optional[int] = None
+        if kind == "hb":
+            public = data[2]
+        elif kind == "n" and _is_request(data[2]):
+            account = data[3]
+        else:
+            public, account = data[3], data[4]
+        if public is not None:
+            if public != self.last_sequence + 1:
+                self._gap("public", self.last_sequence + 1, public, data)
+            self.last_sequence = public
+        if account is not None and self._audit_account:
+            last = self.last_account_sequence
+            expected = last if kind == "n" else last + 1
+            # 0 while the snapshots are sent, before any account message
+            if account != expected and not (account == 0 and last == 0):
+                self._gap("account", expected, account, data)
+            self.last_account_sequence = account
+
+    def _gap(self, counter: str, expected: int, received: Any, data: list[Any]) -> None:
+        if received.__class__ is not int:
+            raise InvalidMessageError(f"frame on {self.name}", data, f"the {counter} sequence number is missing")
+        self._emitter.emit("sequence_gap", self.name, expected, received)
+        self._logger.warning(
+            "%s: %s sequence gap (expected %d, got %d): reconnecting", self.name, counter, expected, received
+        )
+        self.request_restart(f"{counter} sequence gap: expected {expected}, got {received}")
+
     def _on_lost(self) -> None:
+        self.last_account_sequence = 0
         self._authenticated.clear()
         self.info = None
         error = InputInterruptedError(
@@ -221,6 +261,10 @@ class BfxWebSocketAuthConnection(Connection):
                 if not pending.future.done():
                     pending.future.set_exception(error)
             queue.clear()
+
+
+def _is_request(payload: Any) -> bool:
+    return payload.__class__ is list and len(payload) > 1 and str(payload[1]).endswith("-req")
 
 
 def _no_identity(data: Any) -> bool:

@@ -15,9 +15,16 @@ from .._handlers import PublicChannelHandler, Sink, create_handler
 from .._pacing import ConnectionRateGovernor
 from ..exceptions import InvalidMessageError, SubscriptionError, SubscriptionTimeoutError
 
-__all__ = ["BfxWebSocketBucket", "SubscriptionRecord", "State"]
+__all__ = ["BfxWebSocketBucket", "SubscriptionRecord", "State", "sequence_of"]
 
 MAX_SUBSCRIPTIONS = 25
+
+
+def sequence_of(frame: list[Any]) -> Any:
+    """The sequence number of a public frame (SEQ_ALL): after the payload, ``[CHAN, [..], SEQ]``,
+    ``[CHAN, "hb", SEQ]``, ``[CHAN, "te", [..], SEQ]``, ``[CHAN, "cs", N, SEQ]``; a timestamp may follow it."""
+    second = frame[1]
+    return frame[2] if second.__class__ is list or second == "hb" else frame[3]
 
 
 class State(enum.Enum):
@@ -31,7 +38,10 @@ class State(enum.Enum):
 class SubscriptionRecord:
     """A subscription as the client tracks it."""
 
-    __slots__ = ("sub_id", "info", "request", "state", "chan_id", "waiter", "unsubscribed", "timer", "sinks")
+    __slots__ = (
+        "sub_id", "info", "request", "state", "chan_id", "waiter", "unsubscribed", "timer", "sinks", "interrupt_hooks",
+        "mts",
+    )  # fmt: skip
 
     def __init__(self, sub_id: str, info: dict[str, Any], request: dict[str, Any]) -> None:
         self.sub_id = sub_id
@@ -46,6 +56,14 @@ class SubscriptionRecord:
         self.timer: Optional[asyncio.TimerHandle] = None
         #: streams and managed books fed with this subscription's events
         self.sinks: list[Sink] = []
+        #: told when the subscription is being restored (its local state, e.g. a book, is stale)
+        self.interrupt_hooks: list[Callable[[], None]] = []
+        #: the server timestamp of the subscription's last frame (TIMESTAMP flag)
+        self.mts: Optional[int] = None
+
+    def interrupt(self) -> None:
+        for hook in self.interrupt_hooks:
+            hook()
 
     def cancel_timer(self) -> None:
         if self.timer is not None:
@@ -78,6 +96,7 @@ class BfxWebSocketBucket(Connection):
         self._abandoned: set[str] = set()
         self._online = False
         self._sequence = bool(self._flags & Flag.SEQ_ALL)
+        self._timestamps = bool(self._flags & Flag.TIMESTAMP)
 
     # -- capacity ------------------------------------------------------------------------------------
 
@@ -122,6 +141,7 @@ class BfxWebSocketBucket(Connection):
         record.waiter = asyncio.get_running_loop().create_future()
         if record.state is State.ACTIVE and self._online:
             record.state = State.RESUBSCRIBING
+            record.interrupt()
             await self._send_unsubscribe(record)
         await record.waiter
 
@@ -194,30 +214,41 @@ class BfxWebSocketBucket(Connection):
                 self._finish_unsubscribe(record)
             else:
                 record.state = State.PENDING
+                record.interrupt()
 
     def _on_maintenance_end(self) -> None:
         for record in list(self._owned.values()):
             if record.state is State.ACTIVE:
                 record.state = State.RESUBSCRIBING
+                record.interrupt()
                 asyncio.get_running_loop().create_task(self._send_unsubscribe(record))
 
     def _on_list(self, data: list[Any]) -> None:
         if self._sequence:
-            second = data[1]
-            sequence = data[2] if second.__class__ is list or second == "hb" else data[3]
+            sequence = sequence_of(data)
             if sequence != self.last_sequence + 1:
                 self._sequence_gap(sequence, data)
             self.last_sequence = sequence
         handler = self._routes.get(data[0])
         if handler is not None:
+            if self._timestamps:
+                self._stamp(data)
             handler(data)
         elif data[0] not in self._retired:
             raise InvalidMessageError(f"frame on {self.name}", data, f"unknown channel id {data[0]!r}")
+
+    def _stamp(self, data: list[Any]) -> None:
+        second = data[1]
+        index = (2 if second.__class__ is list or second == "hb" else 3) + (1 if self._sequence else 0)
+        record = self._by_chan.get(data[0])
+        if record is not None and index < len(data):
+            record.mts = data[index]
 
     def _sequence_gap(self, sequence: Any, data: list[Any]) -> None:
         if sequence.__class__ is not int:
             raise InvalidMessageError(f"frame on {self.name}", data, "the sequence number is missing")
         expected = self.last_sequence + 1
+        self._emitter.emit("sequence_gap", self.name, expected, sequence)
         self._logger.warning(
             "%s: sequence gap (expected %d, got %d): frames were lost; resubscribing everything",
             self.name,

@@ -15,7 +15,6 @@ from ..._utils.logging import get_logger
 from ..._utils.nonce import NonceGenerator
 from .._connection import Connection, ConnectionContext, WebSocketOptions
 from .._event_emitter import ALL_EVENTS, BfxEventEmitter
-from .._handlers import Sink
 from .._pacing import ConnectionRateGovernor
 from .._stream import Overflow, Stream
 from ..exceptions import (
@@ -27,13 +26,14 @@ from ..exceptions import (
     UnknownChannelError,
     UnknownSubscriptionError,
 )
+from ..order_book import OrderBook
 from ..subscriptions import CHANNELS, Subscription
 from .bfx_websocket_auth_connection import BfxWebSocketAuthConnection
 from .bfx_websocket_bucket import MAX_SUBSCRIPTIONS, BfxWebSocketBucket, SubscriptionRecord
 from .bfx_websocket_inputs import BfxWebSocketInputs
 
 if TYPE_CHECKING:
-    from ..._client import Credentials
+    from ..._utils.credentials import Credentials
 
 __all__ = ["BfxWebSocketClient"]
 
@@ -87,6 +87,8 @@ class BfxWebSocketClient:
         self._maintenance: set[Connection] = set()
         self._auth: Optional[BfxWebSocketAuthConnection] = None
         self._inputs = BfxWebSocketInputs(self._auth_connection)
+        self._books: dict[str, OrderBook] = {}
+        self._tasks: set["asyncio.Task[None]"] = set()
 
     # -- state -----------------------------------------------------------------------------------
 
@@ -192,6 +194,12 @@ class BfxWebSocketClient:
         error = ConnectionNotOpen("the client was closed")
         for stream in list(self._streams):
             stream.end()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for book in self._books.values():
+            book.closed()
+        self._books.clear()
         buckets, self._buckets = self._buckets, []
         for bucket in buckets:
             await bucket.abandon_all(error)
@@ -219,7 +227,7 @@ class BfxWebSocketClient:
         Bitfinex ones (``symbol``; for books ``prec``, ``freq``, ``len``; ``key`` for candles and status).
         Raises :class:`SubscriptionError` (with the Bitfinex code) when the server refuses.
         """
-        return await self._subscribe(channel, sub_id, params, None)
+        return await self._subscribe(channel, sub_id, params)
 
     async def unsubscribe(self, sub_id: str) -> None:
         """Unsubscribe and wait until the server confirmed it."""
@@ -252,7 +260,7 @@ class BfxWebSocketClient:
     async def _open_stream(self, stream: Stream, channel: str, sub_id: Optional[str], params: dict[str, Any]) -> str:
         self._streams.add(stream)
         try:
-            return await self._subscribe(channel, sub_id, params, stream.push)
+            return await self._subscribe(channel, sub_id, params, lambda record: record.sinks.append(stream.push))
         except BaseException:
             self._streams.discard(stream)
             raise
@@ -262,8 +270,61 @@ class BfxWebSocketClient:
         if sub_id in self._records and not self._closing:
             await self.unsubscribe(sub_id)
 
+    async def order_book(
+        self,
+        symbol: str,
+        *,
+        prec: str = "P0",
+        freq: str = "F0",
+        len: Union[int, str] = 25,
+        sub_id: Optional[str] = None,
+    ) -> OrderBook:
+        """Subscribe to a book and return a local copy kept in sync and verified by checksum, once its first
+        snapshot is in (see :class:`~bfxapi.websocket.order_book.OrderBook`)."""
+        book = OrderBook(symbol, prec, int(len), self._emitter.emit, self._resync_book, self._logger, self._close_book)
+
+        def attach(record: SubscriptionRecord) -> None:
+            book.subscription = record.info
+            record.sinks.append(book.feed)
+            record.interrupt_hooks.append(book.interrupted)
+            self._books[record.sub_id] = book
+
+        params = {"symbol": symbol, "prec": prec, "freq": freq, "len": str(len)}
+        sub_id = await self._subscribe("book", sub_id, params, attach)
+        await book.wait_synced(self._options.subscribe_timeout)
+        return book
+
+    async def _close_book(self, book: OrderBook) -> None:
+        sub_id = book.sub_id
+        if sub_id is not None and sub_id in self._records and not self._closing:
+            await self.unsubscribe(sub_id)
+
+    def last_timestamp(self, sub_id: str) -> Optional[int]:
+        """The server timestamp (ms) of the last frame of a subscription; needs ``timestamps=True`` in the
+        options (the TIMESTAMP flag), None before the first frame."""
+        return self._lookup(sub_id)[0].mts
+
+    def _resync_book(self, book: OrderBook) -> None:
+        sub_id = book.sub_id
+        if sub_id is None or self._closing:
+            return
+
+        async def resync() -> None:
+            try:
+                await self.resubscribe(sub_id)
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                self._logger.error("could not resubscribe the book %s: %s", sub_id, error)
+
+        task = asyncio.get_running_loop().create_task(resync(), name=f"bfxapi:resync:{sub_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     async def _subscribe(
-        self, channel: str, sub_id: Optional[str], params: dict[str, Any], sink: Optional[Sink]
+        self,
+        channel: str,
+        sub_id: Optional[str],
+        params: dict[str, Any],
+        attach: Optional[Callable[[SubscriptionRecord], None]] = None,
     ) -> str:
         if not self._running or self._closing:
             raise ConnectionNotOpen("start the client (run/start/connect) before subscribing")
@@ -276,8 +337,8 @@ class BfxWebSocketClient:
         if sub_id in self._records:
             raise SubIdError(f"a subscription with sub_id {sub_id!r} already exists")
         record = SubscriptionRecord(sub_id, *_describe(channel, sub_id, params))
-        if sink is not None:
-            record.sinks.append(sink)
+        if attach is not None:
+            attach(record)
         bucket = self._bucket_with_room()
         self._records[sub_id] = (record, bucket)
         self._infos[sub_id] = record.info  # type: ignore[assignment]
@@ -311,6 +372,9 @@ class BfxWebSocketClient:
         if entry is not None and entry[0] is record:
             del self._records[record.sub_id]
             self._infos.pop(record.sub_id, None)
+            book = self._books.pop(record.sub_id, None)
+            if book is not None:
+                book.closed()
 
     # -- events --------------------------------------------------------------------------------------
 

@@ -34,6 +34,10 @@ CONNECTION_EVENTS = frozenset(
         "invalid_message",
         "maintenance",
         "checksum",
+        "sequence_gap",
+        "order_book_update",
+        "order_book_state",
+        "checksum_mismatch",
     )
 )
 
