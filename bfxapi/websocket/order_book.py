@@ -12,7 +12,7 @@ States: ``syncing`` (waiting for the first snapshot), ``synced``, ``resyncing``,
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Literal, Optional, Sequence, Union
+from typing import Any, Awaitable, Callable, Generic, Literal, Optional, Sequence, TypeVar, Union
 
 from ..types import FundingCurrencyBook, FundingCurrencyRawBook, TradingPairBook, TradingPairRawBook
 from ._checksum import checksum_string, crc32
@@ -21,6 +21,8 @@ __all__ = ["OrderBook", "BookState", "BookEntry"]
 
 BookState = Literal["syncing", "synced", "resyncing", "closed"]
 BookEntry = Union[TradingPairBook, FundingCurrencyBook, TradingPairRawBook, FundingCurrencyRawBook]
+#: the entry type of a book: annotate ``book: OrderBook[TradingPairBook] = await bfx.wss.order_book(...)``
+E = TypeVar("E", TradingPairBook, FundingCurrencyBook, TradingPairRawBook, FundingCurrencyRawBook)
 
 Emit = Callable[..., bool]
 
@@ -64,8 +66,8 @@ class _Kind:
         return float(entry.rate) if self.funding else entry.price
 
 
-class OrderBook:
-    """A local, verified copy of one Bitfinex book (see the module docs)."""
+class OrderBook(Generic[E]):
+    """A local, verified copy of one Bitfinex book (see the module docs); generic over its entry type."""
 
     def __init__(
         self,
@@ -73,9 +75,9 @@ class OrderBook:
         prec: str,
         length: int,
         emit: Emit,
-        resync: Callable[["OrderBook"], None],
+        resync: Callable[["OrderBook[Any]"], None],
         logger: logging.Logger,
-        closer: Optional[Callable[["OrderBook"], Awaitable[None]]] = None,
+        closer: Optional[Callable[["OrderBook[Any]"], Awaitable[None]]] = None,
     ) -> None:
         self.symbol = symbol
         self.prec = prec
@@ -110,22 +112,22 @@ class OrderBook:
         return self.state == "synced"
 
     @property
-    def bids(self) -> list[BookEntry]:
+    def bids(self) -> list[E]:
         """Bids, best (highest price; for funding, highest rate) first."""
         return self._sorted()[0]
 
     @property
-    def asks(self) -> list[BookEntry]:
+    def asks(self) -> list[E]:
         """Asks, best (lowest price or rate) first."""
         return self._sorted()[1]
 
     @property
-    def best_bid(self) -> Optional[BookEntry]:
+    def best_bid(self) -> Optional[E]:
         bids = self.bids
         return bids[0] if bids else None
 
     @property
-    def best_ask(self) -> Optional[BookEntry]:
+    def best_ask(self) -> Optional[E]:
         asks = self.asks
         return asks[0] if asks else None
 
@@ -144,7 +146,7 @@ class OrderBook:
             return None
         return (self._kind.price(ask) + self._kind.price(bid)) / 2
 
-    def depth(self, levels: int) -> tuple[list[BookEntry], list[BookEntry]]:
+    def depth(self, levels: int) -> tuple[list[E], list[E]]:
         """The best ``levels`` entries of each side."""
         bids, asks = self._sorted()
         return bids[:levels], asks[:levels]

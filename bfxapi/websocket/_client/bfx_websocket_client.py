@@ -87,7 +87,7 @@ class BfxWebSocketClient:
         self._maintenance: set[Connection] = set()
         self._auth: Optional[BfxWebSocketAuthConnection] = None
         self._inputs = BfxWebSocketInputs(self._auth_connection)
-        self._books: dict[str, OrderBook] = {}
+        self._books: dict[str, OrderBook[Any]] = {}
         self._tasks: set["asyncio.Task[None]"] = set()
 
     # -- state -----------------------------------------------------------------------------------
@@ -278,10 +278,12 @@ class BfxWebSocketClient:
         freq: str = "F0",
         len: Union[int, str] = 25,
         sub_id: Optional[str] = None,
-    ) -> OrderBook:
+    ) -> OrderBook[Any]:
         """Subscribe to a book and return a local copy kept in sync and verified by checksum, once its first
         snapshot is in (see :class:`~bfxapi.websocket.order_book.OrderBook`)."""
-        book = OrderBook(symbol, prec, int(len), self._emitter.emit, self._resync_book, self._logger, self._close_book)
+        book: OrderBook[Any] = OrderBook(
+            symbol, prec, int(len), self._emitter.emit, self._resync_book, self._logger, self._close_book
+        )
 
         def attach(record: SubscriptionRecord) -> None:
             book.subscription = record.info
@@ -294,7 +296,7 @@ class BfxWebSocketClient:
         await book.wait_synced(self._options.subscribe_timeout)
         return book
 
-    async def _close_book(self, book: OrderBook) -> None:
+    async def _close_book(self, book: OrderBook[Any]) -> None:
         sub_id = book.sub_id
         if sub_id is not None and sub_id in self._records and not self._closing:
             await self.unsubscribe(sub_id)
@@ -304,7 +306,7 @@ class BfxWebSocketClient:
         options (the TIMESTAMP flag), None before the first frame."""
         return self._lookup(sub_id)[0].mts
 
-    def _resync_book(self, book: OrderBook) -> None:
+    def _resync_book(self, book: OrderBook[Any]) -> None:
         sub_id = book.sub_id
         if sub_id is None or self._closing:
             return
