@@ -13,6 +13,11 @@ setup(
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="Apache-2.0",
+    keywords=["bitfinex", "api", "websocket", "rest", "asyncio", "trading", "cryptocurrency"],
+    project_urls={
+        "Bitfinex API documentation": "https://docs.bitfinex.com/docs",
+        "Bitfinex REST reference": "https://docs.bitfinex.com/reference",
+    },
     packages=find_packages(include=["bfxapi", "bfxapi.*"]),
     package_data={"bfxapi": ["py.typed"]},
     python_requires=">=3.10",
@@ -24,7 +29,10 @@ setup(
     extras_require={
         "speedups": ["orjson>=3.9"],
         "dev": [
+            "build>=1.0",
             "orjson>=3.9",
+            "setuptools>=61",
+            "wheel>=0.40",
             "mypy~=2.4",
             "pylint~=4.1",
             "pytest>=8.0",
