@@ -1,0 +1,88 @@
+"""Our client (``bfxapi``): typed events through callbacks (``bfx.wss.on``) or streams (``bfx.wss.stream``).
+
+Default options, as a user gets them: SEQ_ALL + OB_CHECKSUM, orjson when installed. Also reports the
+``reconnection`` and ``invalid_message`` events seen (a sequence gap makes our client reconnect).
+"""
+
+import asyncio
+import cProfile
+import gc
+from typing import Any
+
+from bfxapi import Client
+from bfxapi._utils.json_decoder import BACKEND
+
+import _meter
+import _scenarios as sc
+
+
+async def main() -> None:
+    args = _meter.client_args(__doc__ or "")
+    scenario = sc.SCENARIOS[args.scenario]
+    baseline = _meter.rss_kib()
+    meter = _meter.Meter(args.total)
+    latencies = _meter.Latencies(args.total, args.total // 10)
+    problems: dict[str, int] = {"reconnection": 0, "invalid_message": 0, "wss-error": 0}
+    bfx = Client(wss_host=f"ws://127.0.0.1:{args.port}/ws/2")
+    wss = bfx.wss
+    snapshots = [0]
+
+    def problem(name: str) -> Any:
+        def count(*_: Any) -> None:
+            problems[name] += 1
+
+        return count
+
+    for name in problems:
+        wss.on(name, callback=problem(name))
+    wss.on("t_book_snapshot", "t_trades_snapshot", "candles_snapshot",
+           callback=lambda *_: snapshots.__setitem__(0, snapshots[0] + 1))
+    profiler = cProfile.Profile() if args.profile else None
+
+    def finish(result: dict[str, Any]) -> None:
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
+        _meter.emit({**result, **problems, "json": BACKEND})
+
+    async def consume(spec: dict[str, Any]) -> None:
+        updates = frozenset(sc.UPDATE_EVENTS)
+        hit = meter.hit
+        async with wss.stream(**spec) as stream:
+            async for event, _data in stream:
+                if event in updates:
+                    hit()
+
+    async def body() -> None:
+        await wss.connect(connections=scenario.connections)
+        if args.mode == "latency":
+            wss.on("t_trade_execution", "t_trade_execution_update", callback=lambda _s, t: latencies.stamp(t.id))
+        elif args.api == "callbacks":
+            wss.on(*sc.UPDATE_EVENTS, callback=meter.hit)
+        if profiler is not None:
+            profiler.enable()
+        if args.api == "stream":
+            tasks = [asyncio.ensure_future(consume(spec)) for spec in scenario.channels]
+            done, _ = await asyncio.wait([meter.done, *tasks], return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task is not meter.done and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
+        else:
+            await asyncio.gather(*(wss.subscribe(**spec) for spec in scenario.channels))
+        if args.mode == "memory":
+            while snapshots[0] < sc.snapshot_count(scenario):
+                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.5)
+            gc.collect()
+            finish({"rss_mib": _meter.rss_kib() / 1024, "baseline_mib": baseline / 1024})
+        if args.mode == "latency":
+            await latencies.done
+            finish(latencies.result())
+        await meter.done
+        finish(meter.result())
+
+    await _meter.run_bounded(body, args.deadline, lambda: {"count": meter.count, **problems})
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
