@@ -49,6 +49,13 @@ LIFECYCLES = [
     ("FOK", "0.1", "far", "FILLORKILL CANCELED"),
     ("EXCHANGE IOC", "0.1", "far", "IOC CANCELED"),
     ("IOC", "0.1", "cross", "EXECUTED"),
+    # stops rest until the market reaches them (a stop through the market triggers on the next step)
+    ("EXCHANGE STOP", "0.1", "stop", "EXECUTED"),
+    ("STOP", "-0.1", "stop", "EXECUTED"),
+    ("EXCHANGE STOP LIMIT", "0.1", "stop", "EXECUTED"),
+    ("STOP LIMIT", "-0.1", "stop", "EXECUTED"),
+    ("EXCHANGE TRAILING STOP", "-0.1", "trail", "EXECUTED"),
+    ("TRAILING STOP", "0.1", "trail", "EXECUTED"),
 ]
 
 
@@ -62,15 +69,28 @@ async def test_order_lifecycle_as_events(order_type: str, amount: str, where: An
         ticker = await bfx.rest.public.get_t_ticker("tBTCUSD")
         buy = float(amount) > 0
         price = None
+        extra: dict[str, Any] = {}
         if where == "cross":
             price = str(round(ticker.ask * 1.01) if buy else round(ticker.bid * 0.99))
         elif where == "far":
             price = str(round(ticker.bid * 0.8) if buy else round(ticker.ask * 1.2))
-        note = await bfx.wss.inputs.submit_order(order_type, "tBTCUSD", amount, price)
+        elif where == "stop":
+            price = str(round(ticker.last_price * (0.999 if buy else 1.001)))
+            if "LIMIT" in order_type:  # the limit the order takes once triggered: marketable
+                extra["price_aux_limit"] = str(round(ticker.ask * 1.01) if buy else round(ticker.bid * 0.99))
+        elif where == "trail":
+            extra["price_trailing"] = "10"
+        note = await bfx.wss.inputs.submit_order(order_type, "tBTCUSD", amount, price, **extra)
         assert note.status == "SUCCESS" and isinstance(note.data, Order)
         assert note.data.order_type == order_type and note.data.amount_orig == float(amount)
+        for _ in range(60 if where in ("stop", "trail") else 0):
+            if any(name == "order_cancel" for name, _ in of_order(events, note.data.id)):
+                break
+            await sim.advance()
         await events.wait(lambda: any(name == "order_cancel" for name, _ in of_order(events, note.data.id)))
         lifecycle = of_order(events, note.data.id)
+        if where in ("stop", "trail"):
+            assert ("order_update", "ACTIVE") in lifecycle[1:-1]  # triggered before it executed
         assert lifecycle[0] == ("order_new", "ACTIVE")
         assert lifecycle[-1][0] == "order_cancel" and lifecycle[-1][1].startswith(final)
         trades = [args[0] for args in events.of("trade_execution") if args[0].order_id == note.data.id]
