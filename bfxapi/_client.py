@@ -8,6 +8,7 @@ from ._utils.logging import ROOT_LOGGER_NAME, attach_handler
 from ._utils.nonce import NonceGenerator
 from .exceptions import IncompleteCredentialError
 from .rest import BfxRestInterface
+from .rest.options import RestOptions
 from .websocket import BfxWebSocketClient, WebSocketOptions
 
 __all__ = ["Client", "Credentials", "REST_HOST", "PUB_REST_HOST", "WSS_HOST", "PUB_WSS_HOST"]
@@ -26,7 +27,8 @@ class Client:
     data only. ``filters`` limits what the authenticated WebSocket channel delivers; ``timeout`` is how
     long, in seconds, the WebSocket client keeps trying to reconnect before giving up (``None``: forever).
     ``log_filename``/``log_level`` attach a handler to the ``bfxapi`` logger (see README, "Logging").
-    ``wss_options`` tunes the WebSocket client (timeouts, backoff, flags; see ``WebSocketOptions``).
+    ``wss_options`` tunes the WebSocket client (timeouts, backoff, flags; see ``WebSocketOptions``) and
+    ``rest_options`` the REST interface (pool size, timeouts, rate limits, retries; see ``RestOptions``).
 
     ``async with Client(...) as bfx:`` closes everything on exit.
     """
@@ -43,6 +45,7 @@ class Client:
         log_filename: Optional[str] = None,
         log_level: Optional[Union[str, int]] = None,
         wss_options: Optional[WebSocketOptions] = None,
+        rest_options: Optional[RestOptions] = None,
     ) -> None:
         if api_key and not api_secret:
             raise IncompleteCredentialError("api_key was given without api_secret: give both, or neither.")
@@ -58,7 +61,7 @@ class Client:
         self._nonce = NonceGenerator()
         self._log_handler = attach_handler(log_filename, log_level)
         #: the REST interface: ``rest.public``, ``rest.auth``, ``rest.merchant``
-        self.rest = BfxRestInterface(rest_host, api_key, api_secret, nonce=self._nonce)
+        self.rest = BfxRestInterface(rest_host, api_key, api_secret, nonce=self._nonce, **(rest_options or {}))
         #: the WebSocket client
         self.wss = BfxWebSocketClient(
             wss_host, credentials=self._credentials, timeout=timeout, nonce=self._nonce, options=wss_options

@@ -246,3 +246,15 @@ def test_client_without_log_options_adds_no_handler() -> None:
     Client()
     assert logging.getLogger("bfxapi").handlers == before
     assert any(isinstance(h, logging.NullHandler) for h in before)
+
+
+def test_client_forwards_rest_options_to_the_rest_interface() -> None:
+    from bfxapi.rest import RetryPolicy  # pylint: disable=import-outside-toplevel
+
+    default = Client()
+    assert default.rest.rate_limiter.limit_of("ticker") == 90  # Bitfinex's published limit
+    tuned = Client(rest_options={"rate_limits": {"ticker": 5}, "connection_limit": 32, "retry": RetryPolicy(attempts=2)})
+    assert tuned.rest.rate_limiter.limit_of("ticker") == 5
+    assert tuned.rest._middleware.connection_limit == 32  # pylint: disable=protected-access
+    unlimited = Client(rest_options={"rate_limits": None})
+    assert unlimited.rest.rate_limiter.limit_of("ticker") is None
