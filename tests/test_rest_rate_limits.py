@@ -7,7 +7,6 @@ import pytest
 from bfxapi.rest import DEFAULT_RATE_LIMITS, BfxRestInterface
 from bfxapi.rest._interface import RateLimiter
 
-from rest_auth_server import KEY, SECRET, AuthServer
 
 
 class FakeTime:
@@ -96,16 +95,16 @@ async def test_requests_wait_for_room_in_a_short_window(make_sim):
     assert sim.rest_requests == 3 and sim.rest_rate_limited == 0
 
 
-async def test_auth_endpoints_count_in_their_own_windows():
-    server = await AuthServer().start()
-    try:
-        async with BfxRestInterface(server.host, KEY, SECRET) as rest:
-            await rest.auth.get_wallets()
-            await rest.auth.get_orders(symbol="tETHUSD")
-            await rest.auth.get_alerts()
-            limiter = rest.rate_limiter
-            assert limiter.pending("auth/r/wallets") == 1
-            assert limiter.pending("auth/r/orders") == 1  # symbol variants share the endpoint's window
-            assert limiter.pending("auth/r/alerts") == 1
-    finally:
-        await server.stop()
+async def test_auth_endpoints_count_in_their_own_windows(make_sim):
+    sim = await make_sim()
+    account = sim.add_account()
+    async with BfxRestInterface(sim.rest_host, account.api_key, account.api_secret) as rest:
+        await rest.auth.get_wallets()
+        await rest.auth.get_orders(symbol="tETHUSD")
+        await rest.auth.get_orders()
+        await rest.auth.get_alerts()
+        limiter = rest.rate_limiter
+        assert limiter.pending("auth/r/wallets") == 1
+        assert limiter.pending("auth/r/orders") == 2  # symbol variants share the endpoint's window
+        assert limiter.pending("auth/r/alerts") == 1
+    assert [r.status for r in sim.rest_log] == [200] * 4

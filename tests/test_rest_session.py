@@ -96,3 +96,16 @@ async def test_the_client_wiring_call_shares_the_clients_nonce_generator(rec):
     assert (await rest.public.get_platform_status()).status == 1
     await rest.close()
     await client.close()
+
+
+def test_one_credentials_class_for_rest_and_client():
+    from bfxapi._client import Credentials as FromClient  # pylint: disable=import-outside-toplevel
+    from bfxapi._utils.credentials import Credentials  # pylint: disable=import-outside-toplevel
+    from bfxapi.rest._interface import Credentials as FromRest  # pylint: disable=import-outside-toplevel
+
+    assert FromClient is Credentials is FromRest
+    rest = BfxRestInterface("http://127.0.0.1:1/v2", "key-123456789", "secret-5678")
+    credentials = rest._middleware._credentials  # pylint: disable=protected-access
+    assert isinstance(credentials, Credentials) and credentials.filters is None
+    shown = repr(credentials) + str(credentials) + repr(Credentials("k", "secret-5678", ["wallet"]))
+    assert "secret-5678" not in shown and "key-123456789" not in shown and "['wallet']" in shown

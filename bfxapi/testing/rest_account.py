@@ -54,6 +54,10 @@ def register_account_routes(api: "AuthRest") -> None:  # pylint: disable=too-man
     def wallets(call: Call) -> Any:
         return [w.row(trading.available(call.account, w.type, w.currency)) for w in call.account.wallets.values()]
 
+    def wallets_hist(call: Call) -> Any:
+        currency = call.body.get("currency")
+        return [row for row in wallets(call) if currency is None or row[1] == currency]
+
     def user_info(call: Call) -> Any:
         return user_info_row(call.account)
 
@@ -182,8 +186,9 @@ def register_account_routes(api: "AuthRest") -> None:  # pylint: disable=too-man
     def ledgers(call: Call) -> Any:
         currency = call.params.get("currency")
         wallet = call.body.get("wallet")
+        category = _int(call.body.get("category"))
         rows = [e for e in call.account.ledgers if (currency is None or e.currency == currency)
-                and (wallet is None or e.wallet == wallet)]
+                and (wallet is None or e.wallet == wallet) and (category is None or e.category == category)]
         return [e.row() for e in window(call.body, rows, lambda e: e.mts, 25, 2500)]
 
     def alerts(call: Call) -> Any:
@@ -229,7 +234,7 @@ def register_account_routes(api: "AuthRest") -> None:  # pylint: disable=too-man
 
     route = api.route
     route("auth/r/wallets", wallets)
-    route("auth/r/wallets/hist", wallets)
+    route("auth/r/wallets/hist", wallets_hist)
     route("auth/r/info/user", user_info)
     route("auth/r/summary", summary)
     route("auth/r/permissions", permissions)

@@ -33,6 +33,7 @@ from typing import Any, Mapping, Optional
 
 import aiohttp
 
+from ..._utils.credentials import Credentials
 from ..._utils.json_encoder import dumps
 from ..._utils.logging import get_logger
 from ..._utils.nonce import NonceGenerator
@@ -53,21 +54,6 @@ __all__ = ["Middleware", "Credentials"]
 
 _LOGGER = get_logger("rest")
 _NONCE_RESENDS = 2
-
-
-class Credentials:
-    """An API key and its secret; neither appears in ``repr``/``str``."""
-
-    __slots__ = ("api_key", "api_secret")
-
-    def __init__(self, api_key: str, api_secret: str) -> None:
-        self.api_key = api_key
-        self.api_secret = api_secret
-
-    def __repr__(self) -> str:
-        return "Credentials(api_key='***', api_secret='***')"
-
-    __str__ = __repr__
 
 
 class _Answer:

@@ -71,6 +71,25 @@ def _window(start: Optional[Timestamp], end: Optional[Timestamp], limit: Optiona
     return {"start": start, "end": end, "limit": limit}
 
 
+def _first_order(notification: Any) -> Any:
+    """The submit notification with only its first order: an OCO submission answers ``[[ORDER], [STOP]]``
+    (the order and its stop sibling, whose id is the order's ``placed_id``)."""
+    if isinstance(notification, list) and len(notification) > 4:
+        info = notification[4]
+        if isinstance(info, list) and len(info) > 1 and all(isinstance(row, list) for row in info):
+            return [*notification[:4], info[:1], *notification[5:]]
+    return notification
+
+
+def _alert_price(value: DecimalLike) -> str:
+    """The price as it appears in an alert key: Bitfinex prints it as a number (``220``, never ``220.0``)."""
+    text = dec(value, "price")
+    assert text is not None
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
 def _order_op(payload: Mapping[str, Any]) -> dict[str, Any]:
     body = {str(key): plain(value) for key, value in payload.items()}
     for key in _ORDER_DECIMALS:
@@ -140,7 +159,8 @@ class RestAuthEndpoints(Interface):
     ) -> Notification[Order]:
         """Place an order (``price`` is ``None`` for market orders): POST ``auth/w/order/submit``.
 
-        ``meta`` is sent as given (its keys are never renamed)."""
+        ``meta`` is sent as given (its keys are never renamed). An OCO order (flag 16384) is answered with
+        the order and its stop sibling; ``data`` is the order, whose ``placed_id`` is the sibling's id."""
         body = {
             "type": plain(type), "symbol": plain(symbol), "amount": dec(amount, "amount"),
             "price": dec(price, "price"), "lev": lev, "price_trailing": dec(price_trailing, "price_trailing"),
@@ -148,7 +168,7 @@ class RestAuthEndpoints(Interface):
             "price_oco_stop": dec(price_oco_stop, "price_oco_stop"), "gid": gid, "cid": cid, "flags": flags,
             "tif": tif_text(tif), "meta": dict(meta) if meta is not None else None,
         }
-        return serializers.OrderNotification.from_wire(await self._post("auth/w/order/submit", body))
+        return serializers.OrderNotification.from_wire(_first_order(await self._post("auth/w/order/submit", body)))
 
     async def update_order(
         self,
@@ -549,8 +569,9 @@ class RestAuthEndpoints(Interface):
 
     async def delete_alert(self, symbol: str, price: DecimalLike) -> list[Any]:
         """Delete the price alert of ``symbol`` at ``price``; returns Bitfinex's answer as decoded
-        (``list[Any]``): POST ``auth/w/alert/price:{symbol}:{price}/del``."""
-        key = segment(f"price:{plain(symbol)}:{dec(price, 'price')}", "alert key")
+        (``list[Any]``): POST ``auth/w/alert/price:{symbol}:{price}/del``. The price is written as in the
+        alert's key (``220``, not ``220.0`` nor ``220.00``)."""
+        key = segment(f"price:{plain(symbol)}:{_alert_price(price)}", "alert key")
         data: list[Any] = await self._post(f"auth/w/alert/{key}/del", group="auth/w/alert/del")
         return data
 
@@ -593,5 +614,5 @@ class RestAuthEndpoints(Interface):
     async def get_funding_auto_renew_status(self, currency: str) -> list[Any]:
         """The auto-renew settings of a funding currency, as the raw array Bitfinex sends (``list[Any]``, empty
         when auto-renew is off; no layout is documented in protocol.md): POST ``auth/r/funding/auto/status``."""
-        data: list[Any] = await self._post("auth/r/funding/auto/status", {"currency": plain(currency)})
-        return data
+        data: Optional[list[Any]] = await self._post("auth/r/funding/auto/status", {"currency": plain(currency)})
+        return data if data is not None else []
