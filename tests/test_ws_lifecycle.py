@@ -34,10 +34,13 @@ async def test_close_leaves_no_task_and_emits_disconnected() -> None:
     async with simulator() as sim:
         bfx = client(sim)
         events = Recorder(bfx, "disconnected")
+        started: list[str] = []
         finished: list[str] = []
 
         @bfx.wss.on("t_ticker_update")
         async def slow(_sub: object, _ticker: object) -> None:
+            started.append("started")
+            tickers.poke()
             try:
                 await asyncio.sleep(30)
             finally:
@@ -47,7 +50,8 @@ async def test_close_leaves_no_task_and_emits_disconnected() -> None:
         await bfx.wss.connect()
         await bfx.wss.subscribe("ticker", symbol="tBTCUSD")
         await sim.advance()
-        await tickers.wait(lambda: bfx.wss._emitter.pending_tasks() > 0)  # pylint: disable=protected-access
+        # the subscription's first frame and the step's: both callbacks are running
+        await tickers.wait(lambda: len(started) == tickers.count("t_ticker_update") == 2)
         before = asyncio.all_tasks()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -55,7 +59,7 @@ async def test_close_leaves_no_task_and_emits_disconnected() -> None:
             gc.collect()
         assert events.of("disconnected") == [(1001, "Going Away")]
         # every callback still running after the grace period was cancelled
-        assert finished == ["cancelled"] * tickers.count("t_ticker_update") and finished
+        assert finished == ["cancelled", "cancelled"]
         assert bfx.wss._emitter.pending_tasks() == 0  # pylint: disable=protected-access
         leftover = [t for t in asyncio.all_tasks() - before if not t.done()]
         ours = [t for t in asyncio.all_tasks() if t.get_name().startswith("bfxapi:")]
