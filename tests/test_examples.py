@@ -1,0 +1,277 @@
+"""Every file of ``examples/`` runs, as a script, against a simulator started here, and prints what it promises.
+
+Each example is run with ``sys.executable`` in a subprocess whose environment points it at the simulator
+(``BFX_REST_HOST``, ``BFX_WSS_HOST``) and, for authenticated examples, at a funded account of it
+(``BFX_API_KEY``, ``BFX_API_SECRET``), after whatever state it needs has been set up (a position, a loan).
+The test checks the exit code, the output, and for examples that change the account, the simulator's own
+view of it. An example file this module does not know about fails the suite, so none can rot unnoticed.
+"""
+
+import asyncio
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Optional
+
+import pytest
+
+from bfxapi import Client
+from bfxapi.testing import Simulator
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+FILES = sorted(path.relative_to(EXAMPLES).as_posix() for path in EXAMPLES.rglob("*.py"))
+
+#: seconds an example may run (the WebSocket ones stop by themselves after 15 s at most)
+RUN_TIMEOUT = 30.0
+
+WALLETS = {
+    "exchange": {"USD": 100_000.0, "BTC": 2.0, "ETH": 10.0, "UST": 100.0},
+    "margin": {"USD": 50_000.0, "USTF0": 10_000.0},
+    "funding": {"USD": 50_000.0},
+}
+
+Hook = Callable[[Simulator, Any, Client], Awaitable[None]]
+Check = Callable[[Simulator, Any], None]
+
+
+@dataclass
+class Spec:
+    """What an example needs and what it must print: ``expect`` maps a regular expression to the least
+    number of lines matching it."""
+
+    expect: dict[str, int]
+    account: bool = False
+    setup: Optional[Hook] = None
+    check: Optional[Check] = None
+    env: dict[str, str] = field(default_factory=dict)
+
+
+# --- state the authenticated examples need, set up through the client as a user would ---------------------
+
+async def open_margin_position(_: Simulator, __: Any, bfx: Client) -> None:
+    notification = await bfx.rest.auth.submit_order("MARKET", "tBTCUSD", "0.01", None)
+    assert notification.status == "SUCCESS", notification.text
+
+
+async def borrow_funding(sim: Simulator, account: Any, bfx: Client) -> None:
+    bid = await bfx.rest.auth.submit_funding_offer("LIMIT", "fUSD", "-500", "0.0001", 2)  # below FRR: not taken
+    assert bid.status == "SUCCESS", bid.text
+    loan = await sim.take_offer(account, bid.data.id)
+    loan.no_close = 1  # kept open at the end of its period; the example turns that off
+
+
+def no_position(_: Simulator, account: Any) -> None:
+    assert not account.positions
+    assert [position.status for position in account.position_history] == ["CLOSED"]
+
+
+def funded_transfer(_: Simulator, account: Any) -> None:
+    assert account.balance("funding", "ETH") == pytest.approx(0.001)
+    assert account.balance("exchange", "UST") == pytest.approx(99.0)  # the 1 USDt withdrawal
+
+
+def collateral_set(_: Simulator, account: Any) -> None:
+    position = account.positions["tBTCF0:USTF0"]
+    assert position.collateral == pytest.approx(round(position.collateral_min * 1.5, 2))
+
+
+def offer_cancelled(_: Simulator, account: Any) -> None:
+    assert not account.offers
+    assert [(offer.amount_orig, offer.status) for offer in account.offer_history] == [(200, "CANCELED")]
+
+
+def orders_cancelled(count: int, amount: float) -> Check:
+    def check(_: Simulator, account: Any) -> None:
+        assert not account.orders
+        assert len(account.order_history) == count
+        assert all(order.status == "CANCELED" and order.amount == amount for order in account.order_history)
+    return check
+
+
+def loans_released(_: Simulator, account: Any) -> None:
+    assert [loan.no_close for loan in account.loans.values()] == [0]
+
+
+def merchant_setting_stored(_: Simulator, account: Any) -> None:
+    assert account.merchant.settings["bfx_pay_recommend_store"] == 1
+
+
+SPECS: dict[str, Spec] = {
+    # --- REST, public ----------------------------------------------------------------------------------------
+    "rest/public/book.py": Spec({
+        r"^tBTCUSD P0: 25 bid levels, 25 ask levels$": 1, r"^  best bid \d+ \(0\.\d+\), best ask \d+ \(-": 1,
+        r"^tBTCUSD R0: \d+ orders, first: id \d+ at \d+": 1, r"^fUSD P0: \d+ levels, first: rate 0\.\d+": 1,
+        r"^fUSD R0: \d+ offers": 1,
+    }),
+    "rest/public/conf.py": Spec({
+        r"^pub:map:currency:sym: \{'BTCF0': 'BTC'": 1, r"^pub:list:pair:exchange: \d+ pairs, e\.g\. BTCUSD": 1,
+        r"^pub:list:currency: \d+ currencies, e\.g\. BTC": 1,
+    }),
+    "rest/public/get_candles_hist.py": Spec({
+        r"^tBTCUSD, 1m candles": 1, r"^  \d{4}-\d\d-\d\d \d\d:\d\d open \d+ close \d+ high \d+ low \d+ volume": 5,
+        r"^fUSD:a30:p2:p30, 15m candles": 1, r"^  \d{4}-\d\d-\d\d \d\d:\d\d open 0\.\d+ close 0\.\d+$": 5,
+    }),
+    "rest/public/pulse_endpoints.py": Spec({
+        r"^25 Pulse messages:$": 1, r"^  \[\w+\] ": 5, r"^profile \w+: \d+ followers, \d+ following$": 1,
+    }),
+    "rest/public/rest_calculation_endpoints.py": Spec({
+        r"^buying 1\.5 BTC: average price \d+(\.\d+)? for 1\.5 BTC$": 1,
+        r"^taking 10000 USD for 2 days: average daily rate 0\.\d+ for 10000 USD$": 1,
+        r"^1 BTC = \d+(\.\d+)? USD$": 1,
+    }),
+    "rest/public/trades.py": Spec({
+        r"^tBTCUSD: 15 trades, oldest first$": 1, r"^  #\d+ (buy |sell) [\d.e-]+ BTC at \d+": 5,
+        r"^fUSD: 15 trades, newest first$": 1, r"^  #\d+ -?[\d.e-]+ USD at [\d.e-]+ per day for \d+ days$": 5,
+    }),
+    # --- REST, authenticated ---------------------------------------------------------------------------------
+    "rest/auth/claim_position.py": Spec({
+        r"^1 active position\(s\)$": 1, r"^position #\d+: 0\.01 tBTCUSD at \d+": 1,
+        r"^  claim: SUCCESS \(Position claimed for 0\.01 BTC\.\); tBTCUSD is CLOSED$": 1,
+    }, account=True, setup=open_margin_position, check=no_position),
+    "rest/auth/get_wallets.py": Spec({
+        r"^exchange USD +balance 100000, available 100000$": 1, r"^ funding USD +balance 50000": 1,
+        r"^transfer: SUCCESS: 0\.001 Ethereum transferred from Exchange to Funding$": 1,
+        r"^bitcoin deposit address: \w{20,}$": 1, r"^Lightning invoice for 0\.0001 BTC: lnbc\w+$": 1,
+        r"^withdrawal: SUCCESS: .* \(id \d+\)$": 1,
+    }, account=True, check=funded_transfer,
+        env={"BFX_WITHDRAWAL_ADDRESS": "0x742d35Cc6634C0532925a3b844Bc454e4438f44e"}),
+    "rest/auth/set_derivative_position_collateral.py": Spec({
+        r"^order: SUCCESS": 1, r"^position: 0\.015 at \d+": 1,
+        r"^collateral limits: min \d+(\.\d+)?, max \d+(\.\d+)?$": 1, r"^set collateral to [\d.]+: status 1 ": 1,
+    }, account=True, check=collateral_set),
+    "rest/auth/submit_funding_offer.py": Spec({
+        r"^offer: SUCCESS: Submitting funding offer of 200 USD at 0\.1% for 2 days\.$": 1,
+        r"^active offer #\d+: 200 fUSD at 0\.001 for 2 days \(ACTIVE\)$": 1, r"^cancel #\d+: SUCCESS": 1,
+    }, account=True, check=offer_cancelled),
+    "rest/auth/submit_order.py": Spec({
+        r"^submit: SUCCESS": 1, r"^  order #\d+: 0\.015 tBTCUSD at \d+ \(ACTIVE\)$": 1,
+        r"^update: SUCCESS": 1, r"^  order #\d+: 0\.02 at \d+$": 1, r"^cancel: SUCCESS": 1,
+    }, account=True, check=orders_cancelled(1, 0.02)),
+    "rest/auth/toggle_keep_funding.py": Spec({
+        r"^1 active fUSD loan\(s\)$": 1, r"^  loan #\d+: 500 USD at 0\.0001 for 2 days$": 1,
+        r"^keep funding: SUCCESS": 1,
+    }, account=True, setup=borrow_funding, check=loans_released),
+    # --- REST, merchant --------------------------------------------------------------------------------------
+    "rest/merchant/settings.py": Spec({
+        r"^bfx_pay_recommend_store set to 1$": 1, r"^bfx_pay_preferred_fiat: ": 1,
+        r"^bfx_pay_recommend_store: 1$": 1, r"^bfx_pay_dust_balance_ui: ": 1,
+    }, account=True, check=merchant_setting_stored),
+    "rest/merchant/submit_invoice.py": Spec({
+        r"^invoice [0-9a-f-]{36}: 1(\.0)? USD, CREATED$": 1, r"^  pay [\d.]+ ETH to \w+$": 1,
+        r"^after complete_invoice: COMPLETED$": 1, r"^1 invoice\(s\), e\.g\. order-0001: COMPLETED$": 1,
+        r"^page 1 of 1: 1 of 1 invoice\(s\)$": 1,
+    }, account=True),
+    # --- WebSocket, public -----------------------------------------------------------------------------------
+    "websocket/public/derivatives_status.py": Spec({
+        r"^deriv:tBTCF0:USTF0: price \d+, spot \d+, mark \d+, funding -?[\d.e-]+, open interest [\d.]+$": 5,
+    }),
+    "websocket/public/order_book.py": Spec({
+        r"^snapshot: 25 bids, 25 asks$": 1, r"^checksum \d+ matches \(best bid \d+, best ask \d+\)$": 10,
+        r"^10 checksum\(s\) verified$": 1,
+    }),
+    "websocket/public/raw_order_book.py": Spec({
+        r"^tBTCUSD is synced: 25 bid orders, 25 ask orders$": 1,
+        r"^tBTCUSD R0: best bid order #\d+ 0?\.?[\d.e-]+ at \d+, best ask order #\d+ -[\d.e-]+ at \d+$": 10,
+        r"^[1-9]\d* checksum\(s\) verified, 0 mismatch\(es\)$": 1,
+    }),
+    "websocket/public/ticker.py": Spec({
+        r"^\[[0-9a-f]{8}\] tBTCUSD: last \d+, bid \d+, ask \d+, 24h volume [\d.]+$": 5,
+    }),
+    "websocket/public/trades.py": Spec({
+        r"^candle trade:1m:tBTCUSD: open \d+, close \d+, volume [\d.e-]+$": 1,
+        r"^trade tBTCUSD: (buy|sell) [\d.e-]+ at \d+$": 1,
+        r"^(candle|trade) ": 10,
+    }),
+    # --- WebSocket, authenticated ----------------------------------------------------------------------------
+    "websocket/auth/calc.py": Spec({
+        r"^base margin: balance 60000, net 60000, P/L 0$": 1,
+        r"^tBTCUSD margin: tradable [\d.]+, buy [\d.]+, sell -[\d.]+$": 1,
+        r"^fUSD funding: lending yield [\d.]+, loan yield [\d.]+$": 1,
+    }, account=True),
+    "websocket/auth/submit_order.py": Spec({
+        r"^authenticated as user \d+$": 1, r"^on-req: SUCCESS": 1,
+        r"^order_new: #\d+ EXCHANGE LIMIT 0\.001 tBTCUSD at \d+$": 1, r"^oc-req: SUCCESS": 1,
+        r"^order_cancel: #\d+ CANCELED$": 1,
+    }, account=True, check=orders_cancelled(1, 0.001)),
+    "websocket/auth/wallets.py": Spec({
+        r"^exchange USD +100000$": 1, r"^  margin USTF0 +10000$": 1, r"^ funding USD +50000$": 1,
+        r"^update: exchange USD is now 100000$": 1,
+    }, account=True),
+    # --- WebSocket, what only this library has ---------------------------------------------------------------
+    "websocket/awaited_inputs.py": Spec({
+        r"^submit: SUCCESS: order #\d+ \(cid \d+\) at \d+$": 5, r"^update: SUCCESS: order #\d+ is now 0\.002$": 5,
+        r"^submit 1000000 BTC: ERROR: .*not enough": 1, r"^cancel: 5 of 5 orders cancelled$": 1,
+    }, account=True, check=orders_cancelled(5, 0.002)),
+    "websocket/managed_order_book.py": Spec({
+        r"^tBTCUSD is synced$": 1, r"^tBTCUSD: bid \d+ / ask \d+, spread [\d.]+, mid [\d.]+$": 10,
+        r"^best 3 bids: [\d.]+ at \d+, [\d.]+ at \d+, [\d.]+ at \d+$": 1, r"^best 3 asks: ": 1,
+        r"^bid volume [\d.]+ BTC, ask volume [\d.]+ BTC$": 1, r"^[1-9]\d* checksum\(s\) verified, 0 mismatch": 1,
+        r"^tBTCUSD is closed$": 1,
+    }),
+    "websocket/async_iteration.py": Spec({
+        r"^trades: snapshot of the last \d+ trades$": 1, r"^trades: -?[\d.e-]+ at \d+$": 5,
+        r"^ticker: tETHUSD last [\d.]+, bid [\d.]+, ask [\d.]+$": 5, r"^ticker: \d+ update\(s\) dropped$": 1,
+    }),
+    # --- the simulator ---------------------------------------------------------------------------------------
+    "testing/simulator_in_your_tests.py": Spec({
+        r"^test_the_bot_bids_below_the_market_and_counts_its_fills: passed$": 1,
+        r"^test_the_bot_reports_a_refused_order: passed$": 1,
+    }),
+    "testing/fault_injection.py": Spec({
+        r"^[1-5]\. ": 5, r"^    reconnection: back after [\d.]+ s, 1 attempt\(s\)$": 3,
+        r"^    reconnection: back after [\d.]+ s, 3 attempt\(s\)$": 1, r"^    maintenance: ended$": 1,
+        r"^    sequence_gap on ": 1, r"^    subscribed: ticker tBTCUSD \(sub_id btc-ticker\)$": 6,
+        r"^recovered from every fault": 1,
+    }),
+}
+
+
+def test_every_known_example_exists() -> None:
+    missing = sorted(set(SPECS) - set(FILES))
+    assert not missing, f"SPECS names examples that do not exist: {missing}"
+
+
+async def run_example(name: str, spec: Spec) -> str:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BFX_")}
+    async with Simulator(seed=11, market_interval=0.1) as sim:
+        env.update(BFX_REST_HOST=sim.rest_host, BFX_WSS_HOST=sim.wss_host, PYTHONUNBUFFERED="1", **spec.env)
+        account = None
+        if spec.account:
+            account = sim.add_account(wallets=WALLETS)
+            env.update(BFX_API_KEY=account.api_key, BFX_API_SECRET=account.api_secret)
+            if spec.setup is not None:
+                async with Client(account.api_key, account.api_secret, rest_host=sim.rest_host) as bfx:
+                    await spec.setup(sim, account, bfx)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, str(EXAMPLES / name), cwd=str(ROOT), env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            stdout, stderr = await asyncio.wait_for(process.communicate(), RUN_TIMEOUT)
+        except asyncio.TimeoutError:
+            process.kill()
+            stdout, stderr = await process.communicate()
+            pytest.fail(f"{name} did not end within {RUN_TIMEOUT} s\n{stdout.decode()}\n{stderr.decode()}")
+        output, errors = stdout.decode(), stderr.decode()
+        assert process.returncode == 0, f"{name} exited with {process.returncode}\n{output}\n{errors}"
+        assert "Traceback" not in errors, errors
+        if spec.check is not None:
+            spec.check(sim, account)
+        return output
+
+
+@pytest.mark.parametrize("name", FILES)
+async def test_example(name: str) -> None:
+    spec = SPECS.get(name)
+    assert spec is not None, f"examples/{name} is not tested: add it to SPECS in {Path(__file__).name}"
+    output = await run_example(name, spec)
+    lines = output.splitlines()
+    for pattern, least in spec.expect.items():
+        matching = [line for line in lines if re.search(pattern, line)]
+        assert len(matching) >= least, (
+            f"{name}: expected at least {least} line(s) matching {pattern!r}, got {len(matching)}\n{output}"
+        )
+    assert not any(line.startswith("stopped after") for line in lines), output
