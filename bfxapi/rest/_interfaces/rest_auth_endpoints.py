@@ -145,7 +145,7 @@ class RestAuthEndpoints(Interface):
         type: str,
         symbol: str,
         amount: DecimalLike,
-        price: Optional[DecimalLike],
+        price: Optional[DecimalLike] = None,
         *,
         lev: Optional[int] = None,
         price_trailing: Optional[DecimalLike] = None,
