@@ -258,3 +258,40 @@ def test_client_forwards_rest_options_to_the_rest_interface() -> None:
     assert tuned.rest._middleware.connection_limit == 32  # pylint: disable=protected-access
     unlimited = Client(rest_options={"rate_limits": None})
     assert unlimited.rest.rate_limiter.limit_of("ticker") is None
+
+
+def test_order_bodies_are_built_once_for_rest_and_websocket() -> None:
+    import datetime  # pylint: disable=import-outside-toplevel
+    import enum  # pylint: disable=import-outside-toplevel
+
+    from bfxapi._utils import order_bodies  # pylint: disable=import-outside-toplevel
+
+    class Kind(str, enum.Enum):
+        EXCHANGE_LIMIT = "EXCHANGE LIMIT"
+
+    tif = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    assert order_bodies.new_order(Kind.EXCHANGE_LIMIT, "tBTCUSD", 1, 0.1, cid=7, flags=4096, tif=tif,
+                                  meta={"aff_code": "x"}) == {
+        "type": "EXCHANGE LIMIT", "symbol": "tBTCUSD", "amount": "1", "price": "0.1", "cid": 7, "flags": 4096,
+        "tif": "2030-01-02 01:04:05", "meta": {"aff_code": "x"},
+    }  # fmt: skip
+    assert order_bodies.new_order("EXCHANGE MARKET", "tBTCUSD", "-0.5", None) == {
+        "type": "EXCHANGE MARKET", "symbol": "tBTCUSD", "amount": "-0.5"
+    }
+    assert order_bodies.order_update(5, delta=Decimal("0.10"), price_trailing=1e-8) == {
+        "id": 5, "delta": "0.10", "price_trailing": "0.00000001"
+    }
+    assert order_bodies.order_cancel_multi(all=True) == {"all": 1}
+    assert order_bodies.order_cancel_multi(cid=[(1, "2030-01-01")]) == {"cid": [[1, "2030-01-01"]]}
+    assert order_bodies.order_multi_op([("oc", {"id": 1}), ("on", {"amount": 0.5, "gid": None})]) == [
+        ["oc", {"id": 1}], ["on", {"amount": "0.5"}]
+    ]
+    assert order_bodies.funding_offer("LIMIT", "fUSD", -500, "0.0002", 2) == {
+        "type": "LIMIT", "symbol": "fUSD", "amount": "-500", "rate": "0.0002", "period": 2
+    }
+    for bad in (lambda: order_bodies.order_cancel(cid=3), lambda: order_bodies.order_cancel_multi(),
+                lambda: order_bodies.order_multi_op([]), lambda: order_bodies.order_multi_op([("zz", {})]),
+                lambda: order_bodies.order_multi_op([("oc", {"id": i}) for i in range(76)]),
+                lambda: order_bodies.new_order("LIMIT", "tBTCUSD", "one", "1")):
+        with pytest.raises(InvalidInputError):
+            bad()

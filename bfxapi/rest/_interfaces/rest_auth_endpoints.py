@@ -9,7 +9,6 @@ as exact decimal strings; ``None`` arguments are left out of the body.
 from datetime import datetime
 from typing import Any, Literal, Mapping, Optional, Sequence, Union
 
-from ...exceptions import InvalidInputError
 from ..._utils.json_encoder import DecimalLike
 from ...types import (
     Alert,
@@ -47,18 +46,15 @@ from ...types import (
     Withdrawal,
     serializers,
 )
+from ..._utils import order_bodies
 from .._interface import Interface
-from .._interface.params import dec, flag, plain, segment, tif_text
+from .._interface.params import dec, flag, plain, segment
 
 __all__ = ["RestAuthEndpoints"]
 
 Timestamp = Union[int, str]
 Tif = Union[str, datetime]
 
-_MAX_MULTI_OPS = 75
-_MULTI_OPS = ("on", "oc", "oc_multi", "ou")
-# Decimal fields of order inputs, sent as strings inside ``auth/w/order/multi`` operations too.
-_ORDER_DECIMALS = ("amount", "price", "price_trailing", "price_aux_limit", "price_oco_stop", "delta")
 
 
 def _with(base: str, symbol: Optional[str], tail: str = "") -> str:
@@ -88,14 +84,6 @@ def _alert_price(value: DecimalLike) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"
-
-
-def _order_op(payload: Mapping[str, Any]) -> dict[str, Any]:
-    body = {str(key): plain(value) for key, value in payload.items()}
-    for key in _ORDER_DECIMALS:
-        if body.get(key) is not None:
-            body[key] = dec(body[key], key)
-    return body
 
 
 class RestAuthEndpoints(Interface):
@@ -161,13 +149,10 @@ class RestAuthEndpoints(Interface):
 
         ``meta`` is sent as given (its keys are never renamed). An OCO order (flag 16384) is answered with
         the order and its stop sibling; ``data`` is the order, whose ``placed_id`` is the sibling's id."""
-        body = {
-            "type": plain(type), "symbol": plain(symbol), "amount": dec(amount, "amount"),
-            "price": dec(price, "price"), "lev": lev, "price_trailing": dec(price_trailing, "price_trailing"),
-            "price_aux_limit": dec(price_aux_limit, "price_aux_limit"),
-            "price_oco_stop": dec(price_oco_stop, "price_oco_stop"), "gid": gid, "cid": cid, "flags": flags,
-            "tif": tif_text(tif), "meta": dict(meta) if meta is not None else None,
-        }
+        body = order_bodies.new_order(
+            type, symbol, amount, price, lev=lev, price_trailing=price_trailing, price_aux_limit=price_aux_limit,
+            price_oco_stop=price_oco_stop, gid=gid, cid=cid, flags=flags, tif=tif, meta=meta,
+        )  # fmt: skip
         return serializers.OrderNotification.from_wire(_first_order(await self._post("auth/w/order/submit", body)))
 
     async def update_order(
@@ -187,19 +172,17 @@ class RestAuthEndpoints(Interface):
         tif: Optional[Tif] = None,
     ) -> Notification[Order]:
         """Change an active order: POST ``auth/w/order/update``."""
-        body = {
-            "id": id, "amount": dec(amount, "amount"), "price": dec(price, "price"), "cid": cid,
-            "cid_date": cid_date, "gid": gid, "flags": flags, "lev": lev, "delta": dec(delta, "delta"),
-            "price_aux_limit": dec(price_aux_limit, "price_aux_limit"),
-            "price_trailing": dec(price_trailing, "price_trailing"), "tif": tif_text(tif),
-        }
+        body = order_bodies.order_update(
+            id, amount=amount, price=price, cid=cid, cid_date=cid_date, gid=gid, flags=flags, lev=lev, delta=delta,
+            price_aux_limit=price_aux_limit, price_trailing=price_trailing, tif=tif,
+        )  # fmt: skip
         return serializers.OrderNotification.from_wire(await self._post("auth/w/order/update", body))
 
     async def cancel_order(
         self, *, id: Optional[int] = None, cid: Optional[int] = None, cid_date: Optional[str] = None
     ) -> Notification[Order]:
         """Cancel one order, by ``id`` or by ``cid`` and ``cid_date``: POST ``auth/w/order/cancel``."""
-        body = {"id": id, "cid": cid, "cid_date": cid_date}
+        body = order_bodies.order_cancel(id, cid, cid_date)
         return serializers.OrderNotification.from_wire(await self._post("auth/w/order/cancel", body))
 
     async def cancel_order_multi(
@@ -212,12 +195,7 @@ class RestAuthEndpoints(Interface):
     ) -> Notification[list[Order]]:
         """Cancel several orders (by ids, ``(cid, cid_date)`` pairs, group ids, or ``all``): POST
         ``auth/w/order/cancel/multi``."""
-        body = {
-            "id": list(id) if id is not None else None,
-            "cid": [list(pair) for pair in cid] if cid is not None else None,
-            "gid": list(gid) if gid is not None else None,
-            "all": flag(all),
-        }
+        body = order_bodies.order_cancel_multi(id, cid, gid, all)
         return serializers.OrderListNotification.from_wire(await self._post("auth/w/order/cancel/multi", body))
 
     async def get_orders_history(
@@ -359,10 +337,7 @@ class RestAuthEndpoints(Interface):
         flags: Optional[int] = None,
     ) -> Notification[FundingOffer]:
         """Place a funding offer (positive amount) or bid (negative): POST ``auth/w/funding/offer/submit``."""
-        body = {
-            "type": plain(type), "symbol": plain(symbol), "amount": dec(amount, "amount"), "rate": dec(rate, "rate"),
-            "period": period, "flags": flags,
-        }
+        body = order_bodies.funding_offer(type, symbol, amount, rate, period, flags)
         return serializers.FundingOfferNotification.from_wire(await self._post("auth/w/funding/offer/submit", body))
 
     async def cancel_funding_offer(self, id: int) -> Notification[FundingOffer]:
@@ -531,14 +506,7 @@ class RestAuthEndpoints(Interface):
         """Up to 75 order operations in one request: ``[("on", {...}), ("oc", {"id": 1}), ("oc_multi", {...}),
         ("ou", {...})]``: POST ``auth/w/order/multi``. Decimal fields of each operation travel as strings. The
         notification's data is left as received (its aggregate layout is not documented)."""
-        if not ops or len(ops) > _MAX_MULTI_OPS:
-            raise InvalidInputError(f"ops must hold between 1 and {_MAX_MULTI_OPS} operations, not {len(ops)}")
-        wire_ops: list[list[Any]] = []
-        for op, payload in ops:
-            op = str(plain(op))
-            if op not in _MULTI_OPS:
-                raise InvalidInputError(f"unknown order operation {op!r}: use one of {', '.join(_MULTI_OPS)}")
-            wire_ops.append([op, _order_op(payload)])
+        wire_ops = order_bodies.order_multi_op(ops)
         return serializers.RawNotification.from_wire(await self._post("auth/w/order/multi", {"ops": wire_ops}))
 
     async def get_deposit_addresses(

@@ -10,9 +10,10 @@ oldest input of their kind, which is the order in which one connection delivers 
 
 import itertools
 import time
-from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
 
-from ..._utils.json_encoder import DecimalLike, to_decimal_string
+from ..._utils import order_bodies
+from ..._utils.json_encoder import DecimalLike
 from ...types import FundingOffer, Notification, Order
 
 if TYPE_CHECKING:
@@ -20,14 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["BfxWebSocketInputs"]
 
-Operation = tuple[str, dict[str, Any]]
-
-
-def _decimals(body: dict[str, Any], *names: str) -> dict[str, Any]:
-    for name in names:
-        if body.get(name) is not None:
-            body[name] = to_decimal_string(body[name], name)
-    return {key: value for key, value in body.items() if value is not None}
 
 
 class BfxWebSocketInputs:
@@ -57,18 +50,14 @@ class BfxWebSocketInputs:
         gid: Optional[int] = None,
         cid: Optional[int] = None,
         flags: Optional[int] = None,
-        tif: Optional[str] = None,
+        tif: Optional[order_bodies.Tif] = None,
         meta: Optional[dict[str, Any]] = None,
     ) -> Notification[Order]:
         """Place an order (``on``); returns the ``on-req`` notification."""
         cid = cid if cid is not None else self.next_cid()
-        body = _decimals(
-            {
-                "type": type, "symbol": symbol, "amount": amount, "price": price, "lev": lev,
-                "price_trailing": price_trailing, "price_aux_limit": price_aux_limit,
-                "price_oco_stop": price_oco_stop, "gid": gid, "cid": cid, "flags": flags, "tif": tif, "meta": meta,
-            },
-            "amount", "price", "price_trailing", "price_aux_limit", "price_oco_stop",
+        body = order_bodies.new_order(
+            type, symbol, amount, price, lev=lev, price_trailing=price_trailing, price_aux_limit=price_aux_limit,
+            price_oco_stop=price_oco_stop, gid=gid, cid=cid, flags=flags, tif=tif, meta=meta,
         )  # fmt: skip
         return await self._connection().request("on", body, "on-req", {"cid": cid})
 
@@ -86,16 +75,12 @@ class BfxWebSocketInputs:
         delta: Optional[DecimalLike] = None,
         price_aux_limit: Optional[DecimalLike] = None,
         price_trailing: Optional[DecimalLike] = None,
-        tif: Optional[str] = None,
+        tif: Optional[order_bodies.Tif] = None,
     ) -> Notification[Order]:
         """Change an order (``ou``); returns the ``ou-req`` notification."""
-        body = _decimals(
-            {
-                "id": id, "amount": amount, "price": price, "cid": cid, "cid_date": cid_date, "gid": gid,
-                "flags": flags, "lev": lev, "delta": delta, "price_aux_limit": price_aux_limit,
-                "price_trailing": price_trailing, "tif": tif,
-            },
-            "amount", "price", "delta", "price_aux_limit", "price_trailing",
+        body = order_bodies.order_update(
+            id, amount=amount, price=price, cid=cid, cid_date=cid_date, gid=gid, flags=flags, lev=lev, delta=delta,
+            price_aux_limit=price_aux_limit, price_trailing=price_trailing, tif=tif,
         )  # fmt: skip
         return await self._connection().request("ou", body, "ou-req", {"id": id})
 
@@ -103,9 +88,7 @@ class BfxWebSocketInputs:
         self, *, id: Optional[int] = None, cid: Optional[int] = None, cid_date: Optional[str] = None
     ) -> Notification[Order]:
         """Cancel an order by ``id``, or by ``cid`` and ``cid_date`` (``YYYY-MM-DD``); returns ``oc-req``."""
-        if id is None and (cid is None or cid_date is None):
-            raise ValueError("cancel_order needs id=..., or cid=... with cid_date='YYYY-MM-DD'")
-        body = _decimals({"id": id, "cid": cid, "cid_date": cid_date})
+        body = order_bodies.order_cancel(id, cid, cid_date)
         identity = {"id": id} if id is not None else {"cid": cid}
         return await self._connection().request("oc", body, "oc-req", identity)
 
@@ -118,30 +101,16 @@ class BfxWebSocketInputs:
         all: Optional[bool] = None,
     ) -> Notification[list[Order]]:
         """Cancel several orders (``oc_multi``) by ids, ``(cid, cid_date)`` pairs, group ids, or ``all=True``."""
-        body = _decimals(
-            {
-                "id": list(id) if id is not None else None,
-                "cid": [list(pair) for pair in cid] if cid is not None else None,
-                "gid": list(gid) if gid is not None else None,
-                "all": 1 if all else None,
-            }
-        )
-        if not body:
-            raise ValueError("cancel_order_multi needs id=[...], cid=[...], gid=[...] or all=True")
+        body = order_bodies.order_cancel_multi(id, cid, gid, all)
         return await self._connection().request("oc_multi", body, "oc_multi-req", {})
 
-    async def order_multi_op(self, operations: Sequence[Operation]) -> Notification[list[Notification[Any]]]:
+    async def order_multi_op(
+        self, operations: Sequence[tuple[str, Mapping[str, Any]]]
+    ) -> Notification[list[Notification[Any]]]:
         """Several operations in one frame (``ox_multi``, at most 75): ``[("on", {...}), ("oc", {"id": 1}),
         ("oc_multi", {...}), ("ou", {...})]``; returns the ``ox_multi-req`` notification, whose data holds
         one notification per operation."""
-        if not operations or len(operations) > 75:
-            raise ValueError("order_multi_op takes between 1 and 75 operations")
-        ops = []
-        for kind, body in operations:
-            if kind not in ("on", "oc", "oc_multi", "ou"):
-                raise ValueError(f"unknown operation {kind!r}: use on, oc, oc_multi or ou")
-            ops.append([kind, _decimals(dict(body), "amount", "price", "delta", "price_trailing",
-                                        "price_aux_limit", "price_oco_stop")])
+        ops = order_bodies.order_multi_op(operations)
         return await self._connection().request("ox_multi", ops, "ox_multi-req", {})
 
     async def submit_funding_offer(
@@ -155,10 +124,7 @@ class BfxWebSocketInputs:
         flags: Optional[int] = None,
     ) -> Notification[FundingOffer]:
         """Offer (positive amount) or bid for (negative) funding (``fon``); returns ``fon-req``."""
-        body = _decimals(
-            {"type": type, "symbol": symbol, "amount": amount, "rate": rate, "period": period, "flags": flags},
-            "amount", "rate",
-        )  # fmt: skip
+        body = order_bodies.funding_offer(type, symbol, amount, rate, period, flags)
         return await self._connection().request("fon", body, "fon-req", {})
 
     async def cancel_funding_offer(self, id: int) -> Notification[FundingOffer]:
