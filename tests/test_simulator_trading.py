@@ -67,6 +67,7 @@ async def test_market_order_walks_the_book_as_taker(sim, connect, ws_auth):
     assert kinds(frames) == ["n:on-req", "on", "te", "tu", "wu", "wu", "ou", "te", "tu", "wu", "wu", "oc"]
     fills = [(f[2][5], f[2][4]) for f in frames if f[1] == "te"]
     assert fills == expected
+    assert all(f[2][6:8] == ["EXCHANGE MARKET", 0] for f in frames if f[1] in ("te", "tu"))  # §8.4 sample
     assert frames[3][2][8] == -1 and frames[3][2][9] == -round(expected[0][1] * 0.002, 8)
     assert frames[-1][2][13].startswith(f"EXECUTED @ {expected[1][0]:g}".replace(".0(", "("))
     assert account.balance("exchange", "USD") == pytest.approx(
@@ -142,13 +143,24 @@ async def test_errors_are_single_error_notifications(sim, connect, ws_auth):
     assert not account.orders and not account.order_history
 
 
-async def test_post_only_that_would_take_is_refused(sim, connect, ws_auth):
-    _, client = await login(sim, connect, ws_auth, {"exchange": {"USD": 1_000_000}})
+async def test_post_only_that_would_take_is_cancelled(sim, connect, ws_auth):
+    # POSTONLY CANCELED is an order status (protocol.md §4.6): the order is accepted, then closed untraded
+    account, client = await login(sim, connect, ws_auth, {"exchange": {"USD": 1_000_000}})
     ask = sim.market.instruments["tBTCUSD"].best(bid=False)
     await client.send(on({"type": "EXCHANGE LIMIT", "symbol": "tBTCUSD", "amount": "0.01", "price": str(ask.price),
                           "flags": 4096}))
-    frame = await client.recv()
-    assert frame[2][6] == "ERROR" and "post-only" in frame[2][7] and frame[2][4][12] == 4096
+    frames = await read(client, 3)
+    assert kinds(frames) == ["n:on-req", "on", "oc"] and frames[0][2][6] == "SUCCESS"
+    assert frames[2][2][12] == 4096 and frames[2][2][13] == "POSTONLY CANCELED" and frames[2][2][6] == 0.01
+    assert not account.orders and not account.trades
+    # one that does not cross rests; an update that would make it take cancels it the same way
+    await client.send(on({"type": "EXCHANGE LIMIT", "symbol": "tBTCUSD", "amount": "0.01", "price": "1000",
+                          "flags": 4096}))
+    _, new = await read(client, 2)
+    await client.send([0, "ou", None, {"id": new[2][0], "price": str(ask.price)}])
+    frames = await read(client, 3)
+    assert kinds(frames) == ["n:ou-req", "ou", "oc"] and frames[2][2][13] == "POSTONLY CANCELED"
+    assert not account.orders and not account.trades
 
 
 async def test_fok_killed_and_ioc_partially_filled(sim, connect, ws_auth):

@@ -10,8 +10,9 @@ With TIMESTAMP a server time in ms follows as the very last element, as on the p
 """
 
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, List, Optional
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Deque, List, Optional
 
 from .channels import FLAG_SEQ_ALL, FLAG_TIMESTAMP
 
@@ -36,6 +37,8 @@ class AuthSession:
     calc: bool
     auth_seq: int = 0
     next_hb: float = 0.0
+    #: loop times of the recent accepted ``calc`` inputs (rate limit)
+    calc_times: Deque[float] = field(default_factory=deque)
 
     def allows(self, tag: "Tag") -> bool:
         """Whether the filter lets a message of this (category, detail) through (no filter: everything)."""

@@ -80,7 +80,7 @@ class Subscription:
         sides: List[List[List[Any]]] = []
         for bid in (True, False):
             if self.prec == "R0":
-                orders = inst.side(bid)[: self.len]
+                orders = inst.visible_side(bid)[: self.len]
                 if inst.funding:
                     sides.append([[o.id, o.period, o.price, o.amount] for o in orders])
                 else:
@@ -166,6 +166,13 @@ class Subscription:
         if self.key == "liq:global":
             return [[[row]] for row in step.liquidations]
         return [[market.deriv_row(self.key[len("deriv:"):])]]
+
+    def event_updates(self, market: Market, step: StepResult, flags: int, f1_interval_ms: int) -> List[Body]:
+        """The bodies produced by account operations between steps: trades, candles and book changes only
+        (ticker and status rows move with the market steps)."""
+        if self.channel in ("trades", "candles", "book"):
+            return self.updates(market, step, flags, f1_interval_ms)
+        return []
 
     def _book_updates(self, market: Market, flags: int, f1_interval_ms: int) -> List[Body]:
         assert self.symbol is not None

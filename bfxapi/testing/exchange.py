@@ -159,8 +159,9 @@ class Exchange:
         return wallet
 
     # --- delivery ---------------------------------------------------------------------------------------------
-    async def deliver(self, out: Outbox) -> None:
-        """Write the outbox to every live authenticated session of each account concerned."""
+    async def deliver(self, out: Outbox, publish: bool = True) -> None:
+        """Write the outbox to every live authenticated session of each account concerned; then (``publish``)
+        send the public channels what the operation changed (trades, book entries of account orders)."""
         from .account_channel import send_messages  # pylint: disable=import-outside-toplevel
         accounts: List[Account] = []
         for message in out.messages:
@@ -170,4 +171,6 @@ class Exchange:
             messages = [m for m in out.messages if m.account is account]
             for conn in list(account.sessions):
                 await send_messages(conn, messages)
+        if publish:
+            await self.sim.publish_account_changes()
         self.sim.notify()

@@ -48,21 +48,32 @@ def is_funding(symbol: str) -> bool:
 
 @dataclass
 class Resting:
-    """One resting order (trading: amount > 0 bid) or offer (funding: amount < 0 bid); ``price`` is the rate."""
+    """One resting order (trading: amount > 0 bid) or offer (funding: amount < 0 bid); ``price`` is the rate.
+
+    ``owned``: the order of a simulated account (the market flow never cancels it; its fills are reported in
+    :attr:`Trade.maker_order`); ``hidden``: matches but is left out of every public view (books, ticker);
+    ``seq``: time priority within a price (set by the instrument)."""
 
     id: int
     price: float
     amount: float
     period: int = 0
+    owned: bool = False
+    hidden: bool = False
+    seq: int = 0
 
 
 @dataclass
 class Trade:
+    """A public trade (``amount`` > 0: the taker bought); ``maker_order`` is the id of the account order it
+    filled as maker, when the market flow traded against one."""
+
     id: int
     mts: int
     amount: float
     price: float
     period: int = 0
+    maker_order: Optional[int] = None
 
     def row(self, funding: bool) -> List[Any]:
         if funding:
@@ -179,6 +190,7 @@ class Instrument:
         self.size = size
         self.vol = vol
         self.orders: Dict[int, Resting] = {}
+        self._seq = 0
         self.trades: List[Trade] = []
         self._ids = ids
         self.depth = 60
@@ -198,24 +210,54 @@ class Instrument:
         return amount < 0 if self.funding else amount > 0
 
     def side(self, bid: bool) -> List[Resting]:
-        """Resting orders of one side, best first (bids: price desc, asks: price asc; ties by id)."""
+        """Resting orders of one side in matching order, hidden ones included: best price first (bids: price
+        desc, asks: price asc), then time priority."""
         rows = [o for o in self.orders.values() if self.is_bid(o.amount) == bid]
+        if bid:
+            rows.sort(key=lambda o: (-o.price, o.seq, o.id))
+        else:
+            rows.sort(key=lambda o: (o.price, o.seq, o.id))
+        return rows
+
+    def visible_side(self, bid: bool) -> List[Resting]:
+        """The public view of one side (hidden orders left out), best first, ties by id (protocol.md §3.3)."""
+        rows = [o for o in self.orders.values() if self.is_bid(o.amount) == bid and not o.hidden]
         if bid:
             rows.sort(key=lambda o: (-o.price, o.id))
         else:
             rows.sort(key=lambda o: (o.price, o.id))
         return rows
 
-    def best(self, bid: bool) -> Optional[Resting]:
-        side = self.side(bid)
+    def best(self, bid: bool, visible: bool = False) -> Optional[Resting]:
+        """The first order of a side in matching order (``visible``: the best of the public view)."""
+        side = self.visible_side(bid) if visible else self.side(bid)
         return side[0] if side else None
 
+    def place(self, resting: Resting) -> Resting:
+        """Add (or re-queue) a resting order behind everything already at its price."""
+        self._seq += 1
+        resting.seq = self._seq
+        self.orders[resting.id] = resting
+        return resting
+
+    def put_owned(self, order_id: int, price: float, amount: float, hidden: bool, requeue: bool) -> None:
+        """Book (or refresh) an account's resting order; ``requeue`` (or a new order) loses time priority."""
+        current = self.orders.get(order_id)
+        if current is None or requeue or current.price != price:
+            self.place(Resting(order_id, price, amount, owned=True, hidden=hidden))
+        else:
+            current.amount = amount
+            current.hidden = hidden
+
+    def remove(self, order_id: int) -> None:
+        self.orders.pop(order_id, None)
+
     def levels(self, bid: bool, prec: str) -> List[BookLevel]:
-        """Aggregated levels of one side, best first (bids rounded down, asks rounded up)."""
+        """Aggregated levels of the public view of one side, best first (bids rounded down, asks rounded up)."""
         digits = PRECISION_DIGITS[prec]
         mode = "floor" if bid else "ceil"
         grouped: Dict[Tuple[float, int], BookLevel] = {}
-        for order in self.side(bid):
+        for order in self.visible_side(bid):
             price = round_sig(order.price, digits, mode)
             key = (price, order.period if self.funding else 0)
             level = grouped.get(key)
@@ -252,7 +294,7 @@ class Instrument:
             amount = amount if bid else -amount
             period = 0
         order_id = self._ids.next_offer() if self.funding else self._ids.next_order()
-        self.orders[order_id] = Resting(order_id, price, amount, period)
+        self.place(Resting(order_id, price, amount, period))
 
     def _seed_history(self, start_ms: int) -> None:
         mts = start_ms - 60 * 30_000
@@ -270,7 +312,8 @@ class Instrument:
         rng = self.rng
         self.mid = self.mid * math.exp(rng.gauss(0, self.vol))
         for _ in range(rng.randint(1, 3)):
-            candidates = list(self.orders.values())
+            # the market flow cancels its own orders only, never an account's
+            candidates = [o for o in self.orders.values() if not o.owned]
             if not candidates:
                 break
             # prefer orders that are far from the mid or on its wrong side
@@ -278,7 +321,7 @@ class Instrument:
             victim = candidates[min(int(rng.expovariate(0.3)), len(candidates) - 1)]
             del self.orders[victim.id]
         for bid in (True, False):
-            missing = self.depth - len(self.side(bid))
+            missing = self.depth - sum(1 for o in self.side(bid) if not o.owned)
             for _ in range(max(0, missing) + rng.randint(0, 1)):
                 self._add_order(bid)
         trades: List[Trade] = []
@@ -295,7 +338,8 @@ class Instrument:
             else:
                 maker.amount = remaining if maker.amount > 0 else -remaining
             amount = size if taker_buys else -size
-            trade = Trade(self._ids.next_trade(), mts, amount, maker.price, maker.period)
+            trade = Trade(self._ids.next_trade(), mts, amount, maker.price, maker.period,
+                          maker.id if maker.owned else None)
             trades.append(trade)
             self.trades.append(trade)
             self.last_price = trade.price
@@ -310,6 +354,7 @@ class Instrument:
 
     # --- derived rows -----------------------------------------------------------------------------------------
     def ticker_row(self) -> List[Any]:
+        """The ticker of the public view (hidden orders count neither in BID/ASK nor in the sizes)."""
         bids = self.levels(True, "P0")[:25]
         asks = self.levels(False, "P0")[:25]
         bid = bids[0].price if bids else 0
@@ -490,7 +535,7 @@ class Market:
                     for trade in trades:
                         series.apply(trade)
             if not inst.funding:
-                best_bid, best_ask = inst.best(True), inst.best(False)
+                best_bid, best_ask = inst.best(True, visible=True), inst.best(False, visible=True)
                 hist = self.ticker_history.setdefault(symbol, [])
                 hist.append((self.now_ms, best_bid.price if best_bid else 0, best_ask.price if best_ask else 0))
                 if len(hist) > 2000:
@@ -508,9 +553,37 @@ class Market:
                 result.candles[key] = [c for c in series.candles if c.mts in series.touched]
         return result
 
+    def flush_trades(self) -> StepResult:
+        """Take the trades made by accounts since the last step or flush (published right away on the trades
+        and candles channels) and apply them to the candle series; the clock does not move."""
+        result = StepResult(self.now_ms)
+        pending, self._pending_trades = self._pending_trades, {}
+        for series in self.candle_series.values():
+            series.touched = []
+        for symbol, trades in pending.items():
+            result.trades[symbol] = trades
+            for series in self.candle_series.values():
+                if series.info.symbol == symbol:
+                    for trade in trades:
+                        series.apply(trade)
+        for key, series in self.candle_series.items():
+            if series.touched:
+                result.candles[key] = [c for c in series.candles if c.mts in series.touched]
+        return result
+
+    @staticmethod
+    def merge_trades(result: StepResult, extra: StepResult) -> None:
+        """Add the trades and touched candles of ``extra`` (a :meth:`flush_trades`) to a step's result."""
+        for symbol, trades in extra.trades.items():
+            result.trades.setdefault(symbol, []).extend(trades)
+        for key, candles in extra.candles.items():
+            known = result.candles.setdefault(key, [])
+            known.extend(c for c in candles if all(c is not k for k in known))
+
     def external_trade(self, symbol: str, amount: float, price: float, period: int = 0) -> Trade:
         """Record a trade made by a simulated account (``amount`` > 0: the taker bought): it joins the tape
-        and the daily statistics now and is published on the trades/candles channels with the next step."""
+        and the daily statistics now and is published by the next :meth:`flush_trades` (the simulator flushes
+        after every account operation) or step."""
         inst = self.instruments[symbol]
         trade = Trade(self._ids.next_trade(), self.now_ms, round_amount(amount), price, period)
         inst.trades.append(trade)

@@ -68,11 +68,11 @@ class AccountsMixin:
         """An account by API key, user id, or the object itself."""
         return self.exchange.account(ref)
 
-    async def _account_step(self, result: StepResult) -> None:
+    def _account_step(self, result: StepResult) -> Outbox:
         out = Outbox()
         self.exchange.trading.on_step(result, out)
         self.exchange.funding.on_step(result, out)
-        await self.exchange.deliver(out)
+        return out
 
     async def fill_order(self, account: Any, order_id: int, amount: Optional[float] = None,
                          price: Optional[float] = None) -> Order:

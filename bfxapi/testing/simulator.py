@@ -43,6 +43,8 @@ class Simulator(FaultsMixin, AccountsMixin):
     * ``book_f1_interval`` (2 s of market time between F1 book deliveries), ``trades_snapshot_size`` (30),
       ``candles_snapshot_size`` (240).
     * ``demo_account``: create a funded demo account (``sim.demo_account``) first (default True).
+    * ``calc_batch_limit`` (30 requests per ``calc`` input) and ``calc_rate_limit`` (8 ``calc`` inputs per
+      ``calc_rate_window`` s per connection; None = off), protocol.md §2.2/§7.6: see :mod:`.ws_auth`.
 
     Accounts: :meth:`add_account`, ``accounts``, :meth:`account`, :meth:`fill_order`, :meth:`take_offer`;
     every REST request is recorded in ``rest_log``.
@@ -70,6 +72,9 @@ class Simulator(FaultsMixin, AccountsMixin):
         trades_snapshot_size: int = 30,
         candles_snapshot_size: int = 240,
         demo_account: bool = True,
+        calc_batch_limit: int = 30,
+        calc_rate_limit: Optional[int] = 8,
+        calc_rate_window: float = 1.0,
     ) -> None:
         self.seed = seed
         self.symbols = list(symbols)
@@ -90,6 +95,9 @@ class Simulator(FaultsMixin, AccountsMixin):
         self.book_f1_interval = book_f1_interval
         self.trades_snapshot_size = trades_snapshot_size
         self.candles_snapshot_size = candles_snapshot_size
+        self.calc_batch_limit = calc_batch_limit
+        self.calc_rate_limit = calc_rate_limit
+        self.calc_rate_window = calc_rate_window
         start = start_time if start_time is not None else int(time.time() // 60 * 60_000)
         self.market = Market(seed, self.symbols, start, max(1, int(market_interval * 1000)))
         rng = random.Random(f"{seed}:server")
@@ -182,18 +190,31 @@ class Simulator(FaultsMixin, AccountsMixin):
             await self._step()
 
     async def _step(self) -> StepResult:
+        """One market step: the market moves, the account engines react (fills of resting account orders,
+        stops, TIFs, funding takes), the public channels get the step's frames, then the accounts theirs."""
         async with self.market_lock:
             result = self.market.step()
-            f1_ms = int(self.book_f1_interval * 1000)
-            for conn in list(self.connections):
-                if not conn.open:
-                    continue
-                for chan_id, sub in list(conn.subscriptions.items()):
-                    bodies = sub.updates(self.market, result, conn.flags, f1_ms)
-                    await conn.send_channel(chan_id, bodies)
-            await self._account_step(result)
+            out = self._account_step(result)
+            self.market.merge_trades(result, self.market.flush_trades())
+            await self._publish(result, lambda sub: sub.updates)
+            await self.exchange.deliver(out, publish=False)
             self.notify()
             return result
+
+    async def publish_account_changes(self) -> None:
+        """Send what account operations did to the public channels since the last step or publication: the
+        trades (``te``/``tu`` and candle updates) and the book entries of account orders placed, changed,
+        filled or cancelled. Called (market lock held) after every account operation."""
+        await self._publish(self.market.flush_trades(), lambda sub: sub.event_updates)
+
+    async def _publish(self, result: StepResult, pick: Callable[[Any], Callable[..., List[List[Any]]]]) -> None:
+        f1_ms = int(self.book_f1_interval * 1000)
+        for conn in list(self.connections):
+            if not conn.open:
+                continue
+            for chan_id, sub in list(conn.subscriptions.items()):
+                bodies = pick(sub)(self.market, result, conn.flags, f1_ms)
+                await conn.send_channel(chan_id, bodies)
 
     async def send_heartbeats(self) -> None:
         """Send ``hb`` on every subscribed channel of every open connection now (deterministic tests)."""

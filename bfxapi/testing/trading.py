@@ -7,6 +7,29 @@ Frame order per operation (protocol.md §7.4, as the real server sends them):
   (``PARTIALLY FILLED @ P(A)``) or ``oc`` (``EXECUTED @ P(A)``);
 * update: ``n`` ``ou-req`` → ``ou``; cancel: ``n`` ``oc-req`` → ``oc`` (``CANCELED``);
 * an invalid request: a single ``n`` with STATUS ``ERROR`` (raised here as :class:`OrderError`).
+
+Settled behaviours (protocol.md leaves them open):
+
+* the public book: an account's active LIMIT order (including a triggered STOP LIMIT and the LIMIT half of
+  an OCO pair) rests in the market's book once it has taken what it could, behind what already sits at its
+  price; it shows in P0–P4 levels and as its own R0 entry (its order id), and other accounts' orders and the
+  market flow fill it as maker (each side gets its ``te``/``tu``; the public trades channel its ``te``/``tu``).
+  HIDDEN (64) orders match but never show (books, ticker). Stops, MARKET, FOK and IOC never rest. An update
+  changing the price or growing the amount loses the time priority; a smaller amount keeps it. Self-matching
+  is not prevented (``protect_selfmatch`` is not implemented);
+* stops trigger on the last trade price at a market step: the ``ou`` sent then has ORDER_TYPE ``[EXCHANGE ]MARKET``
+  (STOP, TRAILING STOP) or ``[EXCHANGE ]LIMIT`` with PRICE = PRICE_AUX_LIMIT (STOP LIMIT), and TYPE_PREV = the
+  stop type; the execution frames follow. A TRAILING STOP's PRICE is its stop level (``price_trailing`` from
+  the best price seen): set at placement, not re-sent while it trails, and set to the level reached at trigger;
+* OCO: the order and its STOP sibling point at each other in PLACED_ID; when one is executed or cancelled
+  the other gets ``oc`` with ``CANCELED`` (or ``CANCELED was: PARTIALLY FILLED @ …``);
+* POST_ONLY (4096): a LIMIT order that would take is accepted (``on-req`` SUCCESS, ``on``) then closed with
+  ``oc`` status ``POSTONLY CANCELED`` (a §4.6 order status, like ``FILLORKILL CANCELED``); an update that would
+  make it take cancels it the same way. The trades (``te``/``tu``) of a MARKET order carry ORDER_PRICE 0
+  (protocol.md §8.4 sample);
+* REDUCE_ONLY (1024) keeps the amount sent, capped at the position, and is refused without an opposite
+  position (RSN_POS_REDUCE_INCR); CLOSE (512) ignores the amount sent and closes the whole position
+  (amount = −position), refused without a position (RSN_POS_NOTFOUND). Both are margin-only.
 """
 
 import math
@@ -14,7 +37,7 @@ import time
 from calendar import timegm
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set, Tuple
 
-from ._numbers import round_amount
+from ._numbers import round_amount, round_price
 from ._wire import js_number
 from .accounts import Account, Order, OwnTrade, Position, split_pair
 from .exchange import Outbox, notification
@@ -103,8 +126,10 @@ class TradingEngine:
 
     def __init__(self, exchange: "Exchange") -> None:
         self.exchange = exchange
-        #: ids of public trades made by our own fills (not to be matched again as market flow)
+        #: ids of public trades made by account fills
         self._own_trades: Set[int] = set()
+        #: account orders resting in the public book: order id -> (account, order)
+        self._booked: Dict[int, Tuple[Account, Order]] = {}
 
     @property
     def market(self) -> Market:
@@ -239,17 +264,19 @@ class TradingEngine:
             if exchange:
                 raise OrderError("Invalid order: reduce-only/close orders need a margin position", info)
             pos = account.positions.get(symbol)
-            if pos is None or pos.amount * amount >= 0:
-                raise OrderError("Invalid order: reduce-only order would increase the position "
-                                 "(RSN_POS_REDUCE_INCR)", info)
-            amount = amount if abs(amount) <= abs(pos.amount) else -pos.amount
+            if flags & FLAG_CLOSE:
+                if pos is None:
+                    raise OrderError("Invalid order: no position to close (RSN_POS_NOTFOUND)", info)
+                amount = -pos.amount  # CLOSE closes the whole position, whatever the amount sent
+            else:
+                if pos is None or pos.amount * amount >= 0:
+                    raise OrderError("Invalid order: reduce-only order would increase the position "
+                                     "(RSN_POS_REDUCE_INCR)", info)
+                amount = amount if abs(amount) <= abs(pos.amount) else -pos.amount
         estimate = price if base_type in _PRICED and base_type != "STOP" else None
         ref_price = (price if base_type in ("STOP", "STOP LIMIT") else
                      self._estimate(inst, amount, estimate) if base_type in ("MARKET", "TRAILING STOP") else price)
         assert ref_price is not None
-        if flags & FLAG_POST_ONLY and base_type == "LIMIT" and price is not None and self._crosses(
-                inst, amount, price):
-            raise OrderError("Invalid order: post-only order would take liquidity (POSTONLY CANCELED)", info)
         self._check_funds(account, symbol, exchange, amount, ref_price, lev, info)
         now = self.exchange.now
         if "F0" in symbol and not exchange:
@@ -261,6 +288,8 @@ class TradingEngine:
                       peak=inst.last_price if base_type == "TRAILING STOP" else None)
         if base_type == "MARKET":
             order.price = round(ref_price, 8)
+        elif base_type == "TRAILING STOP":
+            order.price = self._trailing_level(order, inst.last_price)
         created = [order]
         account.orders[order.id] = order
         if flags & FLAG_OCO and oco_stop is not None:
@@ -288,6 +317,9 @@ class TradingEngine:
         base_type = order.base_type
         if base_type in _STOPS:
             return
+        if base_type == "LIMIT" and order.flags & FLAG_POST_ONLY and self._crosses(inst, order.amount, order.price):
+            self._close(account, order, "POSTONLY CANCELED", out)
+            return
         if base_type == "FOK":
             got = 0.0
             for resting in inst.side(bid=order.amount < 0):
@@ -306,12 +338,17 @@ class TradingEngine:
             self._close(account, order, self._was("IOC CANCELED", order), out)
         elif base_type in ("MARKET", "FOK"):
             self._close(account, order, self._was("CANCELED", order), out)
+        else:
+            self._book(account, order, requeue=True)
 
     def _take(self, account: Account, order: Order, inst: Instrument, limit: Optional[float], out: Outbox) -> None:
-        """Fill as taker against the public book, best price first, up to ``limit``."""
+        """Fill as taker against the book (market flow and other accounts' orders, hidden ones included), best
+        price first then time priority, up to ``limit``; an account's resting order met is filled as maker."""
         for resting in inst.side(bid=order.amount < 0):
             if order.amount == 0 or order.id not in account.orders:
                 break
+            if resting.id == order.id or resting.id not in inst.orders:
+                continue
             if limit is not None and (resting.price > limit if order.amount > 0 else resting.price < limit):
                 break
             take = min(abs(resting.amount), abs(order.amount))
@@ -324,6 +361,20 @@ class TradingEngine:
             trade = self.market.external_trade(order.symbol, signed, resting.price)
             self._own_trades.add(trade.id)
             self._fill(account, order, resting.price, signed, False, out, trade.id, resting.id)
+            owner = self._booked.get(resting.id) if resting.owned else None
+            if owner is not None and owner[1].id in owner[0].orders:
+                self._fill(owner[0], owner[1], resting.price, -signed, True, out, trade.id, order.id)
+
+    def _book(self, account: Account, order: Order, requeue: bool = False) -> None:
+        """Keep the public book in step with an order: an active LIMIT order with an amount left rests in it
+        (hidden ones too, flagged, so they match without being shown); anything else is taken out."""
+        inst = self.market.instruments[order.symbol]
+        if order.id in account.orders and order.base_type == "LIMIT" and order.amount != 0:
+            inst.put_owned(order.id, order.price, order.amount, order.hidden, requeue)
+            self._booked[order.id] = (account, order)
+        else:
+            inst.remove(order.id)
+            self._booked.pop(order.id, None)
 
     # --- fills ------------------------------------------------------------------------------------------------
     def _fill(self, account: Account, order: Order, price: float, amount: float, maker: bool, out: Outbox,
@@ -339,7 +390,9 @@ class TradingEngine:
         else:
             fee_currency = quote
             fee = -round_amount(abs(amount * price) * rate)
-        trade = OwnTrade(trade_id, order.symbol, now, order.id, amount, price, order.type, order.price, maker, fee,
+        # ORDER_PRICE of a MARKET order's trade is 0, as in the real sample of protocol.md §8.4
+        order_price = 0 if order.base_type == "MARKET" else order.price
+        trade = OwnTrade(trade_id, order.symbol, now, order.id, amount, price, order.type, order_price, maker, fee,
                          fee_currency, order.cid)
         account.trades.append(trade)
         tag = ("trading", order.symbol)
@@ -379,6 +432,8 @@ class TradingEngine:
             self._close(account, order, status, out)
         else:
             order.status = f"PARTIALLY FILLED @ {js(price)}({js(amount)})"
+            if order.id in self._booked:
+                self._book(account, order)
             out.add(account, "ou", order.row(), tag)
 
     def _position(self, account: Account, order: Order, price: float, amount: float,
@@ -442,6 +497,7 @@ class TradingEngine:
         order.status = status
         order.mts_update = self.exchange.now
         account.orders.pop(order.id, None)
+        self._book(account, order)
         account.order_history.append(order)
         out.add(account, "oc", order.row(), ("trading", order.symbol))
         sibling = account.orders.get(order.placed_id) if order.placed_id is not None else None
@@ -479,6 +535,7 @@ class TradingEngine:
         if new_price < 0:
             raise OrderError("Invalid order: price missing or invalid", order.row())
         grow = round_amount(new_amount - order.amount)
+        old_price = order.price
         if order.exchange and (grow * order.amount > 0 or new_price > order.price and order.amount > 0):
             self._check_funds(account, order.symbol, True, new_amount, new_price, order.lev or 10, order.row(),
                               exclude=order)
@@ -506,8 +563,17 @@ class TradingEngine:
         text = f"Submitting update to {order.type.lower()} {side} order for {js(order.amount)} {base}."
         out.notify(account, notification(self.exchange.now, "ou-req", order.row(), "SUCCESS", text))
         out.add(account, "ou", order.row(), ("trading", order.symbol))
-        if order.base_type in ("LIMIT",) and self._crosses(inst, order.amount, order.price):
-            self._take(account, order, inst, order.price, out)
+        if order.base_type == "LIMIT":
+            # out of the book while it may take; a new price or a larger amount loses the time priority
+            requeue = order.id not in self._booked or new_price != old_price or grow * order.amount > 0
+            if self._crosses(inst, order.amount, order.price):
+                inst.remove(order.id)
+                if order.flags & FLAG_POST_ONLY:
+                    self._close(account, order, self._was("POSTONLY CANCELED", order), out)
+                    return order
+                requeue = True
+                self._take(account, order, inst, order.price, out)
+            self._book(account, order, requeue=requeue)
         return order
 
     def cancel(self, account: Account, body: Dict[str, Any], out: Outbox) -> Order:
@@ -554,70 +620,54 @@ class TradingEngine:
 
     # --- market steps -----------------------------------------------------------------------------------------
     def on_step(self, result: StepResult, out: Outbox) -> None:
-        """After a market step: expire TIFs, trigger stops, fill resting orders the market traded through."""
-        flow: Dict[str, List[List[float]]] = {}
-        for symbol, trades in result.trades.items():
-            flow[symbol] = [[t.price, abs(t.amount), t.amount, float(t.id)] for t in trades
-                            if t.id not in self._own_trades]
+        """After a market step: report the fills the market flow made against resting account orders (in trade
+        order), then expire TIFs and trigger stops."""
+        for trades in result.trades.values():
+            for trade in trades:
+                owner = self._booked.get(trade.maker_order) if trade.maker_order is not None else None
+                if owner is not None and owner[1].id in owner[0].orders:
+                    account, order = owner
+                    self._fill(account, order, trade.price, round_amount(-trade.amount), True, out, trade.id, None)
         for account in self.exchange.accounts:
             for order in sorted(account.orders.values(), key=lambda o: o.id):
                 if order.id in account.orders:
-                    self._step_order(account, order, flow.get(order.symbol, []), result.mts, out)
+                    self._step_order(account, order, result.mts, out)
 
-    def _step_order(self, account: Account, order: Order, flow: List[List[float]], mts: int, out: Outbox) -> None:
+    def _step_order(self, account: Account, order: Order, mts: int, out: Outbox) -> None:
         inst = self.market.instruments[order.symbol]
         if order.mts_tif is not None and mts >= order.mts_tif:
             self._close(account, order, self._was("CANCELED", order), out)
             return
-        if order.base_type in _STOPS:
-            if not self._triggered(order, inst.last_price):
-                return
-            prefix = "EXCHANGE " if order.exchange else ""
-            order.type_prev = order.type
-            if order.base_type == "STOP LIMIT":
-                order.type, order.price = prefix + "LIMIT", order.price_aux_limit
-            else:
-                order.type = prefix + "MARKET"
-            order.mts_update = mts
-            out.add(account, "ou", order.row(), ("trading", order.symbol))
-            self._after_placement(account, order, inst, out)
-            return
-        if order.base_type != "LIMIT":
-            return
-        buy = order.amount > 0
-        for trade in flow:
-            if order.id not in account.orders or trade[1] <= 0:
-                break
-            # a seller hitting bids at or below our bid price, or a buyer lifting asks at or above our ask
-            hits_bid = buy and trade[2] < 0 and trade[0] <= order.price
-            lifts_ask = not buy and trade[2] > 0 and trade[0] >= order.price
-            if hits_bid or lifts_ask:
-                take = min(trade[1], abs(order.amount))
-                trade[1] = round_amount(trade[1] - take)
-                self._fill(account, order, order.price, take if buy else -take, True, out, int(trade[3]), None)
-        if order.id in account.orders and self._crosses(inst, order.amount, order.price):
-            # the public book moved through our price: those orders meet ours, at our (maker) price
-            for resting in inst.side(bid=not buy):
-                if order.id not in account.orders or not (resting.price <= order.price if buy else
-                                                          resting.price >= order.price):
-                    break
-                take = min(abs(resting.amount), abs(order.amount))
-                left = round_amount(abs(resting.amount) - take)
-                if left <= 0:
-                    del inst.orders[resting.id]
-                else:
-                    resting.amount = left if resting.amount > 0 else -left
-                signed = take if buy else -take
-                trade_obj = self.market.external_trade(order.symbol, -signed, order.price)
-                self._own_trades.add(trade_obj.id)
-                self._fill(account, order, order.price, signed, True, out, trade_obj.id, resting.id)
+        if order.base_type in _STOPS and self._triggered(order, inst.last_price):
+            self._trigger(account, order, inst, mts, out)
+
+    def _trigger(self, account: Account, order: Order, inst: Instrument, mts: int, out: Outbox) -> None:
+        """A stop reached: it becomes a MARKET order (STOP, TRAILING STOP) or a LIMIT order at
+        ``price_aux_limit`` (STOP LIMIT); TYPE_PREV keeps the stop type; ``ou`` then the execution."""
+        prefix = "EXCHANGE " if order.exchange else ""
+        order.type_prev = order.type
+        if order.base_type == "STOP LIMIT":
+            order.type, order.price = prefix + "LIMIT", order.price_aux_limit
+        else:
+            if order.base_type == "TRAILING STOP":
+                order.price = self._trailing_level(order, inst.last_price)
+            order.type = prefix + "MARKET"
+        order.mts_update = mts
+        out.add(account, "ou", order.row(), ("trading", order.symbol))
+        self._after_placement(account, order, inst, out)
 
     @staticmethod
-    def _triggered(order: Order, last: float) -> bool:
+    def _trailing_level(order: Order, last: float) -> float:
+        """The stop level of a trailing stop: ``price_trailing`` behind the best price seen (sell: below the
+        highest, buy: above the lowest)."""
+        peak = order.peak if order.peak is not None else last
+        return round_price(peak + order.price_trailing if order.amount > 0 else peak - order.price_trailing)
+
+    def _triggered(self, order: Order, last: float) -> bool:
         buy = order.amount > 0
         if order.base_type == "TRAILING STOP":
             order.peak = (min if buy else max)(order.peak if order.peak is not None else last, last)
-            stop = order.peak + order.price_trailing if buy else order.peak - order.price_trailing
+            stop = self._trailing_level(order, last)
             return last >= stop if buy else last <= stop
         return last >= order.price if buy else last <= order.price
 

@@ -7,7 +7,12 @@ Settled behaviours (documented for clients):
 * an unknown input TYPE on an authenticated socket gets ``{"event":"error","msg":"input: invalid","code":10020}``;
 * a client ``n`` input (``[0,"n",MSG_ID,{"type":"ucm-test","info":{…}}]``) is echoed to the account's sessions as
   ``[0,"n",[MTS,TYPE,MSG_ID,null,INFO,null,"SUCCESS",MESSAGE]]`` (MESSAGE = the body's ``message`` or null);
-* ``authPayload`` not starting with ``AUTH``: auth FAILED 10111 ``authPayload: invalid``.
+* ``authPayload`` not starting with ``AUTH``: auth FAILED 10111 ``authPayload: invalid``;
+* ``calc`` limits (protocol.md §2.2, §7.6: at most 30 calcs per batch, 8 per second): a ``calc`` input naming
+  more than 30 requests gets ``{"event":"error","msg":"calc: limit","code":10020}`` (ERR_PARAMS) and nothing
+  is computed; the 9th ``calc`` input within one second on a connection gets
+  ``{"event":"error","msg":"ratelimit: error","code":11010}`` (Bitfinex's rate-limit code) and is ignored
+  (refused inputs do not count). Both limits are ``Simulator`` options. Errors never close the socket.
 """
 
 import asyncio
@@ -118,6 +123,10 @@ class AccountWebSocket:
             elif type == "ox_multi":
                 ox_multi(exchange, account, body, out)
             elif type == "calc":
+                refusal = self._calc_refusal(session, body)
+                if refusal is not None:
+                    await conn.send_event(refusal)
+                    return
                 calc(exchange, account, body, out)
             elif type == "n" and isinstance(body, dict) and isinstance(body.get("type"), str):
                 message = body.get("message") if isinstance(body.get("message"), str) else None
@@ -127,6 +136,21 @@ class AccountWebSocket:
                 await conn.send_event(error_event(10020, "input: invalid"))
                 return
             await exchange.deliver(out)
+
+    def _calc_refusal(self, session: AuthSession, body: Any) -> Optional[Dict[str, Any]]:
+        """The error event refusing a ``calc`` input (batch too large, rate exceeded), or None to run it."""
+        sim = self.sim
+        if isinstance(body, list) and len(body) > sim.calc_batch_limit:
+            return error_event(10020, "calc: limit")
+        if sim.calc_rate_limit is not None:
+            now = asyncio.get_running_loop().time()
+            times = session.calc_times
+            while times and now - times[0] >= sim.calc_rate_window:
+                times.popleft()
+            if len(times) >= sim.calc_rate_limit:
+                return error_event(11010, "ratelimit: error")
+            times.append(now)
+        return None
 
     # --- dead-man switch --------------------------------------------------------------------------------------
     async def on_close(self, conn: Connection) -> None:
