@@ -383,13 +383,7 @@ class TradingEngine:
         now = exchange.now
         base, quote = split_pair(order.symbol)
         pair = order.symbol[1:]
-        rate = account.maker_fee if maker else account.taker_fee
-        if order.exchange:
-            fee_currency = base if amount > 0 else quote
-            fee = -round_amount(abs(amount if amount > 0 else amount * price) * rate)
-        else:
-            fee_currency = quote
-            fee = -round_amount(abs(amount * price) * rate)
+        rate, fee, fee_currency = _fee(account, order, price, amount, maker)
         # ORDER_PRICE of a MARKET order's trade is 0, as in the real sample of protocol.md §8.4
         order_price = 0 if order.base_type == "MARKET" else order.price
         trade = OwnTrade(trade_id, order.symbol, now, order.id, amount, price, order.type, order_price, maker, fee,
@@ -418,6 +412,12 @@ class TradingEngine:
             out.wallet(account, wallet)
         for kind, row in position_frames:
             out.add(account, kind, row, tag)
+        self._advance(account, order, price, amount, out, tag)
+
+    def _advance(self, account: Account, order: Order, price: float, amount: float, out: Outbox,
+                 tag: Tuple[str, str]) -> None:
+        """The order after a fill: its remaining amount, average price and status (``ou``, or ``oc`` once done)."""
+        now = self.exchange.now
         filled_before = order.filled
         order.amount = round_amount(order.amount - amount)
         total = round_amount(filled_before + amount)
@@ -547,16 +547,7 @@ class TradingEngine:
         order.amount = new_amount
         order.price = new_price
         order.mts_tif = tif
-        for name in ("gid", "cid", "flags", "lev"):
-            number = _int(body.get(name))
-            if number is not None:
-                setattr(order, name, number)
-        for name in ("price_aux_limit", "price_trailing"):
-            value = _num(body.get(name))
-            if value is not None:
-                setattr(order, name, value)
-        if isinstance(body.get("meta"), dict):
-            order.meta = body["meta"]
+        _apply_optional_fields(order, body)
         order.mts_update = self.exchange.now
         base = split_pair(order.symbol)[0]
         side = "buy" if order.amount > 0 else "sell"
@@ -680,3 +671,28 @@ class TradingEngine:
         trade = self.market.external_trade(order.symbol, -signed, at)
         self._own_trades.add(trade.id)
         self._fill(account, order, at, round_amount(signed), True, out, trade.id, None)
+
+
+def _fee(account: Account, order: Order, price: float, amount: float, maker: bool) -> Tuple[float, float, str]:
+    """(rate, fee, fee currency) of a fill: the fee is negative, in the currency received (exchange orders),
+    or in the quote currency (margin)."""
+    base, quote = split_pair(order.symbol)
+    rate = account.maker_fee if maker else account.taker_fee
+    if order.exchange:
+        fee_currency = base if amount > 0 else quote
+        return rate, -round_amount(abs(amount if amount > 0 else amount * price) * rate), fee_currency
+    return rate, -round_amount(abs(amount * price) * rate), quote
+
+
+def _apply_optional_fields(order: Order, body: Dict[str, Any]) -> None:
+    """The fields of an ``ou`` body that change an order only when given."""
+    for name in ("gid", "cid", "flags", "lev"):
+        number = _int(body.get(name))
+        if number is not None:
+            setattr(order, name, number)
+    for name in ("price_aux_limit", "price_trailing"):
+        value = _num(body.get(name))
+        if value is not None:
+            setattr(order, name, value)
+    if isinstance(body.get("meta"), dict):
+        order.meta = body["meta"]
