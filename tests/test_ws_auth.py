@@ -9,10 +9,9 @@ import pytest
 
 from bfxapi import Client
 from bfxapi.exceptions import InvalidCredentialError
-from bfxapi.testing import Simulator
 from bfxapi.types import Notification
 
-from ws_support import FAST, Recorder, open_connections, simulator
+from ws_support import FAST, Recorder, auth_client, auth_connection, open_connections, simulator
 
 ACCOUNT_EVENTS = [
     "authenticated", "order_snapshot", "order_new", "order_update", "order_cancel", "position_snapshot",
@@ -85,21 +84,6 @@ def check_notification(notification: Notification[Any], wire: list[Any]) -> None
             check_item(item, row)
     else:
         check_item(data, raw[0] if raw and isinstance(raw[0], list) else raw)
-
-
-def auth_client(sim: Simulator, account: Any, **options: Any) -> Client:
-    return Client(
-        account.api_key,
-        account.api_secret,
-        wss_host=sim.wss_host,
-        rest_host=sim.rest_host,
-        wss_options=dataclasses.replace(FAST, **options),
-    )
-
-
-def auth_connection(sim: Simulator) -> Any:
-    return next(c for c in open_connections(sim) if any(
-        isinstance(m, dict) and m.get("event") == "auth" for m in c.received))
 
 
 async def test_every_account_event_matches_the_wire() -> None:

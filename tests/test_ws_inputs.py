@@ -1,13 +1,11 @@
 """Inputs on the authenticated connection: each awaits its own answer."""
 
 import asyncio
-import dataclasses
 import datetime
 from typing import Any
 
 import pytest
 
-from bfxapi import Client
 from bfxapi.types import FundingOffer, Notification, Order
 from bfxapi.websocket.exceptions import (
     ActionRequiresAuthentication,
@@ -16,20 +14,10 @@ from bfxapi.websocket.exceptions import (
     MaintenanceInProgressError,
 )
 
-from ws_support import FAST, Recorder, client, open_connections, simulator
+from ws_support import Recorder, auth_client, auth_connection, client, simulator
 
 ORDER_EVENTS = ("on-req-notification", "order_new", "order_update", "order_cancel", "trade_execution",
                 "trade_execution_update", "wallet_update", "position_new", "position_close")  # fmt: skip
-
-
-def auth_client(sim: Any, account: Any, **options: Any) -> Client:
-    return Client(account.api_key, account.api_secret, wss_host=sim.wss_host, rest_host=sim.rest_host,
-                  wss_options=dataclasses.replace(FAST, **options))
-
-
-def auth_connection(sim: Any) -> Any:
-    return next(c for c in open_connections(sim) if any(
-        isinstance(m, dict) and m.get("event") == "auth" for m in c.received))
 
 
 def of_order(events: Recorder, order_id: int) -> list[tuple[str, Any]]:

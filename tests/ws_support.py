@@ -1,6 +1,7 @@
 """Helpers for the WebSocket client tests: short timings, and waiting on client events without sleeping."""
 
 import asyncio
+import dataclasses
 from typing import Any, Callable, Optional
 
 from bfxapi import Client
@@ -36,6 +37,18 @@ def simulator(**options: Any) -> Simulator:
 
 def client(sim: Simulator, options: WebSocketOptions = FAST, **kwargs: Any) -> Client:
     return Client(wss_host=sim.wss_host, rest_host=sim.rest_host, wss_options=options, **kwargs)
+
+
+def auth_client(sim: Simulator, account: Any, **options: Any) -> Client:
+    """A client of ``account`` on the simulator, with FAST timings changed by ``options``."""
+    return Client(account.api_key, account.api_secret, wss_host=sim.wss_host, rest_host=sim.rest_host,
+                  wss_options=dataclasses.replace(FAST, **options))
+
+
+def auth_connection(sim: Simulator) -> Any:
+    """The simulator connection that received an ``auth`` event."""
+    return next(c for c in sim.connections if c.open and any(
+        isinstance(m, dict) and m.get("event") == "auth" for m in c.received))
 
 
 class Recorder:

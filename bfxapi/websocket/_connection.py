@@ -124,10 +124,6 @@ else:
 _CLOSING = frozenset((WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR))
 
 
-class _Restart(Exception):
-    """The server asked for a reconnection (info 20051) or the link must be rebuilt."""
-
-
 class Connection:
     """One supervised WebSocket connection; subclasses route frames and restore their state."""
 

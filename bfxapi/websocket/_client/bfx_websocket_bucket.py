@@ -145,9 +145,6 @@ class BfxWebSocketBucket(Connection):
             await self._send_unsubscribe(record)
         await record.waiter
 
-    def owns(self, sub_id: str) -> bool:
-        return sub_id in self._owned
-
     async def abandon_all(self, error: BaseException) -> None:
         """The client is closing: fail whoever still waits."""
         for record in list(self._owned.values()):

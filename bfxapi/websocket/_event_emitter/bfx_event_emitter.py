@@ -139,10 +139,6 @@ class BfxEventEmitter(AsyncIOEventEmitter):
                 f"did you mean one of {sorted(_close_matches(event, self._known))}?"
             )
 
-    def has_listeners(self, event: str) -> bool:
-        """Whether anything listens to ``event`` (lets producers skip building unused objects)."""
-        return bool(self._dispatch.get(event) or self._handlers_of(event))
-
     def pending_tasks(self) -> int:
         """The number of coroutine callbacks still running."""
         return len(self._waiting)
