@@ -12,17 +12,20 @@ setup(
     description="Async-first Python client for the Bitfinex API v2, with a local Bitfinex simulator for offline tests",
     long_description=(HERE / "README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
-    license="Apache-2.0",
+    license_expression="Apache-2.0",  # SPDX (PEP 639), setuptools 77+; no "License ::" classifier beside it
+    license_files=["LICENSE"],
     keywords=["bitfinex", "api", "websocket", "rest", "asyncio", "trading", "cryptocurrency"],
     project_urls={
         "Bitfinex API documentation": "https://docs.bitfinex.com/docs",
         "Bitfinex REST reference": "https://docs.bitfinex.com/reference",
     },
     packages=find_packages(include=["bfxapi", "bfxapi.*"]),
+    # The packages sit in the project root: saying so makes `pip install -e` a plain path in a .pth file, which
+    # type checkers follow, instead of an import hook that mypy cannot see through.
+    package_dir={"": "."},
     package_data={"bfxapi": ["py.typed"]},
     python_requires=">=3.10",
     install_requires=[
-        "websockets>=14.0",
         "aiohttp>=3.10",
         "pyee>=11.0",
     ],
@@ -31,20 +34,19 @@ setup(
         "dev": [
             "build>=1.0",
             "orjson>=3.9",
-            "setuptools>=61",
-            "wheel>=0.40",
+            "setuptools>=77",
             "mypy~=2.4",
             "pylint~=4.1",
             "pytest>=8.0",
             "pytest-asyncio>=0.24",
             "pytest-timeout>=2.3",
+            "websockets>=14.0",  # the tests' and benchmarks' independent raw client; bfxapi does not import it
         ],
     },
     classifiers=[
         "Development Status :: 3 - Alpha",
         "Framework :: AsyncIO",
         "Intended Audience :: Developers",
-        "License :: OSI Approved :: Apache Software License",
         "Programming Language :: Python :: 3",
         "Programming Language :: Python :: 3 :: Only",
         "Programming Language :: Python :: 3.10",

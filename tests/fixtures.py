@@ -1,25 +1,16 @@
-"""Where the real captured Bitfinex traffic is: ``shared/fixtures`` beside the repository (as CI places it)."""
+"""Where the real captured Bitfinex traffic is: ``tests/data/`` inside the repository (see its README.md)."""
 
-import os
 from pathlib import Path
 
-import pytest
-
-_CANDIDATES = [
-    Path(__file__).resolve().parents[2] / "shared" / "fixtures",
-    Path("/work/shared/fixtures"),
-]
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def fixture_path(name: str) -> Path:
-    """The path of a shared fixture; skips the test when it is missing, unless BFX_REQUIRE_FIXTURES is set
-    (CI sets it, so that a missing capture fails instead of silently skipping the replay tests)."""
-    for folder in _CANDIDATES:
-        if (folder / name).exists():
-            return folder / name
-    if os.environ.get("BFX_REQUIRE_FIXTURES"):
-        raise FileNotFoundError(f"shared fixture {name} not found in {[str(c) for c in _CANDIDATES]}")
-    pytest.skip(f"the shared fixture {name} is not available")
+    """The path of a capture kept in ``tests/data/``; a missing one is an error, never a skip."""
+    path = DATA / name
+    if not path.is_file():
+        raise FileNotFoundError(f"the capture {name} is missing from {DATA}: it belongs to the repository")
+    return path
 
 
 WS_CAPTURE = "bitfinex-ws-capture-2021-04-17.txt"

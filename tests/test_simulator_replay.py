@@ -1,4 +1,4 @@
-"""The simulator's frames have the shapes of real Bitfinex traffic (fixtures/bitfinex-ws-capture-2021-04-17.txt,
+"""The simulator's frames have the shapes of real Bitfinex traffic (tests/data/bitfinex-ws-capture-2021-04-17.txt,
 a SEQ_ALL session with ticker, trades and book P0 len 100 subscriptions)."""
 
 import json

@@ -276,7 +276,7 @@ MERCHANT_FIELDS: dict[Any, list[str]] = {
 # Realistic wire arrays and the objects they must give
 # ---------------------------------------------------------------------------------------------------
 
-# Frames of the real session in /work/shared/fixtures/bitfinex-ws-capture-2021-04-17.txt (decoded here
+# Frames of the real session in tests/data/bitfinex-ws-capture-2021-04-17.txt (decoded here
 # from their original text, JavaScript number formatting included).
 TICKER_FRAME = (
     "[232949,[0.068965,60157.36709703,0.0774,48578.50804052,0.001969,0.0262,0.076989,101459.39453471,"
