@@ -1,22 +1,36 @@
 """The ``Client`` facade: one object per API key, holding the REST and WebSocket interfaces."""
 
-import logging
-from typing import Optional, Sequence, Union
+import os
+from typing import Any, Optional, Sequence, Union
 
 from ._utils.credentials import Credentials
-from ._utils.logging import ROOT_LOGGER_NAME, attach_handler
+from ._utils.logging import attach_handler, detach_handler, use_default_logging
 from ._utils.nonce import NonceGenerator
-from .exceptions import IncompleteCredentialError
+from .exceptions import IncompleteCredentialError, InvalidInputError
 from .rest import BfxRestInterface
 from .rest.options import RestOptions
 from .websocket import BfxWebSocketClient, WebSocketOptions
 
-__all__ = ["Client", "Credentials", "REST_HOST", "PUB_REST_HOST", "WSS_HOST", "PUB_WSS_HOST"]
+__all__ = [
+    "Client",
+    "Credentials",
+    "REST_HOST",
+    "PUB_REST_HOST",
+    "WSS_HOST",
+    "PUB_WSS_HOST",
+    "REST_HOST_VARIABLE",
+    "WSS_HOST_VARIABLE",
+]
 
 REST_HOST = "https://api.bitfinex.com/v2"
 PUB_REST_HOST = "https://api-pub.bitfinex.com/v2"
 WSS_HOST = "wss://api.bitfinex.com/ws/2"
 PUB_WSS_HOST = "wss://api-pub.bitfinex.com/ws/2"
+
+#: environment variables read for a host that the code does not give (so that any program can be pointed at a
+#: simulator, a proxy or a test host without being edited)
+REST_HOST_VARIABLE = "BFX_REST_HOST"
+WSS_HOST_VARIABLE = "BFX_WSS_HOST"
 
 
 class Client:
@@ -24,9 +38,13 @@ class Client:
 
     ``Client(api_key, api_secret, *, filters, rest_host, wss_host, timeout, log_filename, log_level)``:
     give both ``api_key`` and ``api_secret`` for authenticated endpoints and events, or neither for public
-    data only. ``filters`` limits what the authenticated WebSocket channel delivers; ``timeout`` is how
-    long, in seconds, the WebSocket client keeps trying to reconnect before giving up (``None``: forever).
-    ``log_filename``/``log_level`` attach a handler to the ``bfxapi`` logger (see README, "Logging").
+    data only. A host not given is read from ``BFX_REST_HOST`` / ``BFX_WSS_HOST`` when they are set, else it
+    is Bitfinex's (``REST_HOST``, ``WSS_HOST``): an argument wins over the environment.
+    ``filters`` limits what the authenticated WebSocket channel delivers; ``timeout`` is how long, in seconds,
+    the WebSocket client keeps trying to reconnect before giving up (``None``: forever).
+    Without ``log_filename``/``log_level`` and with no logging configured by the application, INFO goes
+    to standard output and warnings and errors to standard error; ``log_level`` sets the level and
+    ``log_filename`` writes to a file instead (see README, "Configuring the logger").
     ``wss_options`` tunes the WebSocket client (timeouts, backoff, flags; see ``WebSocketOptions``) and
     ``rest_options`` the REST interface (pool size, timeouts, rate limits, retries; see ``RestOptions``).
 
@@ -39,8 +57,8 @@ class Client:
         api_secret: Optional[str] = None,
         *,
         filters: Optional[Sequence[str]] = None,
-        rest_host: str = REST_HOST,
-        wss_host: str = WSS_HOST,
+        rest_host: Optional[str] = None,
+        wss_host: Optional[str] = None,
         timeout: Optional[float] = 60 * 15,
         log_filename: Optional[str] = None,
         log_level: Optional[Union[str, int]] = None,
@@ -54,11 +72,14 @@ class Client:
         self._credentials: Optional[Credentials] = (
             Credentials(api_key, api_secret, filters) if api_key and api_secret else None
         )
+        rest_host = _host(rest_host, REST_HOST_VARIABLE, REST_HOST)
+        wss_host = _host(wss_host, WSS_HOST_VARIABLE, WSS_HOST)
         self._rest_host = rest_host
         self._wss_host = wss_host
         self._timeout = timeout
         # One nonce source per client, shared by REST and WebSocket: Bitfinex checks one counter per key.
         self._nonce = NonceGenerator()
+        use_default_logging()
         self._log_handler = attach_handler(log_filename, log_level)
         #: the REST interface: ``rest.public``, ``rest.auth``, ``rest.merchant``
         self.rest = BfxRestInterface(rest_host, api_key, api_secret, nonce=self._nonce, **(rest_options or {}))
@@ -73,8 +94,7 @@ class Client:
         await self.wss.close()
         await self.rest.close()
         if self._log_handler is not None:
-            logging.getLogger(ROOT_LOGGER_NAME).removeHandler(self._log_handler)
-            self._log_handler.close()
+            detach_handler(self._log_handler)
             self._log_handler = None
 
     async def __aenter__(self) -> "Client":
@@ -93,3 +113,11 @@ class Client:
             f"Client(rest_host={self._rest_host!r}, wss_host={self._wss_host!r}, "
             f"credentials={self._credentials!r})"
         )
+
+
+def _host(given: Any, variable: str, default: str) -> str:
+    if given is None:
+        return os.environ.get(variable) or default
+    if not isinstance(given, str) or not given:
+        raise InvalidInputError(f"a host must be a URL string, not {given!r}")
+    return given

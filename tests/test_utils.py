@@ -4,6 +4,7 @@ import hmac
 import json
 import logging
 import threading
+from pathlib import Path
 from decimal import Decimal
 
 import pytest
@@ -241,11 +242,12 @@ def test_client_log_filename_configures_only_the_bfxapi_logger(tmp_path: object)
         handler.close()  # type: ignore[union-attr]
 
 
-def test_client_without_log_options_adds_no_handler() -> None:
-    before = list(logging.getLogger("bfxapi").handlers)
+def test_client_adds_no_handler_when_the_application_configured_logging() -> None:
+    # pytest's log capture is a handler on the root logger: to the library, an application that configured logging.
+    assert logging.getLogger().handlers
+    before, level = list(logging.getLogger("bfxapi").handlers), logging.getLogger("bfxapi").level
     Client()
-    assert logging.getLogger("bfxapi").handlers == before
-    assert any(isinstance(h, logging.NullHandler) for h in before)
+    assert logging.getLogger("bfxapi").handlers == before and logging.getLogger("bfxapi").level == level
 
 
 def test_client_forwards_rest_options_to_the_rest_interface() -> None:
@@ -295,3 +297,22 @@ def test_order_bodies_are_built_once_for_rest_and_websocket() -> None:
                 lambda: order_bodies.new_order("LIMIT", "tBTCUSD", "one", "1")):
         with pytest.raises(InvalidInputError):
             bad()
+
+
+async def test_clients_sharing_a_log_file_write_each_record_once(tmp_path: Path) -> None:
+    path = str(tmp_path / "bot.log")
+    first, second = Client(log_filename=path), Client(log_filename=path, log_level="INFO")
+    try:
+        get_logger("websocket").warning("one record")
+        handlers = [h for h in logging.getLogger("bfxapi").handlers if isinstance(h, logging.FileHandler)]
+        assert len(handlers) == 1
+        await first.close()
+        get_logger("websocket").warning("second record")  # the other client still logs to the file
+        handlers[0].flush()
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+        assert text.count("one record") == 1 and text.count("second record") == 1
+    finally:
+        await first.close()
+        await second.close()
+    assert not [h for h in logging.getLogger("bfxapi").handlers if isinstance(h, logging.FileHandler)]

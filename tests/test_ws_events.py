@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
+from bfxapi._utils.log_throttle import LogThrottle
 from bfxapi import Client
+from bfxapi.exceptions import BfxBaseException, InvalidInputError
 from bfxapi.websocket import WebSocketOptions
 from bfxapi.websocket.exceptions import UnknownEventError
 
@@ -238,41 +240,116 @@ def test_unknown_events_are_rejected_at_registration() -> None:
         wss.on(callback=print)
 
 
-async def test_a_failing_callback_is_logged_and_disturbs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_failing_callback_is_logged_reported_and_disturbs_nothing(caplog: pytest.LogCaptureFixture) -> None:
     async with simulator() as sim:
         bfx = client(sim)
         good: list[Any] = []
+        try:
+            @bfx.wss.on("t_ticker_update")
+            def bad(_sub: Any, _data: Any) -> None:
+                raise RuntimeError("boom in a sync callback")
 
-        @bfx.wss.on("t_ticker_update")
-        def bad(_sub: Any, _data: Any) -> None:
-            raise RuntimeError("boom in a sync callback")
+            @bfx.wss.on("t_ticker_update")
+            async def bad_async(_sub: Any, _data: Any) -> None:
+                raise RuntimeError("boom in an async callback")
 
-        @bfx.wss.on("t_ticker_update")
-        async def bad_async(_sub: Any, _data: Any) -> None:
-            raise RuntimeError("boom in an async callback")
+            bfx.wss.on("t_ticker_update", callback=lambda _sub, data: good.append(data))
+            events = Recorder(bfx, "t_ticker_update", "callback_error")
+            with caplog.at_level(logging.ERROR, logger="bfxapi"):
+                await bfx.wss.connect()
+                await bfx.wss.subscribe("ticker", symbol="tBTCUSD")
+                await sim.advance(3)
+                await events.wait_count("t_ticker_update", 3)
+                # Every failure is an event, the async ones included, with the event name and the exception.
+                await events.wait_count("callback_error", 2 * events.count("t_ticker_update"))
+            assert len(good) == events.count("t_ticker_update")
+            reported = [args for name, args in events.records if name == "callback_error"]
+            assert {(event, str(error)) for event, error in reported} == {
+                ("t_ticker_update", "boom in a sync callback"), ("t_ticker_update", "boom in an async callback")
+            }
+            # The same failure repeating is logged once per interval (60 s by default), with its traceback.
+            sync_records = [r for r in caplog.records if r.exc_info and "boom in a sync callback" in str(r.exc_info[1])]
+            async_records = [r for r in caplog.records if r.exc_info and "boom in an async callback" in str(r.exc_info[1])]
+            assert len(sync_records) == len(async_records) == 1
+            assert all(r.exc_info and r.exc_info[2] is not None for r in sync_records + async_records)
+            assert "'t_ticker_update' raised RuntimeError" in sync_records[0].getMessage()
+            assert bfx.wss.open
+        finally:
+            await bfx.close()
 
-        bfx.wss.on("t_ticker_update", callback=lambda _sub, data: good.append(data))
-        events = Recorder(bfx, "t_ticker_update")
 
-        class Poke(logging.Handler):
-            def emit(self, record: logging.LogRecord) -> None:
-                events.poke()
+async def test_repeated_callback_failures_are_logged_again_with_a_count(caplog: pytest.LogCaptureFixture) -> None:
+    async with simulator() as sim:
+        bfx = client(sim, dataclasses.replace(FAST, repeat_log_interval=0.0))
+        try:
+            bfx.wss.on("t_ticker_update", lambda _sub, _data: 1 / 0)
+            events = Recorder(bfx, "t_ticker_update", "callback_error")
+            with caplog.at_level(logging.ERROR, logger="bfxapi"):
+                await bfx.wss.connect()
+                await bfx.wss.subscribe("ticker", symbol="tBTCUSD")
+                await sim.advance(2)
+                await events.wait_count("callback_error", 3)
+            records = [r for r in caplog.records if r.exc_info and isinstance(r.exc_info[1], ZeroDivisionError)]
+            assert len(records) == events.count("callback_error")  # an interval of 0: every one is shown
+        finally:
+            await bfx.close()
 
-        poke = Poke()
-        logging.getLogger("bfxapi").addHandler(poke)
-        with caplog.at_level(logging.ERROR, logger="bfxapi"):
-            await bfx.wss.connect()
-            await bfx.wss.subscribe("ticker", symbol="tBTCUSD")
-            await sim.advance(3)
-            await events.wait_count("t_ticker_update", 3)
-            await events.wait(
-                lambda: sum(bool(r.exc_info) and "async callback" in str(r.exc_info[1]) for r in caplog.records) >= 3
-            )
-        assert len(good) == events.count("t_ticker_update")
-        sync_records = [r for r in caplog.records if r.exc_info and "boom in a sync callback" in str(r.exc_info[1])]
-        async_records = [r for r in caplog.records if r.exc_info and "boom in an async callback" in str(r.exc_info[1])]
-        assert len(sync_records) == len(async_records) == len(good)
-        assert all(r.exc_info and r.exc_info[2] is not None for r in sync_records)  # with the traceback
-        assert bfx.wss.open
-        logging.getLogger("bfxapi").removeHandler(poke)
-        await bfx.close()
+
+def test_the_log_throttle_counts_what_it_held_back() -> None:
+    now = [100.0]
+    throttle = LogThrottle(60.0, clock=lambda: now[0])
+    assert throttle.allow("a") == 0
+    assert throttle.allow("a") is None and throttle.allow("a") is None
+    assert throttle.allow("b") == 0  # keys are independent
+    now[0] += 59.9
+    assert throttle.allow("a") is None
+    now[0] += 0.1
+    assert throttle.allow("a") == 3  # logged again, with the count held back since the last one shown
+    assert throttle.allow("a") is None
+    small = LogThrottle(60.0, clock=lambda: now[0], max_keys=4)
+    for key in range(10):
+        assert small.allow(key) == 0
+    assert len(small._seen) <= 4  # pylint: disable=protected-access
+
+
+def test_every_registration_form_of_both_official_versions_works() -> None:
+    wss = Client().wss
+    emitter = wss._emitter  # pylint: disable=protected-access
+    seen: list[str] = []
+
+    def handler(*_: Any) -> None:
+        seen.append("4.0.0")
+
+    assert wss.on("t_ticker_update", handler) is handler  # 4.0.0: positional callback
+    assert wss.on("t_trade_execution", "t_trade_execution_update", callback=lambda *_: seen.append("b1")) is not None
+
+    @wss.on("f_ticker_update")
+    def decorated(*_: Any) -> None:
+        seen.append("decorator")
+
+    wss.once("candles_update", lambda *_: seen.append("once"))
+    for event in ("t_ticker_update", "t_trade_execution", "t_trade_execution_update", "f_ticker_update",
+                  "candles_update", "candles_update"):
+        emitter.emit(event, {}, None)
+    assert seen == ["4.0.0", "b1", "b1", "decorator", "once"]
+    wss.off("t_ticker_update", handler)  # and off() in the 4.0.0 form
+    wss.off("f_ticker_update", callback=decorated)
+    emitter.emit("t_ticker_update", {}, None)
+    emitter.emit("f_ticker_update", {}, None)
+    assert seen == ["4.0.0", "b1", "b1", "decorator", "once"]
+
+
+@pytest.mark.parametrize("call", [
+    lambda wss: wss.on(print),  # the callback first
+    lambda wss: wss.on("t_ticker_update", print, "f_ticker_update"),  # an event after the callback
+    lambda wss: wss.on("t_ticker_update", 42),  # neither an event nor a callable
+    lambda wss: wss.on("t_ticker_update", callback=42),
+    lambda wss: wss.once(),
+    lambda wss: wss.off("t_ticker_update"),  # which callback?
+])
+def test_registration_mistakes_are_clear_typed_errors(call: Any) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        call(Client().wss)
+    assert isinstance(caught.value, BfxBaseException) and isinstance(caught.value, ValueError)
+    assert "on('event', handler)" in str(caught.value) or "callable" in str(caught.value) \
+        or "off('event', handler)" in str(caught.value) or "once('t_ticker_update', handler)" in str(caught.value)

@@ -5,6 +5,7 @@ from typing import Mapping, Optional, Type
 
 from ..exceptions import IncompleteCredentialError
 from .._utils.nonce import NonceGenerator
+from .._utils.logging import use_default_logging
 from ._interface import DEFAULT_RATE_LIMITS, Credentials, Middleware, RateLimiter, RetryPolicy
 from ._interfaces import RestAuthEndpoints, RestMerchantEndpoints, RestPublicEndpoints
 
@@ -52,6 +53,7 @@ class BfxRestInterface:
         rate_limit_penalty: float = 60.0,
         retry: Optional[RetryPolicy] = None,
     ) -> None:
+        use_default_logging()
         if api_key and not api_secret:
             raise IncompleteCredentialError("api_key was given without api_secret: give both, or neither.")
         if api_secret and not api_key:

@@ -14,6 +14,7 @@ from .connection import Connection
 from .faults import FaultsMixin
 from .market import DEFAULT_SYMBOLS, Market, StepResult
 from .rest_server import DEFAULT_REST_RATE_LIMITS, RestFrontEnd
+from .accounts import Account
 from .sim_accounts import AccountsMixin
 from .ws_server import WebSocketFrontEnd
 
@@ -133,6 +134,23 @@ class Simulator(FaultsMixin, AccountsMixin):
     def rest_host(self) -> str:
         """``http://HOST:PORT/v2``."""
         return f"http://{self.host}:{self.port}/v2"
+
+    def client_kwargs(self, account: Optional[Account] = None) -> Dict[str, str]:
+        """The keyword arguments that point a bfxapi ``Client`` at this simulator: the two hosts, and the key
+        and secret of ``account`` when one is given (``Client(**sim.client_kwargs(sim.demo_account))``)."""
+        kwargs = {"rest_host": self.rest_host, "wss_host": self.wss_host}
+        if account is not None:
+            kwargs.update(api_key=account.api_key, api_secret=account.api_secret)
+        return kwargs
+
+    def environ(self, account: Optional[Account] = None) -> Dict[str, str]:
+        """The environment variables that point an unmodified program at this simulator: ``BFX_WSS_HOST`` and
+        ``BFX_REST_HOST`` (read by bfxapi's ``Client`` when no host is given) and, for ``account``,
+        ``BFX_API_KEY`` and ``BFX_API_SECRET`` (which the examples read)."""
+        variables = {"BFX_REST_HOST": self.rest_host, "BFX_WSS_HOST": self.wss_host}
+        if account is not None:
+            variables.update(BFX_API_KEY=account.api_key, BFX_API_SECRET=account.api_secret)
+        return variables
 
     def make_app(self) -> web.Application:
         """The aiohttp application (WebSocket at ``/ws/2``, REST under ``/v2`` and ``/api/v2``)."""

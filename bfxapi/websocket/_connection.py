@@ -25,7 +25,7 @@ from aiohttp import WSMsgType
 
 from .._utils.json_encoder import dumps
 from ._pacing import Backoff, ConnectionRateGovernor
-from .exceptions import InvalidMessageError, ReconnectionTimeoutError, VersionMismatchError
+from .exceptions import ConnectionNotOpen, InvalidMessageError, ReconnectionTimeoutError, VersionMismatchError
 
 if TYPE_CHECKING:
     from ._event_emitter import BfxEventEmitter
@@ -80,6 +80,9 @@ class WebSocketOptions:
     bulk: bool = False
     #: largest frame accepted, in bytes
     max_message_size: int = 16 * 1024 * 1024
+    #: seconds during which the same failure (a callback raising the same error at the same line, the same bad
+    #: frame) is logged once; the repeats are counted and the count is logged with the next occurrence
+    repeat_log_interval: float = 60.0
 
     @property
     def flags(self) -> int:
@@ -172,7 +175,7 @@ class Connection:
     async def wait_open(self) -> None:
         """Wait until the connection is open (raises if it stops for good first)."""
         if self._task is None:
-            raise RuntimeError(f"{self.name} was not started")
+            raise ConnectionNotOpen(f"{self.name} was not started")
         ready = asyncio.ensure_future(self._ready.wait())
         try:
             await asyncio.wait({ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
@@ -181,7 +184,7 @@ class Connection:
         if not self._ready.is_set():
             if self._task.done() and not self._task.cancelled() and self._task.exception() is not None:
                 raise self._task.exception()  # type: ignore[misc]
-            raise ConnectionError(f"{self.name} stopped before it was open")
+            raise ConnectionNotOpen(f"{self.name} stopped before it was open")
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
         """Close the socket for good and stop supervising it."""
@@ -201,7 +204,7 @@ class Connection:
         """Send one JSON message (the caller checked that the connection is open)."""
         ws = self._ws
         if ws is None or ws.closed:
-            raise ConnectionError(f"{self.name} is not open")
+            raise ConnectionNotOpen(f"{self.name} is not open")
         await ws.send_str(dumps(message))
 
     def request_restart(self, reason: str) -> None:
@@ -238,25 +241,26 @@ class Connection:
             self._context.on_fatal(error)
 
     async def _supervise(self) -> None:
-        options = self._context.options
         loop = asyncio.get_running_loop()
         attempts = 0  # failed attempts in the current outage
         down_since: Optional[float] = None
         down_wall = datetime.datetime.now(datetime.timezone.utc)
+        last_failure = ""
         while not self._closing:
             if down_since is not None:
-                delay = options.backoff.delay(attempts)
-                self._check_timeout(loop.time() - down_since + delay)
+                delay = self._next_delay(attempts, loop.time() - down_since, last_failure)
                 self._logger.info("%s: reconnection attempt %d in %.2f s", self.name, attempts + 1, delay)
                 await asyncio.sleep(delay)
+            started = loop.time()
             attempt = await self._governor.acquire()
             try:
                 ws = await self._connect()
             except _RETRYABLE as error:
                 attempts += 1
                 if down_since is None:
-                    down_since, down_wall = loop.time(), datetime.datetime.now(datetime.timezone.utc)
-                self._logger.warning("%s: connection attempt %d failed: %s", self.name, attempts, _describe(error))
+                    down_since, down_wall = started, datetime.datetime.now(datetime.timezone.utc)
+                last_failure = _describe(error)
+                self._logger.warning("%s: connection attempt %d failed: %s", self.name, attempts, last_failure)
                 continue
             finally:
                 self._governor.settle(attempt)
@@ -267,7 +271,7 @@ class Connection:
                 break
             if self._connected_once and down_since is not None:
                 downtime = datetime.datetime.now(datetime.timezone.utc) - down_wall
-                self._logger.info(
+                self._logger.warning(
                     "%s: reconnected after %d attempt(s), down for %.1f s",
                     self.name,
                     attempts + 1,
@@ -282,20 +286,27 @@ class Connection:
             if self._stopping():
                 break
             down_since, down_wall = loop.time(), datetime.datetime.now(datetime.timezone.utc)
-            self._logger.warning(
-                "%s: connection lost (code %s%s); reconnecting", self.name, code, f", {reason}" if reason else ""
+            last_failure = f"connection lost (code {code}{f', {reason}' if reason else ''})"
+            self._logger.warning("%s: %s; reconnecting", self.name, last_failure)
+
+    def _next_delay(self, attempts: int, outage: float, last_failure: str) -> float:
+        """The backoff before the next attempt, never past the client's ``timeout``; once the outage has
+        reached it, give up with :class:`ReconnectionTimeoutError` stating the outage that really elapsed."""
+        delay = self._context.options.backoff.delay(attempts)
+        timeout = self._context.timeout
+        if timeout is None:
+            return delay
+        if outage >= timeout:
+            raise ReconnectionTimeoutError(
+                f"{self.name} has been offline for {outage:.1f} s and could not reconnect within the client's "
+                f"timeout of {timeout:g} s ({attempts} attempt(s); last: {last_failure}). "
+                f"Client(timeout=None) keeps trying forever."
             )
+        return min(delay, timeout - outage)
 
     def _stopping(self) -> bool:
         # A method, not the property: type checkers must not assume it unchanged across awaits.
         return self._closing
-
-    def _check_timeout(self, outage: float) -> None:
-        timeout = self._context.timeout
-        if timeout is not None and outage > timeout:
-            raise ReconnectionTimeoutError(
-                f"{self.name} has been offline for more than {timeout:g} s without being able to reconnect."
-            )
 
     async def _connect(self) -> "_Socket":
         options = self._context.options

@@ -5,6 +5,8 @@ import random
 from dataclasses import dataclass
 from typing import Callable, Optional
 
+from ..exceptions import InvalidInputError
+
 __all__ = ["Backoff", "ConnectionRateGovernor"]
 
 
@@ -21,9 +23,9 @@ class Backoff:
 
     def __post_init__(self) -> None:
         if not 0 < self.initial <= self.maximum:
-            raise ValueError("Backoff needs 0 < initial <= maximum")
+            raise InvalidInputError("Backoff needs 0 < initial <= maximum")
         if self.factor < 1 or not 0 <= self.jitter < 1:
-            raise ValueError("Backoff needs factor >= 1 and 0 <= jitter < 1")
+            raise InvalidInputError("Backoff needs factor >= 1 and 0 <= jitter < 1")
 
     def delay(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
         """The wait before reconnection attempt number ``attempt`` (0 for the first)."""
@@ -45,7 +47,7 @@ class ConnectionRateGovernor:
 
     def __init__(self, limit: Optional[int], window: float, clock: Optional[Callable[[], float]] = None) -> None:
         if limit is not None and limit < 1:
-            raise ValueError("limit must be at least 1 (or None for no limit)")
+            raise InvalidInputError("limit must be at least 1 (or None for no limit)")
         self.limit = limit
         self.window = window
         self._clock = clock

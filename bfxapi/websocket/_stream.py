@@ -21,6 +21,7 @@ import collections
 import logging
 from typing import Any, Awaitable, Callable, Literal, Optional
 
+from ..exceptions import InvalidInputError
 from .exceptions import StreamOverflowError
 
 __all__ = ["Stream", "Overflow"]
@@ -45,9 +46,9 @@ class Stream:
         overflow: Overflow = "error",
     ) -> None:
         if maxsize < 1:
-            raise ValueError("maxsize must be at least 1")
+            raise InvalidInputError("maxsize must be at least 1")
         if overflow not in ("error", "drop_oldest"):
-            raise ValueError('overflow must be "error" or "drop_oldest"')
+            raise InvalidInputError('overflow must be "error" or "drop_oldest"')
         # the client's: subscribe feeding this stream / unsubscribe and forget it
         self._opener = opener
         self._closer = closer

@@ -7,6 +7,7 @@ from ..exceptions import BfxBaseException, MalformedPayloadError, ServerError
 __all__ = [
     "BfxWebSocketException",
     "ConnectionNotOpen",
+    "EventLoopRunningError",
     "ActionRequiresAuthentication",
     "ReconnectionTimeoutError",
     "VersionMismatchError",
@@ -29,8 +30,12 @@ class BfxWebSocketException(BfxBaseException):
     """Base class of the WebSocket client's errors."""
 
 
-class ConnectionNotOpen(BfxWebSocketException):
+class ConnectionNotOpen(BfxWebSocketException, ConnectionError):
     """The client is not running: call ``start()``/``connect()`` first (or it was closed)."""
+
+
+class EventLoopRunningError(BfxWebSocketException, RuntimeError):
+    """``run()`` was called where an event loop already runs: inside asyncio code, ``await bfx.wss.start()``."""
 
 
 class ActionRequiresAuthentication(BfxWebSocketException):

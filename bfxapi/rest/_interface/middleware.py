@@ -49,6 +49,7 @@ from .params import query_string_params
 from .rate_limiter import RateLimiter
 from .responses import decode_response
 from .retry import RetryPolicy, is_retryable
+from ...exceptions import InvalidInputError
 
 __all__ = ["Middleware", "Credentials"]
 
@@ -84,7 +85,7 @@ class Middleware:
         rate_limit_penalty: float,
     ) -> None:
         if connection_limit < 1:
-            raise ValueError("connection_limit must be at least 1")
+            raise InvalidInputError("connection_limit must be at least 1")
         self.host = host.rstrip("/")
         self._credentials = credentials
         self.nonce = nonce

@@ -15,6 +15,8 @@ from collections import deque
 from types import MappingProxyType
 from typing import Awaitable, Callable, Deque, Mapping, Optional
 
+from ...exceptions import InvalidInputError
+
 __all__ = ["DEFAULT_RATE_LIMITS", "RateLimiter"]
 
 #: Requests per minute per group (protocol.md §5.4); ``None``: Bitfinex states no limit.
@@ -73,7 +75,7 @@ class RateLimiter:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         if window <= 0:
-            raise ValueError("the rate limit window must be positive")
+            raise InvalidInputError("the rate limit window must be positive")
         self.limits: Optional[dict[str, Optional[int]]] = dict(limits) if limits is not None else None
         self.window = window
         self._clock = clock
@@ -95,7 +97,7 @@ class RateLimiter:
         if limit is None:
             return 0.0
         if limit <= 0:
-            raise ValueError(f"rate limit of {group!r} must be positive or None, not {limit}")
+            raise InvalidInputError(f"rate limit of {group!r} must be positive or None, not {limit}")
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
             # asyncio locks belong to one event loop: a new loop (a second asyncio.run) gets new ones.

@@ -15,6 +15,7 @@ from ..exceptions import (
     RestConnectionError,
     UnexpectedResponseError,
 )
+from ...exceptions import InvalidInputError
 
 __all__ = ["RetryPolicy", "is_retryable"]
 
@@ -40,9 +41,9 @@ class RetryPolicy:
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
-            raise ValueError("RetryPolicy.attempts must be at least 1")
+            raise InvalidInputError("RetryPolicy.attempts must be at least 1")
         if self.backoff < 0 or self.max_backoff < 0 or self.jitter < 0:
-            raise ValueError("RetryPolicy delays must not be negative")
+            raise InvalidInputError("RetryPolicy delays must not be negative")
 
     def delay(self, retry: int, error: Optional[BaseException] = None, rng: Optional[random.Random] = None) -> float:
         """Seconds to wait before retry number ``retry`` (1 for the first retry) after ``error``."""

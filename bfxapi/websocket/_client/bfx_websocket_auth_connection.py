@@ -20,6 +20,7 @@ from .._handlers.auth_events_handler import AuthEventsHandler
 from .._pacing import ConnectionRateGovernor
 from ..exceptions import (
     ActionRequiresAuthentication,
+    ConnectionNotOpen,
     InputInterruptedError,
     InputTimeoutError,
     InvalidMessageError,
@@ -77,7 +78,7 @@ class BfxWebSocketAuthConnection(Connection):
         """Wait until authenticated; raise the error if authentication failed or the connection stopped."""
         task = self._task
         if task is None:
-            raise RuntimeError("the authenticated connection was not started")
+            raise ConnectionNotOpen("the authenticated connection was not started")
         waiter = asyncio.ensure_future(self._authenticated.wait())
         try:
             await asyncio.wait({waiter, task}, return_when=asyncio.FIRST_COMPLETED)
@@ -88,7 +89,7 @@ class BfxWebSocketAuthConnection(Connection):
         if not self._authenticated.is_set():
             if task.done() and not task.cancelled() and task.exception() is not None:
                 raise task.exception()  # type: ignore[misc]
-            raise ConnectionError("the authenticated connection stopped before authenticating")
+            raise ConnectionNotOpen("the authenticated connection stopped before authenticating")
 
     # -- inputs ----------------------------------------------------------------------------------------
 

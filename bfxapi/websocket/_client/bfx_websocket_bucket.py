@@ -322,9 +322,10 @@ class BfxWebSocketBucket(Connection):
             self._forget(record)
             error = SubscriptionError(message, code if isinstance(code, int) else None, record.request)
             if record.waiter is not None and not record.waiter.done():
+                self._logger.warning("%s: the server refused the subscription %s: %s", self.name, _name(record), error)
                 record.waiter.set_exception(error)
             else:
-                self._logger.error("%s: the server refused to restore %s: %s", self.name, record.sub_id, error)
+                self._logger.error("%s: the server refused to restore %s: %s", self.name, _name(record), error)
             return
         chan_id = event.get("chanId")
         if code == 10400 and isinstance(chan_id, int) and chan_id in self._by_chan:
@@ -367,3 +368,10 @@ class BfxWebSocketBucket(Connection):
             record.waiter.set_exception(error)
             # Nobody may be awaiting any more (the caller went away): do not warn about it.
             record.waiter.exception()
+
+
+def _name(record: SubscriptionRecord) -> str:
+    """A subscription as a person reads it: ``ticker tBTCUSD (sub_id ...)``."""
+    info = record.info
+    subject = info.get("symbol", info.get("key", ""))
+    return f"{info.get('channel')} {subject} (sub_id {record.sub_id})"

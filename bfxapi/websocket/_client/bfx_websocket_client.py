@@ -4,6 +4,7 @@ feeding one event emitter."""
 import asyncio
 import itertools
 import logging
+import signal
 import uuid
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar, Union, overload
@@ -11,16 +12,19 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar, Uni
 import aiohttp
 
 from ..._utils.json_decoder import loads as default_loads
-from ..._utils.logging import get_logger
+from ..._utils.log_throttle import LogThrottle
+from ..._utils.logging import get_logger, use_default_logging
 from ..._utils.nonce import NonceGenerator
 from .._connection import Connection, ConnectionContext, WebSocketOptions
 from .._event_emitter import ALL_EVENTS, BfxEventEmitter
 from .._pacing import ConnectionRateGovernor
 from .._stream import Overflow, Stream
+from ...exceptions import InvalidInputError
 from ..exceptions import (
     ActionRequiresAuthentication,
     BfxWebSocketException,
     ConnectionNotOpen,
+    EventLoopRunningError,
     SubIdError,
     TooManySubscriptionsError,
     UnknownChannelError,
@@ -63,6 +67,7 @@ class BfxWebSocketClient:
         logger: Optional[logging.Logger] = None,
         loads: Optional[Callable[[str], Any]] = None,
     ) -> None:
+        use_default_logging()
         self._host = host
         self._credentials = credentials
         self._timeout = timeout
@@ -70,7 +75,9 @@ class BfxWebSocketClient:
         self._options = options or WebSocketOptions()
         self._logger = logger or get_logger("websocket")
         self._loads = loads or default_loads
-        self._emitter = BfxEventEmitter(ALL_EVENTS, logger=self._logger)
+        self._emitter = BfxEventEmitter(
+            ALL_EVENTS, logger=self._logger, throttle=LogThrottle(self._options.repeat_log_interval)
+        )
         self._buckets: list[BfxWebSocketBucket] = []
         self._records: dict[str, tuple[SubscriptionRecord, BfxWebSocketBucket]] = {}
         self._infos: dict[str, Subscription] = {}
@@ -136,13 +143,60 @@ class BfxWebSocketClient:
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def run(self, connections: int = 5) -> None:
-        """Run the client until it is closed (for scripts: it owns the event loop)."""
-        asyncio.run(self.start(connections))
+        """Run the client until it is closed: for scripts, as it owns the event loop (inside asyncio code,
+        ``await start()``).
+
+        SIGINT (Ctrl-C) and SIGTERM close the client gracefully (every connection with the normal close code,
+        ``disconnected`` emitted, callbacks given a second) and ``run()`` then returns, so that code after it
+        runs; a second Ctrl-C while closing interrupts at once. Raises the error that stopped the client, if
+        one did.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            raise EventLoopRunningError(
+                "run() starts an event loop of its own, but one is already running here: "
+                "inside asyncio code, use `await bfx.wss.start()` instead"
+            )
+        try:
+            asyncio.run(self._run(connections))
+        except KeyboardInterrupt:
+            # Only where the loop cannot handle signals itself (Windows): the client was closed on the way out.
+            self._logger.info("interrupted")
+
+    async def _run(self, connections: int) -> None:
+        loop = asyncio.get_running_loop()
+        stopped: list["asyncio.Task[None]"] = []  # the closing task, kept referenced until it is done
+
+        def stop(name: str) -> None:
+            if stopped:
+                raise KeyboardInterrupt
+            self._logger.info("%s received: closing the client (again to interrupt at once)", name)
+            stopped.append(loop.create_task(self.close(), name="bfxapi:close-on-signal"))
+
+        installed = _install_signal_handlers(loop, stop)
+        try:
+            await self.start(connections)
+        except (ConnectionNotOpen, ConnectionError):
+            if not stopped:
+                raise
+        finally:
+            for signum in installed:
+                loop.remove_signal_handler(signum)
+            if stopped:
+                await stopped[0]
 
     async def start(self, connections: int = 5) -> None:
-        """Connect, then run until the client is closed; raises the error that stopped it, if any."""
-        await self.connect(connections)
-        await self.wait_closed()
+        """Connect, then run until the client is closed; raises the error that stopped it, if any. When the
+        task running it is cancelled, the client is closed first."""
+        try:
+            await self.connect(connections)
+            await self.wait_closed()
+        except asyncio.CancelledError:
+            await self.close()
+            raise
 
     async def connect(self, connections: int = 5) -> None:
         """Open the first connection and return once the client is ready for subscriptions (``open``
@@ -150,7 +204,7 @@ class BfxWebSocketClient:
         if self._running:
             raise BfxWebSocketException("the client is already running")
         if connections < 1:
-            raise ValueError("connections must be at least 1 (each carries up to 25 subscriptions)")
+            raise InvalidInputError("connections must be at least 1 (each carries up to 25 subscriptions)")
         if connections > 20:
             self._logger.warning(
                 "%d connections: Bitfinex allows 20 new connections per minute, reconnections may be slow", connections
@@ -334,7 +388,7 @@ class BfxWebSocketClient:
             raise UnknownChannelError(f"unknown channel {channel!r}: use one of {sorted(CHANNELS)}")
         required = _REQUIRED[channel]
         if not isinstance(params.get(required), str):
-            raise ValueError(f"the {channel} channel needs {required}=... (a string)")
+            raise InvalidInputError(f"the {channel} channel needs {required}=... (a string)")
         sub_id = str(sub_id) if sub_id is not None else str(uuid.uuid4())
         if sub_id in self._records:
             raise SubIdError(f"a subscription with sub_id {sub_id!r} already exists")
@@ -381,14 +435,24 @@ class BfxWebSocketClient:
     # -- events --------------------------------------------------------------------------------------
 
     @overload
+    def on(self, event: str, callback: F, /) -> F: ...
+
+    @overload
     def on(self, *events: str) -> Callable[[F], F]: ...
 
     @overload
     def on(self, *events: str, callback: F) -> F: ...
 
-    def on(self, *events: str, callback: Optional[F] = None) -> Union[F, Callable[[F], F]]:
-        """Register ``callback`` (sync or async) for one or more events; without ``callback``, a decorator."""
+    def on(self, *events: Any, callback: Optional[F] = None) -> Union[F, Callable[[F], F]]:
+        """Register ``callback`` (sync or async) for one or more events.
+
+        Three forms: ``on("event", handler)`` (the official 4.0.0 form), ``on("a", "b", callback=handler)``
+        (the official beta form) and, without a callback, a decorator: ``@bfx.wss.on("a", "b")``.
+        """
         return self._register(self._emitter.on, events, callback)
+
+    @overload
+    def once(self, event: str, callback: F, /) -> F: ...
 
     @overload
     def once(self, *events: str) -> Callable[[F], F]: ...
@@ -396,13 +460,17 @@ class BfxWebSocketClient:
     @overload
     def once(self, *events: str, callback: F) -> F: ...
 
-    def once(self, *events: str, callback: Optional[F] = None) -> Union[F, Callable[[F], F]]:
-        """Like :meth:`on`, but the callback runs at most once for each of the events."""
+    def once(self, *events: Any, callback: Optional[F] = None) -> Union[F, Callable[[F], F]]:
+        """Like :meth:`on` (the same three forms), but the callback runs at most once for each event."""
         return self._register(self._emitter.once, events, callback)
 
-    def off(self, *events: str, callback: Callable[..., Any]) -> None:
-        """Remove ``callback`` from the events (events it was not registered for are ignored)."""
-        for event in events:
+    def off(self, *events: Any, callback: Optional[Callable[..., Any]] = None) -> None:
+        """Remove a callback from the events (events it was not registered for are ignored):
+        ``off("event", handler)`` or ``off("a", "b", callback=handler)``."""
+        names, callback = _split_registration("off", events, callback)
+        if callback is None:
+            raise InvalidInputError("off() needs the callback to remove: off('event', handler)")
+        for event in names:
             self._emitter.check_event(event)
             if callback in self._emitter.listeners(event):
                 self._emitter.remove_listener(event, callback)
@@ -414,15 +482,16 @@ class BfxWebSocketClient:
         self._emitter.remove_all_listeners(event)
 
     def _register(
-        self, method: Callable[[str, Any], Any], events: tuple[str, ...], callback: Optional[F]
+        self, method: Callable[[str, Any], Any], events: tuple[Any, ...], callback: Optional[F]
     ) -> Union[F, Callable[[F], F]]:
-        if not events:
-            raise ValueError("name at least one event")
-        for event in events:
+        names, callback = _split_registration(method.__name__, events, callback)
+        for event in names:
             self._emitter.check_event(event)
 
         def register(function: F) -> F:
-            for event in events:
+            if not callable(function):
+                raise InvalidInputError(f"a callback must be callable, not {type(function).__name__}")
+            for event in names:
                 method(event, function)
             return function
 
@@ -492,3 +561,33 @@ def _describe(channel: str, sub_id: str, params: dict[str, Any]) -> tuple[dict[s
     info: dict[str, Any] = {"channel": channel, "sub_id": sub_id, **params}
     request: dict[str, Any] = {"event": "subscribe", "channel": channel, **params, "subId": sub_id}
     return info, request
+
+
+def _split_registration(
+    method: str, events: tuple[Any, ...], callback: Optional[F]
+) -> tuple[tuple[str, ...], Optional[F]]:
+    """The event names and the callback of ``on``/``once``/``off`` in any of their forms, or a clear error."""
+    if callback is None and len(events) >= 2 and callable(events[-1]) and not isinstance(events[-1], str):
+        events, callback = events[:-1], events[-1]
+    if not events:
+        raise InvalidInputError(f"{method}() needs at least one event name, e.g. {method}('t_ticker_update', handler)")
+    wrong = [event for event in events if not isinstance(event, str)]
+    if wrong:
+        raise InvalidInputError(
+            f"{method}() takes event names, then the callback: {method}('event', handler), "
+            f"{method}('a', 'b', callback=handler) or @{method}('a', 'b'); got {wrong[0]!r} among the events"
+        )
+    return events, callback
+
+
+def _install_signal_handlers(loop: asyncio.AbstractEventLoop, stop: Callable[[str], None]) -> list[int]:
+    """Route SIGINT and SIGTERM to ``stop``; returns the signals it could take over (none where the loop
+    cannot handle signals, as on Windows, or off the main thread)."""
+    installed: list[int] = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, stop, signal.Signals(signum).name)
+        except (NotImplementedError, RuntimeError, ValueError):
+            continue
+        installed.append(signum)
+    return installed

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
 from ..._utils import order_bodies
 from ..._utils.json_encoder import DecimalLike
 from ...types import FundingOffer, Notification, Order
+from ...exceptions import InvalidInputError
 
 if TYPE_CHECKING:
     from .bfx_websocket_auth_connection import BfxWebSocketAuthConnection
@@ -138,5 +139,5 @@ class BfxWebSocketInputs:
         ``wallet_update`` and ``balance_update``. Bitfinex answers a ``calc`` with no notification, so
         this returns once the request is sent."""
         if not args or len(args) > 30:
-            raise ValueError("calc takes between 1 and 30 requests")
+            raise InvalidInputError("calc takes between 1 and 30 requests")
         await self._connection().send_input("calc", [[arg] for arg in args])

@@ -4,8 +4,9 @@ A pyee ``AsyncIOEventEmitter`` that
 - accepts only the events the client emits (a misspelt name fails at registration, not silently);
 - calls sync callbacks inline and schedules coroutine callbacks as tasks it keeps track of, so that
   closing the client can wait for or cancel them;
-- logs an exception raised by a callback with its traceback and goes on: one failing callback never
-  disturbs the others, the connection or the client;
+- logs an exception raised by a callback (sync or coroutine) with its traceback and emits it as
+  ``callback_error(event, error)``, then goes on: one failing callback never disturbs the others, the
+  connection or the client;
 - keeps, per event, a ready tuple of callbacks rebuilt only when listeners change, so that ``emit`` on
   the hot path is a dict lookup and a loop (pyee's own ``emit`` takes a lock and copies the listener list
   on every call).
@@ -18,6 +19,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from pyee.asyncio import AsyncIOEventEmitter
 
+from ..._utils.log_throttle import LogThrottle
 from ..exceptions import UnknownEventError
 
 __all__ = ["BfxEventEmitter", "CONNECTION_EVENTS", "PUBLIC_EVENTS", "AUTH_EVENTS", "ALL_EVENTS"]
@@ -31,6 +33,7 @@ CONNECTION_EVENTS = frozenset(
         "subscribed",
         "unsubscribed",
         "wss-error",
+        "callback_error",
         "invalid_message",
         "maintenance",
         "checksum",
@@ -120,11 +123,18 @@ Handler = Callable[..., Any]
 class BfxEventEmitter(AsyncIOEventEmitter):
     """pyee emitter restricted to ``events``, with fast dispatch and isolated callbacks."""
 
-    def __init__(self, events: Iterable[str] = ALL_EVENTS, *, logger: Optional[logging.Logger] = None) -> None:
+    def __init__(
+        self,
+        events: Iterable[str] = ALL_EVENTS,
+        *,
+        logger: Optional[logging.Logger] = None,
+        throttle: Optional[LogThrottle] = None,
+    ) -> None:
         super().__init__()
         self._known = frozenset(events)
         self._dispatch: dict[str, tuple[Handler, ...]] = {}
         self._logger = logger or logging.getLogger("bfxapi.websocket")
+        self._throttle = throttle or LogThrottle()
 
     @property
     def events(self) -> frozenset[str]:
@@ -162,7 +172,7 @@ class BfxEventEmitter(AsyncIOEventEmitter):
         if event not in _PYEE_EVENTS:
             self.check_event(event)
         if inspect.iscoroutinefunction(k):
-            v = self._scheduler(v, k)
+            v = self._scheduler(v, k, event)
         super()._add_event_handler(event, k, v)
         self._dispatch.pop(event, None)
 
@@ -184,8 +194,8 @@ class BfxEventEmitter(AsyncIOEventEmitter):
         for handler in handlers:
             try:
                 result = handler(*args, **kwargs)
-            except Exception:  # pylint: disable=broad-exception-caught
-                self._logger.exception("A callback of the event %r raised; the client goes on", event)
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                self._callback_failed(event, error)
                 continue
             if result is not None and inspect.iscoroutine(result):
                 # A callable that returns a coroutine without being a coroutine function (a partial,
@@ -199,27 +209,53 @@ class BfxEventEmitter(AsyncIOEventEmitter):
         with self._lock:
             return tuple(self._events.get(event, {}).values())
 
-    def _scheduler(self, call: Handler, original: Handler) -> Handler:
-        name = getattr(original, "__qualname__", repr(original))
-
+    def _scheduler(self, call: Handler, original: Handler, event: str) -> Handler:
         def schedule(*args: Any, **kwargs: Any) -> None:
             coroutine = call(*args, **kwargs)
             if coroutine is not None:  # a `once` wrapper returns None once already removed
-                self._track(asyncio.ensure_future(coroutine), name)
+                self._track(asyncio.ensure_future(coroutine), event)
 
+        schedule.__qualname__ = getattr(original, "__qualname__", repr(original))
         return schedule
 
-    def _track(self, task: "asyncio.Future[Any]", name: str) -> None:
+    def _track(self, task: "asyncio.Future[Any]", event: str) -> None:
         self._waiting.add(task)
-        task.add_done_callback(lambda done: self._finished(done, name))
+        task.add_done_callback(lambda done: self._finished(done, event))
 
-    def _finished(self, task: "asyncio.Future[Any]", name: str) -> None:
+    def _finished(self, task: "asyncio.Future[Any]", event: str) -> None:
         self._waiting.discard(task)
         if task.cancelled():
             return
         error = task.exception()
         if error is not None:
-            self._logger.error("The coroutine callback %s raised; the client goes on", name, exc_info=error)
+            self._callback_failed(event, error)
+
+    def _callback_failed(self, event: str, error: BaseException) -> None:
+        """Report a callback's exception: a log record with its traceback (the same failure repeating is
+        logged once per interval, with a count), and ``callback_error`` every time (unless a
+        ``callback_error`` callback is what failed: reporting that one again would never end)."""
+        skipped = self._throttle.allow((event, type(error), _origin(error)))
+        if skipped is not None:
+            repeats = f" (and {skipped} more time(s) since it was last shown)" if skipped else ""
+            self._logger.error(
+                "A callback of the event %r raised %s%s; the client goes on",
+                event,
+                type(error).__name__,
+                repeats,
+                exc_info=error,
+            )
+        if event != "callback_error" and isinstance(error, Exception):
+            self.emit("callback_error", event, error)
+
+
+def _origin(error: BaseException) -> Optional[tuple[str, int]]:
+    """Where an exception was raised (its innermost frame): the same error from the same line is a repeat."""
+    traceback = error.__traceback__
+    if traceback is None:
+        return None
+    while traceback.tb_next is not None:
+        traceback = traceback.tb_next
+    return traceback.tb_frame.f_code.co_filename, traceback.tb_lineno
 
 
 def _close_matches(event: str, known: Iterable[str]) -> list[str]:
