@@ -214,6 +214,17 @@ async def test_ticker_shapes(sim, connect):
     assert sorted(len(f[1]) for f in frames) == [10, 16]
 
 
+@pytest.mark.parametrize("seed", [0, 7, 2024, "demo"])
+async def test_first_ticker_last_price_lies_within_its_own_spread(make_sim, connect, seed):
+    # Before any market step, LAST_PRICE must be a price the opening book could have traded at.
+    sim = await make_sim(seed=seed)
+    client = await connect(sim)
+    for symbol in sim.symbols:
+        _, (_, row) = await client.subscribe(channel="ticker", symbol=symbol)
+        bid, ask, last = (row[0], row[2], row[6]) if symbol.startswith("t") else (row[1], row[4], row[9])
+        assert bid <= last <= ask, (symbol, bid, last, ask)
+
+
 @pytest.mark.parametrize("key", ["trade:1m:tBTCUSD", "trade:1D:tETHUSD", "trade:1M:tBTCUSD", "trade:7D:tETHBTC",
                                  "trade:1W:tETHBTC", "trade:14D:tBTCUSD", "trade:1m:fUSD:p30",
                                  "trade:1m:fUSD:a30:p2:p30"])

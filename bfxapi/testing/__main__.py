@@ -1,54 +1,191 @@
-"""``python -m bfxapi.testing``: serve the simulator until interrupted."""
+"""``python -m bfxapi.testing``: serve the simulator until interrupted.
+
+Every mistake a user can make on the command line (a busy or impossible port, a symbol the market cannot
+simulate, a bad number) ends the program with one line on standard error and exit status 2, never with a
+traceback; Ctrl+C (status 130) and SIGTERM (status 0) stop it quietly.
+"""
 
 import argparse
 import asyncio
-from typing import List, Optional
+import errno
+import math
+import re
+import signal
+import sys
+from typing import Dict, List, Mapping, NoReturn, Optional
 
-from .market import DEFAULT_SYMBOLS
+from .market import DEFAULT_SYMBOLS, is_funding
+from .sim_accounts import DEMO_WALLETS
 from .simulator import Simulator
+
+PROG = "python -m bfxapi.testing"
+
+# What the market model can simulate: any trading pair it can split into two currencies (``tBTCUSD``,
+# ``tTESTBTC:TESTUSD``, perpetuals such as ``tBTCF0:USTF0``); a pair without a built-in profile trades around a
+# price drawn from the seed. Funding currencies need their profile (a generic one would lend at rates of
+# 1 to 100 a day), so only those of the defaults are offered. Anything else would break the account engine
+# (no base/quote) or make no sense, so it is refused before the server starts.
+_TRADING = re.compile(r"t(?:[A-Z0-9]{6}|[A-Z0-9]{2,}:[A-Z0-9]{2,})")
+_FUNDING = tuple(s for s in DEFAULT_SYMBOLS if is_funding(s))
+_SYMBOL_RULE = (f"trading pairs are t + 6 capitals/digits (tBTCUSD) or t + BASE:QUOTE (tTESTBTC:TESTUSD), "
+                f"funding currencies {' or '.join(_FUNDING)}")
+
+
+def _wallet_lines(wallets: Mapping[str, Mapping[str, float]], indent: str) -> List[str]:
+    return [f"{indent}{kind:<9}" + ", ".join(f"{amount:,.8g} {currency}" for currency, amount in balances.items())
+            for kind, balances in wallets.items()]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line: the usage block argparse prints first would bury the message a user has to act on.
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Defaults shown after each option, and the epilog's lines kept as written."""
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535, 0 = any free port)") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is out of range (0-65535, 0 = any free port)")
+    return port
+
+
+def _seconds(text: str, zero_allowed: bool = False) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero_allowed):
+        wanted = "a number of seconds >= 0" if zero_allowed else "a number of seconds > 0"
+        raise argparse.ArgumentTypeError(f"{text!r} is not {wanted}")
+    return value
+
+
+def _interval(text: str) -> float:
+    return _seconds(text)
+
+
+def _heartbeat(text: str) -> float:
+    return _seconds(text, zero_allowed=True)
+
+
+def _symbols(text: str) -> List[str]:
+    symbols: List[str] = []
+    for symbol in (s.strip() for s in text.split(",")):
+        if not symbol or symbol in symbols:
+            continue
+        if not (_TRADING.fullmatch(symbol) or symbol in _FUNDING):
+            raise argparse.ArgumentTypeError(f"unknown symbol {symbol!r}: {_SYMBOL_RULE}")
+        symbols.append(symbol)
+    # the market draws its liquidations from the trading pairs: it cannot run without one
+    if not any(s.startswith("t") for s in symbols):
+        raise argparse.ArgumentTypeError(f"{text!r} has no trading pair; {_SYMBOL_RULE}")
+    return symbols
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bfxapi.testing",
-                                     description="A local Bitfinex (WebSocket and REST, public and authenticated) "
-                                                 "for offline tests.")
-    parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="port (default 8765, 0 = ephemeral)")
-    parser.add_argument("--seed", default="0", help="market seed (default 0)")
-    parser.add_argument("--symbols", default=",".join(DEFAULT_SYMBOLS), help="comma-separated symbols")
-    parser.add_argument("--market-interval", type=float, default=0.25, help="seconds between market steps")
-    parser.add_argument("--heartbeat-interval", type=float, default=15.0, help="seconds between heartbeats")
+    parser = _Parser(
+        prog=PROG,
+        formatter_class=_Formatter,
+        description="A local Bitfinex (WebSocket and REST, public and authenticated) for offline tests and demos.",
+        epilog=(
+            "At start it creates a funded demo account and prints its API key, API secret and balances:\n"
+            + "\n".join(_wallet_lines(DEMO_WALLETS, "  ")) + "\n"
+            "Point any client at the printed hosts, for example:\n"
+            "  BFX_WSS_HOST=ws://127.0.0.1:8765/ws/2 BFX_REST_HOST=http://127.0.0.1:8765/v2 python3 script.py\n"
+            "Symbols: a trading pair is t + 6 capitals/digits (tBTCUSD) or t + BASE:QUOTE (tTESTBTC:TESTUSD);\n"
+            "  one other than the defaults trades around a price drawn from the seed.\n"
+            f"  Funding currencies: {', '.join(_FUNDING)}.\n"
+            "Stop it with Ctrl+C or SIGTERM."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="bind address")
+    parser.add_argument("--port", type=_port, default=8765, help="port (0 = any free port)")
+    parser.add_argument("--seed", default="0", help="market seed: the same seed gives the same market")
+    parser.add_argument("--symbols", type=_symbols, default=",".join(DEFAULT_SYMBOLS),
+                        help="comma-separated trading pairs and funding currencies")
+    parser.add_argument("--market-interval", type=_interval, default=0.25,
+                        help="seconds between market steps (ticker, trades and book updates)")
+    parser.add_argument("--heartbeat-interval", type=_heartbeat, default=15.0,
+                        help="seconds between heartbeats on each channel (0 = none)")
     parser.add_argument("--no-rate-limits", action="store_true",
                         help="disable the connection-rate and REST rate limits")
     return parser
 
 
-async def _serve(args: argparse.Namespace) -> None:
-    sim = Simulator(seed=args.seed, symbols=[s for s in args.symbols.split(",") if s], host=args.host,
-                    port=args.port, market_interval=args.market_interval,
-                    heartbeat_interval=args.heartbeat_interval,
+def _bind_error(host: str, port: int, error: OSError) -> str:
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} is already in use on {host}"
+    if error.errno == errno.EACCES:
+        return f"no permission to listen on {host}:{port} (ports below 1024 need privileges)"
+    return f"cannot listen on {host}:{port}: {error.strerror or error}"
+
+
+def _print_banner(sim: Simulator) -> None:
+    lines = [f"WebSocket: {sim.wss_host}", f"REST:      {sim.rest_host}"]
+    demo = sim.demo_account
+    if demo is not None:
+        lines += [f"Demo account (user id {demo.user_id}):", f"  API key:    {demo.api_key}",
+                  f"  API secret: {demo.api_secret}", "  Balances:"]
+        wallets: Dict[str, Dict[str, float]] = {}
+        for (kind, currency), wallet in demo.wallets.items():
+            wallets.setdefault(kind, {})[currency] = wallet.balance
+        lines += _wallet_lines(wallets, "    ")
+    lines += [f"Symbols:   {', '.join(sim.symbols)}", "Press Ctrl+C to stop."]
+    print("\n".join(lines), flush=True)
+
+
+def _stop_on_signals() -> "asyncio.Future[int]":
+    """A future that a signal resolves with the exit status (SIGINT: 130, SIGTERM: 0)."""
+    loop = asyncio.get_running_loop()
+    stopped: "asyncio.Future[int]" = loop.create_future()
+
+    def stop(status: int) -> None:
+        if not stopped.done():
+            stopped.set_result(status)
+
+    for name, status in (("SIGINT", 130), ("SIGTERM", 0)):
+        try:
+            loop.add_signal_handler(getattr(signal, name), stop, status)
+        except (NotImplementedError, AttributeError, RuntimeError):
+            pass  # Windows: Ctrl+C still arrives as KeyboardInterrupt, handled in main()
+    return stopped
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    # Signals first, so that one arriving while the server starts still ends the program quietly.
+    stopped = _stop_on_signals()
+    sim = Simulator(seed=args.seed, symbols=args.symbols, host=args.host, port=args.port,
+                    market_interval=args.market_interval, heartbeat_interval=args.heartbeat_interval or None,
                     connection_limit=None if args.no_rate_limits else 20,
                     rest_rate_limits=None if args.no_rate_limits else {})
-    async with sim:
-        print(f"WebSocket: {sim.wss_host}", flush=True)
-        print(f"REST:      {sim.rest_host}", flush=True)
-        demo = sim.demo_account
-        if demo is not None:
-            print(f"Demo account (user id {demo.user_id}):", flush=True)
-            print(f"  API key:    {demo.api_key}", flush=True)
-            print(f"  API secret: {demo.api_secret}", flush=True)
-        print("Press Ctrl+C to stop.", flush=True)
-        await asyncio.Event().wait()
+    try:
+        await sim.start()
+    except OSError as error:
+        await sim.stop()
+        print(f"{PROG}: error: {_bind_error(args.host, args.port, error)}", file=sys.stderr, flush=True)
+        return 2
+    try:
+        _print_banner(sim)
+        return await stopped
+    finally:
+        await sim.stop()
 
 
-def main(argv: Optional[List[str]] = None) -> None:
-    """Entry point of the CLI."""
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point of the CLI; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        asyncio.run(_serve(args))
+        return asyncio.run(_serve(args))
     except KeyboardInterrupt:
-        pass
+        return 130
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

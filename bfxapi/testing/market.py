@@ -198,6 +198,7 @@ class Instrument:
             self._add_order(bid=True)
             self._add_order(bid=False)
         self._seed_history(start_ms)
+        self._anchor_history()
         self.last_price = self.trades[-1].price if self.trades else base
         self.day_open = round_price(self.last_price * (1 + self.rng.uniform(-0.04, 0.04)))
         self.high = round_price(max(self.day_open, self.last_price) * (1 + self.rng.uniform(0, 0.02)))
@@ -305,6 +306,22 @@ class Instrument:
             amount = self._random_amount() * self.rng.choice((1, -1))
             period = self.rng.choice(_FUNDING_PERIODS) if self.funding else 0
             self.trades.append(Trade(self._ids.next_trade(), min(mts, start_ms - 1), amount, price, period))
+
+    def _anchor_history(self) -> None:
+        """Scale the seeded tape so that its last trade is at the middle of the opening book.
+
+        The walk of :meth:`_seed_history` drifts away from the mid that the book was built around (by about a
+        percent, many spreads), so the first ticker showed a LAST_PRICE far outside its own BID/ASK: a state no
+        real market is in. Scaling the whole tape by one factor keeps its seeded shape and takes no random draw,
+        so the rest of what a seed produces is drawn as before, while the tape now ends inside the spread."""
+        bid, ask = self.best(True, visible=True), self.best(False, visible=True)
+        if not self.trades or bid is None or ask is None:
+            return
+        target = min(max(round_price((bid.price + ask.price) / 2), bid.price), ask.price)
+        factor = target / self.trades[-1].price
+        for trade in self.trades:
+            trade.price = round_price(trade.price * factor)
+        self.trades[-1].price = target
 
     # --- stepping ---------------------------------------------------------------------------------------------
     def step(self, mts: int) -> List[Trade]:
