@@ -1,6 +1,7 @@
 """The ``Client`` facade: one object per API key, holding the REST and WebSocket interfaces."""
 
 import os
+from urllib.parse import urlsplit
 from typing import Any, Optional, Sequence, Union
 
 from ._utils.credentials import Credentials
@@ -72,8 +73,8 @@ class Client:
         self._credentials: Optional[Credentials] = (
             Credentials(api_key, api_secret, filters) if api_key and api_secret else None
         )
-        rest_host = _host(rest_host, REST_HOST_VARIABLE, REST_HOST)
-        wss_host = _host(wss_host, WSS_HOST_VARIABLE, WSS_HOST)
+        rest_host = _host(rest_host, REST_HOST_VARIABLE, REST_HOST, ("https", "http"))
+        wss_host = _host(wss_host, WSS_HOST_VARIABLE, WSS_HOST, ("wss", "ws"))
         self._rest_host = rest_host
         self._wss_host = wss_host
         self._timeout = timeout
@@ -115,9 +116,15 @@ class Client:
         )
 
 
-def _host(given: Any, variable: str, default: str) -> str:
+def _host(given: Any, variable: str, default: str, schemes: tuple[str, ...]) -> str:
+    """The host to use, from the argument, else the environment variable, else the default; a host that is
+    not a URL of the right scheme is refused at once (it could only fail on every connection attempt)."""
     if given is None:
-        return os.environ.get(variable) or default
-    if not isinstance(given, str) or not given:
-        raise InvalidInputError(f"a host must be a URL string, not {given!r}")
-    return given
+        value, origin = os.environ.get(variable) or default, f"the environment variable {variable}"
+    else:
+        value, origin = given, "the host given"
+    if not isinstance(value, str) or urlsplit(value).scheme not in schemes or not urlsplit(value).netloc:
+        raise InvalidInputError(
+            f"{origin} must be a URL starting with {' or '.join(s + '://' for s in schemes)}, not {value!r}"
+        )
+    return value

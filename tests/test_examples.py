@@ -5,11 +5,20 @@ Each example is run with ``sys.executable`` in a subprocess whose environment po
 (``BFX_API_KEY``, ``BFX_API_SECRET``), after whatever state it needs has been set up (a position, a loan).
 The test checks the exit code, the output, and for examples that change the account, the simulator's own
 view of it. An example file this module does not know about fails the suite, so none can rot unnoticed.
+
+Every WebSocket example promises, in its docstring, to end within N seconds (those that send orders: to give
+up connecting); it must keep that promise when no server can be reached too. Each is also run against a
+loopback port that refuses connections (two against one that accepts them and never answers), and must then
+say that it could not connect and exit with 1 on time, leaving nothing behind (no traceback, no unclosed
+session, no pending task). A REST example against the refusing port must fail at once with the library's
+``RestConnectionError``. These runs touch no network but loopback.
 """
 
+import ast
 import asyncio
 import os
 import re
+import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +52,9 @@ class Spec:
     number of lines matching it."""
 
     expect: dict[str, int]
+    #: seconds within which the example's docstring promises that it ends (those that send orders: that it gives
+    #: up connecting), a promise it must keep without a server too
+    deadline: Optional[float] = None
     account: bool = False
     setup: Optional[Hook] = None
     check: Optional[Check] = None
@@ -167,54 +179,54 @@ SPECS: dict[str, Spec] = {
     # --- WebSocket, public -----------------------------------------------------------------------------------
     "websocket/public/derivatives_status.py": Spec({
         r"^deriv:tBTCF0:USTF0: price \d+, spot \d+, mark \d+, funding -?[\d.e-]+, open interest [\d.]+$": 5,
-    }),
+    }, deadline=15),
     "websocket/public/order_book.py": Spec({
         r"^snapshot: 25 bids, 25 asks$": 1, r"^checksum \d+ matches \(best bid \d+, best ask \d+\)$": 10,
         r"^10 checksum\(s\) verified$": 1,
-    }),
+    }, deadline=15),
     "websocket/public/raw_order_book.py": Spec({
         r"^tBTCUSD is synced: 25 bid orders, 25 ask orders$": 1,
         r"^tBTCUSD R0: best bid order #\d+ 0?\.?[\d.e-]+ at \d+, best ask order #\d+ -[\d.e-]+ at \d+$": 10,
         r"^[1-9]\d* checksum\(s\) verified, 0 mismatch\(es\)$": 1,
-    }),
+    }, deadline=15),
     "websocket/public/ticker.py": Spec({
         r"^\[[0-9a-f]{8}\] tBTCUSD: last \d+, bid \d+, ask \d+, 24h volume [\d.]+$": 5,
-    }),
+    }, deadline=15),
     "websocket/public/trades.py": Spec({
         r"^candle trade:1m:tBTCUSD: open \d+, close \d+, volume [\d.e-]+$": 1,
         r"^trade tBTCUSD: (buy|sell) [\d.e-]+ at \d+$": 1,
         r"^(candle|trade) ": 10,
-    }),
+    }, deadline=15),
     # --- WebSocket, authenticated ----------------------------------------------------------------------------
     "websocket/auth/calc.py": Spec({
         r"^base margin: balance 60000, net 60000, P/L 0$": 1,
         r"^tBTCUSD margin: tradable [\d.]+, buy [\d.]+, sell -[\d.]+$": 1,
         r"^fUSD funding: lending yield [\d.]+, loan yield [\d.]+$": 1,
-    }, account=True),
+    }, deadline=15, account=True),
     "websocket/auth/submit_order.py": Spec({
         r"^authenticated as user \d+$": 1, r"^on-req: SUCCESS": 1,
         r"^order_new: #\d+ EXCHANGE LIMIT 0\.001 tBTCUSD at \d+$": 1, r"^oc-req: SUCCESS": 1,
         r"^order_cancel: #\d+ CANCELED$": 1,
-    }, account=True, check=orders_cancelled(1, 0.001)),
+    }, deadline=15, account=True, check=orders_cancelled(1, 0.001)),
     "websocket/auth/wallets.py": Spec({
         r"^exchange USD +100000$": 1, r"^  margin USTF0 +10000$": 1, r"^ funding USD +50000$": 1,
         r"^update: exchange USD is now 100000$": 1,
-    }, account=True),
+    }, deadline=15, account=True),
     # --- WebSocket, what only this library has ---------------------------------------------------------------
     "websocket/awaited_inputs.py": Spec({
         r"^submit: SUCCESS: order #\d+ \(cid \d+\) at \d+$": 5, r"^update: SUCCESS: order #\d+ is now 0\.002$": 5,
         r"^submit 1000000 BTC: ERROR: .*not enough": 1, r"^cancel: 5 of 5 orders cancelled$": 1,
-    }, account=True, check=orders_cancelled(5, 0.002)),
+    }, deadline=15, account=True, check=orders_cancelled(5, 0.002)),
     "websocket/managed_order_book.py": Spec({
         r"^tBTCUSD is synced$": 1, r"^tBTCUSD: bid \d+ / ask \d+, spread [\d.]+, mid [\d.]+$": 10,
         r"^best 3 bids: [\d.]+ at \d+, [\d.]+ at \d+, [\d.]+ at \d+$": 1, r"^best 3 asks: ": 1,
         r"^bid volume [\d.]+ BTC, ask volume [\d.]+ BTC$": 1, r"^[1-9]\d* checksum\(s\) verified, 0 mismatch": 1,
         r"^tBTCUSD is closed$": 1,
-    }),
+    }, deadline=15),
     "websocket/async_iteration.py": Spec({
         r"^trades: snapshot of the last \d+ trades$": 1, r"^trades: -?[\d.e-]+ at \d+$": 5,
         r"^ticker: tETHUSD last [\d.]+, bid [\d.]+, ask [\d.]+$": 5, r"^ticker: \d+ update\(s\) dropped$": 1,
-    }),
+    }, deadline=15),
     # --- the simulator ---------------------------------------------------------------------------------------
     "testing/simulator_in_your_tests.py": Spec({
         r"^test_the_bot_bids_below_the_market_and_counts_its_fills: passed$": 1,
@@ -275,3 +287,176 @@ async def test_example(name: str) -> None:
             f"{name}: expected at least {least} line(s) matching {pattern!r}, got {len(matching)}\n{output}"
         )
     assert not any(line.startswith("stopped after") for line in lines), output
+
+
+# --- without a server: every example ends on time, and says why ---------------------------------------------
+
+#: examples that promise to end within a deadline, run against servers that cannot be reached
+DEADLINES = {name: spec.deadline for name, spec in SPECS.items() if spec.deadline is not None}
+#: REST examples, run against a port that refuses connections (dummy keys: they get as far as the network)
+REST = sorted(name for name in SPECS if name.startswith("rest/"))
+#: run against a server that accepts connections and never answers: one with a deadline on the whole
+#: session, one with a deadline on connecting only (it sends orders once connected)
+HELD = ["websocket/public/ticker.py", "websocket/awaited_inputs.py"]
+
+#: seconds ``asyncio.run(main())`` may take beyond the example's deadline: closing the client
+CLOSING = 3.0
+#: seconds a whole process may take beyond that: starting the interpreter and importing, two dozen processes at
+#: once on 2 shared cores
+START_UP = 20.0
+
+#: ``python EXAMPLE``, except that it reports how long ``asyncio.run(main())`` took and the tasks still
+#: pending once ``main()`` returned (a closed client leaves none)
+RUNNER = """
+import asyncio, os, runpy, sys, time
+
+path = sys.argv[1]
+sys.argv, sys.path[0] = sys.argv[1:], os.path.dirname(path)
+run = asyncio.run
+
+
+def checked_run(main, **options):
+    async def checked():
+        try:
+            return await main
+        finally:
+            pending = asyncio.all_tasks() - {asyncio.current_task()}
+            if pending:
+                print(f"PENDING TASKS: {pending}", file=sys.stderr)
+
+    started = time.monotonic()
+    try:
+        return run(checked(), **options)
+    finally:
+        print(f"asyncio.run() took {time.monotonic() - started:.2f} s", file=sys.stderr)
+
+
+asyncio.run = checked_run
+runpy.run_path(path, run_name="__main__")
+"""
+TOOK = re.compile(r"^asyncio\.run\(\) took ([\d.]+) s$", re.MULTILINE)
+
+#: what a clean exit never prints
+UNCLEAN = re.compile(r"Unclosed|unclosed|PENDING TASKS|Task was destroyed|never awaited|Exception ignored")
+
+
+@dataclass
+class Run:
+    name: str
+    killed: bool
+    returncode: Optional[int]
+    #: seconds from starting the process to its end, and those ``asyncio.run(main())`` took
+    seconds: float
+    took: Optional[float]
+    stdout: str
+    stderr: str
+
+    def __str__(self) -> str:
+        status = "killed" if self.killed else f"exit {self.returncode}"
+        return f"{self.name}: {status} after {self.seconds:.1f} s\n{self.stdout}{self.stderr}"
+
+
+async def run_offline(name: str, rest_host: str, wss_host: str, limit: float) -> Run:
+    """Run an example against ``rest_host``/``wss_host``; kill it after ``limit`` seconds."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BFX_")}
+    env.update(BFX_REST_HOST=rest_host, BFX_WSS_HOST=wss_host, BFX_API_KEY="key", BFX_API_SECRET="secret",
+               PYTHONUNBUFFERED="1", PYTHONWARNINGS="default")
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", RUNNER, str(EXAMPLES / name), cwd=str(ROOT), env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    killed = False
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), limit)
+    except asyncio.TimeoutError:
+        killed = True
+        process.kill()
+        stdout, stderr = await process.communicate()
+    errors = stderr.decode()
+    took = TOOK.search(errors)
+    return Run(name, killed, process.returncode, loop.time() - started, float(took.group(1)) if took else None,
+               stdout.decode(), errors)
+
+
+def ended_cleanly(run: Run, deadline: float) -> bool:
+    """Within ``deadline`` (plus closing, plus start-up), with exit status 1, and leaving nothing behind."""
+    return (
+        not run.killed and run.returncode == 1
+        and run.took is not None and run.took <= deadline + CLOSING and run.seconds <= deadline + CLOSING + START_UP
+        and not UNCLEAN.search(run.stderr)
+    )
+
+
+def gave_up_on_time(run: Run, deadline: float) -> bool:
+    """The example ended within its deadline, cleanly, and said that it could not connect."""
+    said = re.compile(
+        rf"^(stopped after {deadline:g} s: not connected to the server|could not connect within {deadline:g} s)$"
+    )
+    return (
+        ended_cleanly(run, deadline) and "Traceback" not in run.stderr
+        and any(said.match(line) for line in run.stderr.splitlines())
+    )
+
+
+def failed_with_rest_connection_error(run: Run) -> bool:
+    """The example failed at once, cleanly, with the library's error for a request that could not be sent."""
+    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    return (
+        ended_cleanly(run, deadline=1.0)
+        and bool(lines) and lines[-1].startswith("bfxapi.rest.exceptions.RestConnectionError: ")
+    )
+
+
+def test_every_websocket_example_promises_when_it_ends() -> None:
+    """A WebSocket example has a deadline, and its docstring states it (the only "N s" it mentions)."""
+    wrong = []
+    for name in FILES:
+        docstring = ast.get_docstring(ast.parse((EXAMPLES / name).read_text(encoding="utf-8"))) or ""
+        promised = {float(seconds) for seconds in re.findall(r"\b(\d+) s\b", docstring)}
+        deadline = DEADLINES.get(name)
+        if promised != ({deadline} if deadline is not None else set()):
+            wrong.append(f"{name}: the docstring promises {sorted(promised)} s, SPECS says {deadline}")
+        if name.startswith("websocket/") and deadline is None:
+            wrong.append(f"{name}: a WebSocket example without a deadline")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.timeout(90)
+async def test_examples_end_on_time_when_connections_are_refused() -> None:
+    # A port bound (and not listening) for the whole test: connecting to it is refused, and no other
+    # process can take it meanwhile
+    with socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))
+        port = bound.getsockname()[1]
+        rest_host, wss_host = f"http://127.0.0.1:{port}/v2", f"ws://127.0.0.1:{port}/ws/2"
+        limit = max(DEADLINES.values()) + CLOSING + START_UP + 10
+        runs = await asyncio.gather(*(run_offline(name, rest_host, wss_host, limit) for name in [*DEADLINES, *REST]))
+    wrong = [
+        str(run) for run in runs
+        if not (gave_up_on_time(run, DEADLINES[run.name]) if run.name in DEADLINES
+                else failed_with_rest_connection_error(run))
+    ]
+    assert not wrong, "\n\n".join(wrong)
+
+
+@pytest.mark.timeout(80)
+async def test_examples_end_on_time_when_the_server_never_answers() -> None:
+    accepted = 0
+
+    async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal accepted
+        accepted += 1
+        await reader.read()  # until the example hangs up; never a byte back
+        writer.close()
+
+    server = await asyncio.start_server(hold, "127.0.0.1", 0)
+    async with server:
+        port = server.sockets[0].getsockname()[1]
+        rest_host, wss_host = f"http://127.0.0.1:{port}/v2", f"ws://127.0.0.1:{port}/ws/2"
+        limit = max(DEADLINES.values()) + CLOSING + START_UP + 10
+        runs = await asyncio.gather(*(run_offline(name, rest_host, wss_host, limit) for name in HELD))
+    assert accepted >= len(HELD), f"{accepted} connection(s) accepted"
+    wrong = [str(run) for run in runs if not gave_up_on_time(run, DEADLINES[run.name])]
+    assert not wrong, "\n\n".join(wrong)

@@ -36,7 +36,7 @@ def simulator(**options: Any) -> Simulator:
 
 
 def client(sim: Simulator, options: WebSocketOptions = FAST, **kwargs: Any) -> Client:
-    return Client(wss_host=sim.wss_host, rest_host=sim.rest_host, wss_options=options, **kwargs)
+    return Client(**{"wss_host": sim.wss_host, "rest_host": sim.rest_host, "wss_options": options, **kwargs})
 
 
 def auth_client(sim: Simulator, account: Any, **options: Any) -> Client:

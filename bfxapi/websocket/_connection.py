@@ -17,6 +17,7 @@ import asyncio
 import datetime
 import itertools
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
@@ -24,6 +25,7 @@ import aiohttp
 from aiohttp import WSMsgType
 
 from .._utils.json_encoder import dumps
+from .._utils.log_throttle import LogThrottle
 from ._pacing import Backoff, ConnectionRateGovernor
 from .exceptions import ConnectionNotOpen, InvalidMessageError, ReconnectionTimeoutError, VersionMismatchError
 
@@ -114,9 +116,16 @@ class ConnectionContext:
     maintenance: Callable[[], bool]
 
 
+class UnusableConnectionError(ConnectionError):
+    """The server's first frame was not the greeting a Bitfinex server sends: this socket is useless, a new one
+    may be fine. Never leaves the connection (it is retried)."""
+
+
 # Failures after which a new attempt may succeed: refused, DNS, TLS, HTTP 408/429/5xx on the upgrade,
-# timeouts, resets.
+# timeouts, resets, a socket that did not start like a Bitfinex one.
 _RETRYABLE = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
+# Failures only the user can act on: they stop the client.
+_FATAL = (VersionMismatchError, ReconnectionTimeoutError)
 
 # The socket: aiohttp's response, generic (for type checkers) over whether it decodes text.
 if TYPE_CHECKING:
@@ -144,7 +153,10 @@ class Connection:
         self._closing = False
         self._restart: Optional[str] = None
         self._connected_once = False
-        self._frames = 0
+        #: time.monotonic() of the last frame received (the outage of a dead link starts there)
+        self._last_frame = time.monotonic()
+        #: repeated identical bad frames are logged once per interval
+        self._throttle = LogThrottle(context.options.repeat_log_interval)
         self._ping_ids = itertools.count(1)
         #: whether the server announced maintenance (info 20060, or platform status 0 on connect)
         self.maintenance = False
@@ -181,7 +193,9 @@ class Connection:
             await asyncio.wait({ready, self._task}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             ready.cancel()
-        if not self._ready.is_set():
+        # Open at some point is open: the server may already have dropped it again (info 20051 right after the
+        # greeting), and then the supervisor is reconnecting, which is not a reason to fail.
+        if not (ready.done() and not ready.cancelled()):
             if self._task.done() and not self._task.cancelled() and self._task.exception() is not None:
                 raise self._task.exception()  # type: ignore[misc]
             raise ConnectionNotOpen(f"{self.name} stopped before it was open")
@@ -285,7 +299,11 @@ class Connection:
             code, reason = await self._session(ws)
             if self._stopping():
                 break
-            down_since, down_wall = loop.time(), datetime.datetime.now(datetime.timezone.utc)
+            # The outage began with the last frame the connection delivered, not when it was noticed (a silent
+            # link is only noticed after silence_limit).
+            silent_for = max(0.0, time.monotonic() - self._last_frame)
+            down_since = loop.time() - silent_for
+            down_wall = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=silent_for)
             last_failure = f"connection lost (code {code}{f', {reason}' if reason else ''})"
             self._logger.warning("%s: %s; reconnecting", self.name, last_failure)
 
@@ -329,15 +347,28 @@ class Connection:
         return ws
 
     async def _expect_info(self, ws: "_Socket", timeout: float) -> None:
+        """Check the first frame: Bitfinex's ``info`` with version 2. Anything else makes the connection
+        unusable, and a new one may be fine (retried with backoff); only another protocol version is fatal."""
         message = await ws.receive(timeout=timeout)
         if message.type is not WSMsgType.TEXT:
-            raise ConnectionResetError(f"the server closed the connection before its info frame ({message.type.name})")
-        info = self._context.loads(message.data)
-        if not isinstance(info, dict) or info.get("event") != "info":
-            raise ConnectionResetError(f"expected an info frame first, got {str(message.data)[:120]!r}")
-        if info.get("version") != 2:
+            raise UnusableConnectionError(
+                f"the server closed the connection before its info frame ({message.type.name})"
+            )
+        self._last_frame = time.monotonic()
+        try:
+            info = self._context.loads(message.data)
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            raise UnusableConnectionError(
+                f"the first frame is not JSON ({type(error).__name__}): {str(message.data)[:120]!r}"
+            ) from None
+        if info.__class__ is not dict or info.get("event") != "info":
+            raise UnusableConnectionError(f"expected an info frame first, got {str(message.data)[:120]!r}")
+        if "version" not in info:
+            # An info code instead of the greeting (20051 restart, 20060 maintenance...): try again later.
+            raise UnusableConnectionError(f"the server sent info {info.get('code')!r} instead of its greeting")
+        if info["version"] != 2:
             raise VersionMismatchError(
-                f"The server speaks version {info.get('version')!r} of the WebSocket API; this client speaks version 2."
+                f"The server speaks version {info['version']!r} of the WebSocket API; this client speaks version 2."
             )
         platform = info.get("platform")
         maintenance = isinstance(platform, dict) and platform.get("status") == 0
@@ -358,6 +389,13 @@ class Connection:
             await self._receive(ws)
         except _RETRYABLE as error:
             self._logger.warning("%s: %s", self.name, _describe(error))
+        except _FATAL:
+            raise
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            # A fault of ours or of the server that no frame handler caught: the connection can no longer be
+            # trusted, but only the caller stops the client. Rebuild it (with backoff) and say why.
+            self._logger.error("%s: unexpected %s; reconnecting", self.name, type(error).__name__, exc_info=error)
+            self._restart = f"unexpected {type(error).__name__}"
         finally:
             self._ready.clear()
             if keeper is not None:
@@ -378,6 +416,7 @@ class Connection:
         loads = self._context.loads
         on_list = self._on_list
         text = WSMsgType.TEXT
+        clock = time.monotonic
         while True:
             message = await receive()
             if message.type is not text:
@@ -385,10 +424,11 @@ class Connection:
                     return
                 self._invalid(message.data, f"unexpected {message.type.name} frame")
                 continue
-            self._frames += 1
+            self._last_frame = clock()
             try:
                 data = loads(message.data)
-            except ValueError:
+            except Exception:  # pylint: disable=broad-exception-caught
+                # ValueError for bad JSON; RecursionError or MemoryError for a hostile one: none stops the loop.
                 self._invalid(message.data, "not valid JSON")
                 continue
             try:
@@ -402,7 +442,7 @@ class Connection:
                     self._invalid(data, "neither an array nor an object")
             except InvalidMessageError as error:
                 self._report(error)
-            except VersionMismatchError:
+            except _FATAL:
                 raise
             except Exception as error:  # pylint: disable=broad-exception-caught
                 self._invalid(data, f"{type(error).__name__}: {error}")
@@ -445,20 +485,16 @@ class Connection:
         options = self._context.options
         loop = asyncio.get_running_loop()
         step = min(options.ping_interval, options.silence_limit / 4)
-        seen, last_change = self._frames, loop.time()
         next_ping = loop.time() + options.ping_interval
         while not ws.closed:
             await asyncio.sleep(step)
             now = loop.time()
-            if self._frames != seen:
-                seen, last_change = self._frames, now
-            elif now - last_change >= options.silence_limit:
+            silent = time.monotonic() - self._last_frame
+            if silent >= options.silence_limit:
                 self._logger.warning(
-                    "%s: no frame for %.1f s (not even a heartbeat): the link is dead, reconnecting",
-                    self.name,
-                    now - last_change,
+                    "%s: no frame for %.1f s (not even a heartbeat): the link is dead, reconnecting", self.name, silent
                 )
-                self._restart = f"silent for {now - last_change:.1f} s"
+                self._restart = f"silent for {silent:.1f} s"
                 await ws.close(code=4000, message=b"silent connection")
                 return
             if now >= next_ping:
@@ -474,7 +510,10 @@ class Connection:
         self._report(InvalidMessageError(f"frame on {self.name}", payload, reason))
 
     def _report(self, error: InvalidMessageError) -> None:
-        self._logger.warning("%s: ignored a frame: %s", self.name, error)
+        skipped = self._throttle.allow(error.reason)
+        if skipped is not None:
+            repeats = f" (and {skipped} more like it since it was last shown)" if skipped else ""
+            self._logger.warning("%s: ignored a frame: %s%s", self.name, error, repeats)
         self._emitter.emit("invalid_message", error)
 
 

@@ -45,12 +45,22 @@ class ConnectionRateGovernor:
     later than that, so the client's window never ends before the server's does.
     """
 
-    def __init__(self, limit: Optional[int], window: float, clock: Optional[Callable[[], float]] = None) -> None:
+    def __init__(
+        self,
+        limit: Optional[int],
+        window: float,
+        clock: Optional[Callable[[], float]] = None,
+        parent: Optional["ConnectionRateGovernor"] = None,
+    ) -> None:
         if limit is not None and limit < 1:
             raise InvalidInputError("limit must be at least 1 (or None for no limit)")
         self.limit = limit
         self.window = window
         self._clock = clock
+        #: a governor whose limit this one's attempts also count against (Bitfinex counts handshakes per IP
+        #: and host: the authenticated connection's also use up the public pool's allowance)
+        self.parent = parent
+        self._parent_entries: dict[int, list[float]] = {}
         # one entry per attempt: [time]; in flight attempts are dated by their start until settled
         self._attempts: list[list[float]] = []
         self._lock = asyncio.Lock()
@@ -76,8 +86,13 @@ class ConnectionRateGovernor:
                 await asyncio.sleep(wait)
             entry = [self._now()]
             self._attempts.append(entry)
+        if self.parent is not None:
+            self._parent_entries[id(entry)] = await self.parent.acquire()
         return entry
 
     def settle(self, entry: list[float]) -> None:
         """The handshake of ``entry`` is over: date the attempt by now."""
         entry[0] = max(entry[0], self._now())
+        parent_entry = self._parent_entries.pop(id(entry), None)
+        if parent_entry is not None and self.parent is not None:
+            self.parent.settle(parent_entry)

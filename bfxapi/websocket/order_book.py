@@ -88,6 +88,8 @@ class OrderBook(Generic[E]):
         #: checksums that matched, and those that did not (each mismatch triggers a resync)
         self.checksums_verified = 0
         self.checksum_mismatches = 0
+        #: mismatches since the last checksum that matched: each resync waits longer (see the client)
+        self.mismatch_streak = 0
         #: snapshots and updates applied
         self.updates = 0
         self._kind = _Kind(symbol.startswith("f"), prec == "R0")
@@ -256,15 +258,19 @@ class OrderBook(Generic[E]):
                 local = local_alt
         if local == server:
             self.checksums_verified += 1
+            self.mismatch_streak = 0
             return
         self.checksum_mismatches += 1
-        self._logger.warning(
-            "book %s %s: checksum mismatch (Bitfinex %d, local %d): resubscribing",
-            self.symbol,
-            self.prec,
-            server,
-            local,
-        )
+        self.mismatch_streak += 1
+        if self.mismatch_streak == 1:
+            # Later mismatches of a streak are reported by the client's resync (once, with their count).
+            self._logger.warning(
+                "book %s %s: checksum mismatch (Bitfinex %d, local %d): resubscribing",
+                self.symbol,
+                self.prec,
+                server,
+                local,
+            )
         self._emit("checksum_mismatch", self, server, local)
         self._empty()
         self._set_state("resyncing")

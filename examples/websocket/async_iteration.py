@@ -3,13 +3,14 @@
 A stream subscribes on enter and unsubscribes on exit, and yields ``(event, data)`` in the order the
 server sent them. Two streams are read concurrently here: trades (every item matters: the default
 ``overflow="error"`` raises rather than skip any) and a ticker (only the latest matters: ``drop_oldest``).
-Each stops after 5 items; the whole example after 15 s at most.
+Each stops after 5 items; the whole example after 15 s at most, connecting included.
 
 Run: python examples/websocket/async_iteration.py  (BFX_WSS_HOST selects another server)
 """
 
 import asyncio
 import os
+import sys
 
 from bfxapi import WSS_HOST, Client
 
@@ -40,14 +41,21 @@ async def tickers(bfx: Client) -> None:
         print(f"ticker: {stream.dropped} update(s) dropped")
 
 
-async def main() -> None:
+async def main() -> int:
     async with Client(wss_host=os.environ.get("BFX_WSS_HOST", WSS_HOST)) as bfx:
-        await bfx.wss.connect()
-        try:
-            await asyncio.wait_for(asyncio.gather(trades(bfx), tickers(bfx)), timeout=15)
+        async def session() -> None:
+            await bfx.wss.connect()
+            await asyncio.gather(trades(bfx), tickers(bfx))
+
+        try:  # 15 s in all, connecting included (connect() alone retries for up to 15 min: Client(timeout=...))
+            await asyncio.wait_for(session(), timeout=15)
         except asyncio.TimeoutError:
+            if not bfx.wss.open:
+                print("stopped after 15 s: not connected to the server", file=sys.stderr)
+                return 1
             print("stopped after 15 s")
+    return 0
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    sys.exit(asyncio.run(main()))

@@ -9,6 +9,7 @@ Run: python examples/websocket/managed_order_book.py  (BFX_WSS_HOST selects anot
 
 import asyncio
 import os
+import sys
 
 from bfxapi import WSS_HOST, Client
 from bfxapi.types import TradingPairBook
@@ -17,7 +18,7 @@ from bfxapi.websocket.order_book import OrderBook
 UPDATES = 10
 
 
-async def main() -> None:
+async def main() -> int:
     async with Client(wss_host=os.environ.get("BFX_WSS_HOST", WSS_HOST)) as bfx:
         updates = 0
         done = asyncio.Event()
@@ -37,19 +38,26 @@ async def main() -> None:
             if updates == UPDATES:
                 done.set()
 
-        await bfx.wss.connect()
-        book = await bfx.wss.order_book("tBTCUSD", prec="P0", len=25)
-        bids, asks = book.depth(3)
-        print("best 3 bids:", ", ".join(f"{level.amount} at {level.price}" for level in bids))
-        print("best 3 asks:", ", ".join(f"{-level.amount} at {level.price}" for level in asks))
-        print(f"bid volume {book.volume('bids'):.4f} BTC, ask volume {book.volume('asks'):.4f} BTC")
-        try:
-            await asyncio.wait_for(done.wait(), timeout=15)
+        async def session() -> None:
+            await bfx.wss.connect()
+            book = await bfx.wss.order_book("tBTCUSD", prec="P0", len=25)
+            bids, asks = book.depth(3)
+            print("best 3 bids:", ", ".join(f"{level.amount} at {level.price}" for level in bids))
+            print("best 3 asks:", ", ".join(f"{-level.amount} at {level.price}" for level in asks))
+            print(f"bid volume {book.volume('bids'):.4f} BTC, ask volume {book.volume('asks'):.4f} BTC")
+            await done.wait()
+            print(f"{book.checksums_verified} checksum(s) verified, {book.checksum_mismatches} mismatch(es)")
+            await book.close()  # unsubscribes; the client stays connected
+
+        try:  # 15 s in all, connecting included (connect() alone retries for up to 15 min: Client(timeout=...))
+            await asyncio.wait_for(session(), timeout=15)
         except asyncio.TimeoutError:
-            print("stopped after 15 s")
-        print(f"{book.checksums_verified} checksum(s) verified, {book.checksum_mismatches} mismatch(es)")
-        await book.close()  # unsubscribes; the client stays connected
+            if not bfx.wss.open:
+                print("stopped after 15 s: not connected to the server", file=sys.stderr)
+                return 1
+            print(f"stopped after 15 s with {updates} update(s)")
+    return 0
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    sys.exit(asyncio.run(main()))

@@ -86,7 +86,8 @@ class BfxWebSocketAuthConnection(Connection):
             waiter.cancel()
         if self._failure is not None:
             raise self._failure
-        if not self._authenticated.is_set():
+        # Authenticated once is enough: a drop right after is the supervisor's to repair.
+        if not (waiter.done() and not waiter.cancelled()):
             if task.done() and not task.cancelled() and task.exception() is not None:
                 raise task.exception()  # type: ignore[misc]
             raise ConnectionNotOpen("the authenticated connection stopped before authenticating")

@@ -15,16 +15,23 @@ from .._handlers import PublicChannelHandler, Sink, create_handler
 from .._pacing import ConnectionRateGovernor
 from ..exceptions import InvalidMessageError, SubscriptionError, SubscriptionTimeoutError
 
-__all__ = ["BfxWebSocketBucket", "SubscriptionRecord", "State", "sequence_of"]
+__all__ = ["BfxWebSocketBucket", "SubscriptionRecord", "State", "sequence_index", "sequence_of"]
 
 MAX_SUBSCRIPTIONS = 25
 
 
-def sequence_of(frame: list[Any]) -> Any:
-    """The sequence number of a public frame (SEQ_ALL): after the payload, ``[CHAN, [..], SEQ]``,
-    ``[CHAN, "hb", SEQ]``, ``[CHAN, "te", [..], SEQ]``, ``[CHAN, "cs", N, SEQ]``; a timestamp may follow it."""
+def sequence_index(frame: list[Any]) -> int:
+    """Where the sequence number of a public frame sits (SEQ_ALL): after the payload, ``[CHAN, [..], SEQ]``,
+    ``[CHAN, "hb", SEQ]``, ``[CHAN, "te", [..], SEQ]``, ``[CHAN, "cs", N, SEQ]``; a timestamp may follow it.
+    A payload of any other shape (``[CHAN, null, SEQ]``) still counts as one: the server numbered the frame
+    whatever its content, so even a frame the client cannot read keeps the count right."""
     second = frame[1]
-    return frame[2] if second.__class__ is list or second == "hb" else frame[3]
+    return 3 if second.__class__ is str and second != "hb" else 2
+
+
+def sequence_of(frame: list[Any]) -> Any:
+    """The sequence number of a public frame (see :func:`sequence_index`)."""
+    return frame[sequence_index(frame)]
 
 
 class State(enum.Enum):
@@ -97,6 +104,8 @@ class BfxWebSocketBucket(Connection):
         self._online = False
         self._sequence = bool(self._flags & Flag.SEQ_ALL)
         self._timestamps = bool(self._flags & Flag.TIMESTAMP)
+        # frames since the last checked number whose own number could not be read
+        self._unnumbered = 0
 
     # -- capacity ------------------------------------------------------------------------------------
 
@@ -159,11 +168,19 @@ class BfxWebSocketBucket(Connection):
     async def _send_subscribe(self, record: SubscriptionRecord) -> None:
         record.state = State.SENT
         self._arm(record)
-        await self.send(record.request)
+        try:
+            await self.send(record.request)
+        except ConnectionError:
+            # The socket is going away (a restart, a drop): the request goes out again once it is back.
+            record.cancel_timer()
+            record.state = State.PENDING
 
     async def _send_unsubscribe(self, record: SubscriptionRecord) -> None:
         self._arm(record)
-        await self.send({"event": "unsubscribe", "chanId": record.chan_id})
+        try:
+            await self.send({"event": "unsubscribe", "chanId": record.chan_id})
+        except ConnectionError:
+            record.cancel_timer()  # the loss of the socket finishes it (see _on_lost)
 
     def _arm(self, record: SubscriptionRecord) -> None:
         record.cancel_timer()
@@ -201,6 +218,7 @@ class BfxWebSocketBucket(Connection):
 
     def _on_lost(self) -> None:
         self._online = False
+        self._unnumbered = 0
         self._routes.clear()
         self._by_chan.clear()
         self._abandoned.clear()
@@ -222,7 +240,10 @@ class BfxWebSocketBucket(Connection):
 
     def _on_list(self, data: list[Any]) -> None:
         if self._sequence:
-            sequence = sequence_of(data)
+            try:
+                sequence = data[sequence_index(data)]
+            except IndexError:
+                sequence = None
             if sequence != self.last_sequence + 1:
                 self._sequence_gap(sequence, data)
             self.last_sequence = sequence
@@ -235,16 +256,22 @@ class BfxWebSocketBucket(Connection):
             raise InvalidMessageError(f"frame on {self.name}", data, f"unknown channel id {data[0]!r}")
 
     def _stamp(self, data: list[Any]) -> None:
-        second = data[1]
-        index = (2 if second.__class__ is list or second == "hb" else 3) + (1 if self._sequence else 0)
+        index = sequence_index(data) + (1 if self._sequence else 0)
         record = self._by_chan.get(data[0])
         if record is not None and index < len(data):
             record.mts = data[index]
 
     def _sequence_gap(self, sequence: Any, data: list[Any]) -> None:
         if sequence.__class__ is not int:
+            # Unreadable, so it cannot be checked; the next readable number tells whether it was the one expected.
+            self._unnumbered += 1
             raise InvalidMessageError(f"frame on {self.name}", data, "the sequence number is missing")
         expected = self.last_sequence + 1
+        if self._unnumbered and expected < sequence <= expected + self._unnumbered:
+            # Frames whose number could not be read took the numbers in between: nothing was lost.
+            self._unnumbered = 0
+            return
+        self._unnumbered = 0
         self._emitter.emit("sequence_gap", self.name, expected, sequence)
         self._logger.warning(
             "%s: sequence gap (expected %d, got %d): frames were lost; resubscribing everything",

@@ -43,6 +43,9 @@ __all__ = ["BfxWebSocketClient"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+#: checksum mismatches in a row after which a book is reported as impossible to keep in sync
+BOOK_RESYNC_REPORT = 5
+
 # Parameters Bitfinex fills in when they are left out; sent explicitly so the subscription dict is complete.
 _BOOK_DEFAULTS = {"prec": "P0", "freq": "F0", "len": "25"}
 _REQUIRED = {"ticker": "symbol", "trades": "symbol", "book": "symbol", "candles": "key", "status": "key"}
@@ -210,7 +213,7 @@ class BfxWebSocketClient:
                 "%d connections: Bitfinex allows 20 new connections per minute, reconnections may be slow", connections
             )
         self._max_connections = connections
-        self._running, self._closing, self._fatal = True, False, None
+        self._running, self._closing, self._fatal, self._fail_task = True, False, None, None
         self._closed = asyncio.get_running_loop().create_future()
         limit, window = self._options.public_connection_limit
         self._public_governor = ConnectionRateGovernor(limit, window)
@@ -218,7 +221,12 @@ class BfxWebSocketClient:
         if self._credentials is not None:
             limit, window = self._options.auth_connection_limit
             self._auth = BfxWebSocketAuthConnection(
-                self._host, self._context(), ConnectionRateGovernor(limit, window), self._credentials, self._nonce
+                self._host,
+                self._context(),
+                # One host, one IP: Bitfinex counts the authenticated handshakes against the same allowance.
+                ConnectionRateGovernor(limit, window, parent=self._public_governor),
+                self._credentials,
+                self._nonce,
             )
             self._auth.start()
         try:
@@ -361,11 +369,30 @@ class BfxWebSocketClient:
         return self._lookup(sub_id)[0].mts
 
     def _resync_book(self, book: OrderBook[Any]) -> None:
+        """Subscribe a book again after a checksum mismatch: at once the first time, then with the
+        reconnection backoff, so that a book that never matches costs a few resubscriptions a minute, not a
+        storm; after ``BOOK_RESYNC_REPORT`` mismatches in a row it is reported once (event and log line)."""
         sub_id = book.sub_id
         if sub_id is None or self._closing:
             return
+        streak = book.mismatch_streak
+        delay = self._options.backoff.delay(streak - 2) if streak > 1 else 0.0
+        if streak == BOOK_RESYNC_REPORT:
+            self._logger.error(
+                "book %s %s cannot be kept in sync: %d checksum mismatches in a row; still resubscribing, "
+                "every %g s at most",
+                book.symbol,
+                book.prec,
+                streak,
+                self._options.backoff.maximum,
+            )
+            self._emitter.emit("order_book_out_of_sync", book, streak)
 
         async def resync() -> None:
+            if delay:
+                await asyncio.sleep(delay)
+            if sub_id not in self._records or self._closing:
+                return  # unsubscribed or closed in the meantime
             try:
                 await self.resubscribe(sub_id)
             except Exception as error:  # pylint: disable=broad-exception-caught

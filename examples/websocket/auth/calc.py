@@ -6,12 +6,13 @@ Run: BFX_API_KEY=... BFX_API_SECRET=... python examples/websocket/auth/calc.py
 
 import asyncio
 import os
+import sys
 
 from bfxapi import WSS_HOST, Client
 from bfxapi.types import BaseMarginInfo, FundingInfo, SymbolMarginInfo
 
 
-async def main() -> None:
+async def main() -> int:
     async with Client(
         os.environ.get("BFX_API_KEY"), os.environ.get("BFX_API_SECRET"),
         wss_host=os.environ.get("BFX_WSS_HOST", WSS_HOST),
@@ -39,13 +40,20 @@ async def main() -> None:
             print(f"{data.symbol} funding: lending yield {data.yield_lend}, loan yield {data.yield_loan}")
             answered("funding")
 
-        await bfx.wss.connect()  # authenticates, since the client has keys
-        await bfx.wss.inputs.calc("margin_base", "margin_sym_tBTCUSD", "funding_sym_fUSD")
-        try:
-            await asyncio.wait_for(done.wait(), timeout=15)
+        async def session() -> None:
+            await bfx.wss.connect()  # authenticates, since the client has keys
+            await bfx.wss.inputs.calc("margin_base", "margin_sym_tBTCUSD", "funding_sym_fUSD")
+            await done.wait()
+
+        try:  # 15 s in all, connecting included (connect() alone retries for up to 15 min: Client(timeout=...))
+            await asyncio.wait_for(session(), timeout=15)
         except asyncio.TimeoutError:
+            if not bfx.wss.open:
+                print("stopped after 15 s: not connected to the server", file=sys.stderr)
+                return 1
             print(f"stopped after 15 s with {len(answers)} of 3 answers")
+    return 0
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    sys.exit(asyncio.run(main()))

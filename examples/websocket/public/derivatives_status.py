@@ -1,10 +1,11 @@
-"""Status of a perpetual swap (prices, funding, open interest) over the WebSocket: prints 5 updates.
+"""Status of a perpetual swap (prices, funding, open interest) over the WebSocket: 5 updates, or stops after 15 s.
 
 Run: python examples/websocket/public/derivatives_status.py  (BFX_WSS_HOST selects another server)
 """
 
 import asyncio
 import os
+import sys
 
 from bfxapi import WSS_HOST, Client
 from bfxapi.types import DerivativesStatus
@@ -13,7 +14,7 @@ from bfxapi.websocket import subscriptions
 UPDATES = 5
 
 
-async def main() -> None:
+async def main() -> int:
     async with Client(wss_host=os.environ.get("BFX_WSS_HOST", WSS_HOST)) as bfx:
         received: list[DerivativesStatus] = []
         done = asyncio.Event()
@@ -26,13 +27,20 @@ async def main() -> None:
             if len(received) == UPDATES:
                 done.set()
 
-        await bfx.wss.connect()
-        await bfx.wss.subscribe("status", key="deriv:tBTCF0:USTF0")
-        try:
-            await asyncio.wait_for(done.wait(), timeout=15)
+        async def session() -> None:
+            await bfx.wss.connect()
+            await bfx.wss.subscribe("status", key="deriv:tBTCF0:USTF0")
+            await done.wait()
+
+        try:  # 15 s in all, connecting included (connect() alone retries for up to 15 min: Client(timeout=...))
+            await asyncio.wait_for(session(), timeout=15)
         except asyncio.TimeoutError:
+            if not bfx.wss.open:
+                print("stopped after 15 s: not connected to the server", file=sys.stderr)
+                return 1
             print(f"stopped after 15 s with {len(received)} update(s)")
+    return 0
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    sys.exit(asyncio.run(main()))

@@ -9,6 +9,7 @@ Run: python examples/websocket/public/order_book.py  (BFX_WSS_HOST selects anoth
 
 import asyncio
 import os
+import sys
 import zlib
 from decimal import Decimal
 
@@ -65,7 +66,7 @@ class LocalBook:
         return zlib.crc32(":".join(parts).encode())
 
 
-async def main() -> None:
+async def main() -> int:
     async with Client(wss_host=os.environ.get("BFX_WSS_HOST", WSS_HOST)) as bfx:
         book = LocalBook()
         verified = 0
@@ -98,14 +99,21 @@ async def main() -> None:
                 book.synced = False
                 await bfx.wss.resubscribe(subscription["sub_id"])
 
-        await bfx.wss.connect()
-        await bfx.wss.subscribe("book", symbol="tBTCUSD", prec="P0", freq="F0", len="25")
-        try:
-            await asyncio.wait_for(done.wait(), timeout=15)
+        async def session() -> None:
+            await bfx.wss.connect()
+            await bfx.wss.subscribe("book", symbol="tBTCUSD", prec="P0", freq="F0", len="25")
+            await done.wait()
+
+        try:  # 15 s in all, connecting included (connect() alone retries for up to 15 min: Client(timeout=...))
+            await asyncio.wait_for(session(), timeout=15)
         except asyncio.TimeoutError:
+            if not bfx.wss.open:
+                print("stopped after 15 s: not connected to the server", file=sys.stderr)
+                return 1
             print("stopped after 15 s")
         print(f"{verified} checksum(s) verified")
+    return 0
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    sys.exit(asyncio.run(main()))

@@ -1,10 +1,11 @@
-"""Ticker of a trading pair over the WebSocket: prints 5 updates (or stops after 15 s).
+"""Ticker of a trading pair over the WebSocket: prints 5 updates, or stops after 15 s.
 
 Run: python examples/websocket/public/ticker.py  (BFX_WSS_HOST selects another server, e.g. the simulator)
 """
 
 import asyncio
 import os
+import sys
 
 from bfxapi import WSS_HOST, Client
 from bfxapi.types import TradingPairTicker
@@ -13,7 +14,7 @@ from bfxapi.websocket import subscriptions
 UPDATES = 5
 
 
-async def main() -> None:
+async def main() -> int:
     async with Client(wss_host=os.environ.get("BFX_WSS_HOST", WSS_HOST)) as bfx:
         received: list[TradingPairTicker] = []
         done = asyncio.Event()
@@ -26,13 +27,20 @@ async def main() -> None:
             if len(received) == UPDATES:
                 done.set()
 
-        await bfx.wss.connect()
-        await bfx.wss.subscribe("ticker", symbol="tBTCUSD")
-        try:
-            await asyncio.wait_for(done.wait(), timeout=15)
+        async def session() -> None:
+            await bfx.wss.connect()
+            await bfx.wss.subscribe("ticker", symbol="tBTCUSD")
+            await done.wait()
+
+        try:  # 15 s in all, connecting included (connect() alone retries for up to 15 min: Client(timeout=...))
+            await asyncio.wait_for(session(), timeout=15)
         except asyncio.TimeoutError:
+            if not bfx.wss.open:
+                print("stopped after 15 s: not connected to the server", file=sys.stderr)
+                return 1
             print(f"stopped after 15 s with {len(received)} update(s)")
+    return 0
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    sys.exit(asyncio.run(main()))
