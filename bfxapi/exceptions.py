@@ -2,9 +2,12 @@
 
 Every exception raised on purpose by ``bfxapi`` derives from :class:`BfxBaseException`, so
 ``except BfxBaseException`` catches all of them. Errors that Bitfinex itself reported derive from
-:class:`ServerError` and keep the numeric Bitfinex code in ``code``.
+:class:`ServerError` and keep the numeric Bitfinex code in ``code``. A bad argument raises
+:class:`InvalidInputError` (also a ``ValueError``), or its subclass :class:`InvalidInputTypeError` (also a
+``TypeError``) when the argument has the wrong type, before anything is sent.
 """
 
+import reprlib
 from typing import Any, Optional
 
 __all__ = [
@@ -12,11 +15,19 @@ __all__ = [
     "CredentialError",
     "IncompleteCredentialError",
     "InvalidCredentialError",
+    "NonceError",
     "InvalidInputError",
+    "InvalidInputTypeError",
     "MalformedPayloadError",
     "LabelerSerializerException",
     "ServerError",
 ]
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 200
+_SHORT.maxlist = _SHORT.maxdict = 40
+_SHORT.maxlevel = 4
 
 
 class BfxBaseException(Exception):
@@ -25,6 +36,13 @@ class BfxBaseException(Exception):
 
 class InvalidInputError(BfxBaseException, ValueError):
     """An argument given by the caller cannot be sent to Bitfinex as it is."""
+
+
+class InvalidInputTypeError(InvalidInputError, TypeError):
+    """An argument given by the caller has the wrong type (a ``str`` where an ``int`` is needed, ...).
+
+    It is also a ``TypeError``, the builtin error for a wrong type, and an :class:`InvalidInputError`, so
+    ``except InvalidInputError`` catches every bad argument."""
 
 
 class CredentialError(BfxBaseException):
@@ -52,6 +70,25 @@ class ServerError(BfxBaseException):
         return (type(self), (self.message, self.code))
 
 
+class NonceError(ServerError):
+    """Bitfinex refused a nonce (code 10114): it was not above the last nonce used with this API key.
+
+    The key itself is fine (this is not a :class:`CredentialError`): another process or client is using the
+    same key and its requests overtook ours, or the key's nonce counter was pushed ahead. Give each process its
+    own key, or share one nonce source between the processes of a key (``Client(nonce=bfxapi.FileNonce(path))``).
+    The REST form is :class:`bfxapi.rest.exceptions.NonceTooSmallError`.
+    """
+
+    HINT = (
+        "the nonce was not above the last one this API key used: another process or client is using the same "
+        "key, or its nonce counter was pushed ahead. Give each process its own key, or share one nonce source "
+        "between them with bfxapi.FileNonce(path); a key pushed far ahead must be recreated"
+    )
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}: {self.HINT}"
+
+
 class InvalidCredentialError(ServerError, CredentialError):
     """Bitfinex rejected the API key, the signature or the nonce of an authentication."""
 
@@ -66,9 +103,8 @@ class MalformedPayloadError(BfxBaseException, ValueError):
         self.type_name = type_name
         self.payload = payload
         self.reason = reason
-        shown = repr(payload)
-        if len(shown) > 200:
-            shown = shown[:200] + "..."
+        # reprlib bounds the work as well as the text: a huge or deeply nested payload is never walked whole.
+        shown = _SHORT.repr(payload)
         super().__init__(f"Cannot build {type_name}: {reason} (payload: {shown})")
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -105,9 +105,17 @@ def test_the_old_exception_name_is_the_same_class() -> None:
         POINT.from_wire([])
 
 
+@dataclass
+class Pair:
+    first: Any
+    second: Any
+
+
 def test_a_nested_list_stays_a_value_when_not_flat() -> None:
-    parsed: Any = POINT.from_wire([[1, 2], None, [3]])
-    assert (parsed.x, parsed.y) == ([1, 2], [3])
+    parsed = Serializer("Pair", Pair, ["first", PLACEHOLDER, "second"]).from_wire([[1, 2], None, [3]])
+    assert (parsed.first, parsed.second) == ([1, 2], [3])
+    with pytest.raises(MalformedPayloadError):  # where the type says int, a list is refused
+        POINT.from_wire([[1, 2], None, [3]])
 
 
 def test_flat_serializer_flattens_nested_arrays() -> None:

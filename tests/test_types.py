@@ -6,6 +6,7 @@ never read from the serializers, so a renamed, reordered or shifted field fails 
 
 import dataclasses
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -717,15 +718,35 @@ def test_each_field_is_read_from_its_documented_wire_slot(name: str) -> None:
     serializer = serializer_of(name)
     assert len(serializer.labels) == slots
     assert serializer.flat == (name in FLAT)
-    # A distinct marker in every slot shows which slot each field was read from.
+    # A distinct marker in every slot, of the type its documented field holds, shows which slot each field
+    # was read from (a field read from another slot gets another marker, or one of the wrong type).
+    hints = typing.get_type_hints(getattr(types, name))
     wire: list[Any] = [f"slot {i}" for i in range(slots)]
+    for field, slot in layout.items():
+        wire[slot] = marker(hints[field], slot)
     if name == "PulseMessage":
         wire[layout["profile"]] = PULSE_PROFILE_WIRE
     parsed = serializer.from_wire(wire)
     for field, slot in layout.items():
         if name == "PulseMessage" and field == "profile":
             continue
-        assert getattr(parsed, field) == f"slot {slot}", field
+        assert getattr(parsed, field) == marker(hints[field], slot), field
+
+
+def marker(annotation: Any, slot: int) -> Any:
+    """A value of type ``annotation`` that only wire slot ``slot`` holds."""
+    if typing.get_origin(annotation) is typing.Union:
+        annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
+    origin = typing.get_origin(annotation) or annotation
+    if annotation is float:
+        return slot + 0.5
+    if annotation is int:
+        return 1000 + slot
+    if origin is dict:
+        return {"slot": slot}
+    if origin is list:
+        return [f"slot {slot}"]
+    return f"slot {slot}"  # str, Any
 
 
 # ---------------------------------------------------------------------------------------------------

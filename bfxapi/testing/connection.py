@@ -117,7 +117,7 @@ class Connection:
         async with self._lock:
             try:
                 data: Any = json.loads(text)
-            except ValueError:
+            except (ValueError, RecursionError):  # an injected frame may be anything, a hostile depth included
                 data = text
             await self._write(text, data)
 

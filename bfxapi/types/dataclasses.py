@@ -392,7 +392,8 @@ class Trade:
     # Null in ``te`` (execution), filled in ``tu`` once the fee is known.
     fee: Optional[float]
     fee_currency: Optional[str]
-    cid: int
+    # The client order id of the order that traded: null when that order was placed without one.
+    cid: Optional[int]
 
 
 @dataclass(slots=True)
@@ -433,7 +434,8 @@ class OrderTrade:
     maker: int
     fee: float
     fee_currency: str
-    cid: int
+    # Null when the order was placed without a client order id (as ``Trade.cid``).
+    cid: Optional[int]
 
 
 @dataclass(slots=True)

@@ -438,9 +438,16 @@ class _WrappedOnce(Serializer[_T]):
     __slots__ = ()
 
     def from_wire(self, values: Sequence[Any]) -> _T:
-        if values.__class__ is list and len(values) == 1 and values[0].__class__ is list:
-            values = values[0]
-        return super().from_wire(values)
+        return super().from_wire(_unwrap(values))
+
+    def from_wire_nullable(self, values: Sequence[Any]) -> _T:
+        return super().from_wire_nullable(_unwrap(values))
+
+
+def _unwrap(values: Sequence[Any]) -> Sequence[Any]:
+    if values.__class__ is list and len(values) == 1 and values[0].__class__ is list:
+        return values[0]
+    return values
 
 
 _PULSE_PROFILE_LABELS = (

@@ -107,8 +107,9 @@ class _SnapshotHandler(PublicChannelHandler):
                 else:
                     self._deliver(self.snapshot_event, [self.parse(row) for row in payload])
             elif payload and payload[0].__class__ is list:
-                for row in payload:
-                    self._deliver(self.update_event, self.parse(row))
+                # Every row is parsed before any is delivered: a bad row rejects the whole frame, never half of it.
+                for item in [self.parse(row) for row in payload]:
+                    self._deliver(self.update_event, item)
             else:
                 item = self.parse(payload)
                 self.emit(self.update_event, self.subscription, item)
@@ -169,8 +170,8 @@ class _LiquidationHandler(PublicChannelHandler):
         if payload.__class__ is list:
             parse = serializers.Liquidation.from_wire
             rows = payload if payload and payload[0].__class__ is list else [payload]
-            for row in rows:
-                self._deliver("liquidation_feed_update", parse(row))
+            for item in [parse(row) for row in rows]:  # all or nothing, as for bulk book updates
+                self._deliver("liquidation_feed_update", item)
         elif payload != "hb":
             raise self._unexpected(frame, f"unexpected {payload!r} frame")
 
