@@ -4,12 +4,12 @@ import os
 from urllib.parse import urlsplit
 from typing import Any, Optional, Sequence, Union
 
-from ._utils.credentials import Credentials
+from ._utils.credentials import Credentials, credentials_from
 from ._utils.logging import attach_handler, detach_handler, use_default_logging
 from ._utils.nonce import NonceGenerator
-from .exceptions import IncompleteCredentialError, InvalidInputError
+from .exceptions import InvalidInputError, InvalidInputTypeError
 from .rest import BfxRestInterface
-from .rest.options import RestOptions
+from .rest.options import RestOptions, rest_options_kwargs
 from .websocket import BfxWebSocketClient, WebSocketOptions
 
 __all__ = [
@@ -48,6 +48,8 @@ class Client:
     ``log_filename`` writes to a file instead (see README, "Configuring the logger").
     ``wss_options`` tunes the WebSocket client (timeouts, backoff, flags; see ``WebSocketOptions``) and
     ``rest_options`` the REST interface (pool size, timeouts, rate limits, retries; see ``RestOptions``).
+    ``nonce`` is where nonces come from (default: a new ``NonceGenerator``, one per client): give every
+    process that uses the same key a ``bfxapi.FileNonce(path)`` of one file.
 
     ``async with Client(...) as bfx:`` closes everything on exit.
     """
@@ -65,29 +67,36 @@ class Client:
         log_level: Optional[Union[str, int]] = None,
         wss_options: Optional[WebSocketOptions] = None,
         rest_options: Optional[RestOptions] = None,
+        nonce: Optional[NonceGenerator] = None,
     ) -> None:
-        if api_key and not api_secret:
-            raise IncompleteCredentialError("api_key was given without api_secret: give both, or neither.")
-        if api_secret and not api_key:
-            raise IncompleteCredentialError("api_secret was given without api_key: give both, or neither.")
-        self._credentials: Optional[Credentials] = (
-            Credentials(api_key, api_secret, filters) if api_key and api_secret else None
-        )
+        self._credentials: Optional[Credentials] = credentials_from(api_key, api_secret, filters)
+        timeout = _timeout(timeout)
+        if wss_options is not None and not isinstance(wss_options, WebSocketOptions):
+            raise InvalidInputTypeError(
+                f"wss_options must be a bfxapi.websocket.WebSocketOptions, not {type(wss_options).__name__}"
+            )
         rest_host = _host(rest_host, REST_HOST_VARIABLE, REST_HOST, ("https", "http"))
         wss_host = _host(wss_host, WSS_HOST_VARIABLE, WSS_HOST, ("wss", "ws"))
         self._rest_host = rest_host
         self._wss_host = wss_host
         self._timeout = timeout
         # One nonce source per client, shared by REST and WebSocket: Bitfinex checks one counter per key.
-        self._nonce = NonceGenerator()
+        if nonce is not None and not isinstance(nonce, NonceGenerator):
+            raise InvalidInputTypeError(
+                f"nonce must be a bfxapi.FileNonce or another NonceGenerator, not {type(nonce).__name__}"
+            )
+        self._nonce = nonce if nonce is not None else NonceGenerator()
         use_default_logging()
-        self._log_handler = attach_handler(log_filename, log_level)
         #: the REST interface: ``rest.public``, ``rest.auth``, ``rest.merchant``
-        self.rest = BfxRestInterface(rest_host, api_key, api_secret, nonce=self._nonce, **(rest_options or {}))
+        self.rest = BfxRestInterface(
+            rest_host, api_key, api_secret, nonce=self._nonce, **rest_options_kwargs(rest_options)
+        )
         #: the WebSocket client
         self.wss = BfxWebSocketClient(
             wss_host, credentials=self._credentials, timeout=timeout, nonce=self._nonce, options=wss_options
         )
+        # Last: a client refused for a bad argument above leaves no handler behind.
+        self._log_handler = attach_handler(log_filename, log_level)
 
     async def close(self) -> None:
         """Close the WebSocket client (and every connection it holds), the REST session, and detach the log
@@ -128,3 +137,13 @@ def _host(given: Any, variable: str, default: str, schemes: tuple[str, ...]) -> 
             f"{origin} must be a URL starting with {' or '.join(s + '://' for s in schemes)}, not {value!r}"
         )
     return value
+
+
+def _timeout(timeout: Any) -> Optional[float]:
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise InvalidInputTypeError(f"timeout must be a number of seconds or None, not {type(timeout).__name__}")
+    if not 0 < timeout < float("inf"):
+        raise InvalidInputError(f"timeout must be a positive number of seconds (or None: forever), not {timeout!r}")
+    return float(timeout)

@@ -9,12 +9,16 @@ simulator fixture of the ``test_rest_sim_*`` tests.
   checks what Bitfinex checks, with its own code (hmac/hashlib, not bfxapi's): the API key, the HMAC-SHA384
   signature over ``/api/v2/<path>`` + nonce + the raw body, and that every nonce of a key is larger than the
   previous one *in arrival order*, answering ``["error", 10114, "nonce: small"]`` otherwise. It records each
-  accepted request (path, raw body, decoded JSON body, nonce, client port).
+  accepted request (path, raw body, decoded JSON body, nonce, client port). ``delay(i)``, when set, holds the
+  ``i``-th signed request (from 0, in arrival order) that many seconds before its nonce is checked: the
+  network or a busy front end taking longer for one request than for the next, so that requests sent
+  concurrently are reordered.
 * :func:`start_recording_simulator`: serves a running simulator's app a second time behind a middleware that
   records every request's path and query string exactly as received, for asserting request shapes.
 * :func:`start_app`: serves any small aiohttp app (HTML error pages, slow answers, ...).
 """
 
+import asyncio
 import hashlib
 import hmac
 import inspect
@@ -53,6 +57,8 @@ class AuthServer:
     requests: List[Recorded] = field(default_factory=list)
     rejected: List[Tuple[str, int, str]] = field(default_factory=list)
     last_nonce: Dict[str, int] = field(default_factory=dict)
+    delay: Optional[Callable[[int], float]] = None
+    arrivals: int = 0
     host: str = ""
     _runner: Optional[web.AppRunner] = None
 
@@ -83,6 +89,9 @@ class AuthServer:
 
     async def _handle(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
+        if self.delay is not None:
+            index, self.arrivals = self.arrivals, self.arrivals + 1
+            await asyncio.sleep(self.delay(index))
         api_key = request.headers.get("bfx-apikey", "")
         secret = self.keys.get(api_key)
         if secret is None:
@@ -91,7 +100,7 @@ class AuthServer:
             nonce = int(request.headers.get("bfx-nonce", ""))
         except ValueError:
             return self._reject(path, 10114, "nonce: invalid")
-        # Arrival order: checked before the first await of this handler.
+        # Arrival order (after the injected delay, if any): checked before any other await of this handler.
         if nonce <= self.last_nonce.get(api_key, 0):
             return self._reject(path, 10114, "nonce: small")
         self.last_nonce[api_key] = nonce

@@ -6,8 +6,9 @@ from enum import Enum, IntEnum
 
 import pytest
 
-from bfxapi.exceptions import InvalidInputError
+from bfxapi.exceptions import InvalidInputError, InvalidInputTypeError
 from bfxapi.rest import BfxRestInterface
+from bfxapi.rest._interface.params import join_symbols, segment
 from bfxapi.types import (
     Candle,
     DerivativesStatus,
@@ -244,3 +245,57 @@ async def test_path_segments_cannot_be_injected(rec):
     with pytest.raises(InvalidInputError):
         await rest.public.conf("pub:list?x=1")
     assert not received
+
+
+@pytest.mark.parametrize("value", [
+    "tBTCUSD", "tTESTBTC:TESTUSD", "fUSD", "tBTCF0:USTF0", "trade:1m:tBTCUSD", "trade:1D:fUSD:a30:p2:p30",
+    "deriv:tBTCF0:USTF0", "pos.size:1m:tBTCUSD:long", "vol:3h:tBTCUSD", "plu_diff:1w:tGLOBAL:USD",
+    "pub:list:pair:exchange", "Bitfinex", "P0",
+])
+def test_real_symbols_and_keys_are_path_segments(value):
+    assert segment(value, "symbol") == value
+
+
+@pytest.mark.parametrize(("value", "error"), [
+    ("tBTC USD", InvalidInputError), ("tBTC/USD", InvalidInputError), ("tBTCUSD?x=1", InvalidInputError),
+    ("tBTC%55SD", InvalidInputError), ("tBTCUSD#", InvalidInputError), ("tBTCUSDé", InvalidInputError),
+    ("", InvalidInputError), (".", InvalidInputError), ("..", InvalidInputError), (123, InvalidInputTypeError),
+    (None, InvalidInputError), (b"tBTCUSD", InvalidInputTypeError),
+])
+def test_other_path_segments_are_refused_naming_the_parameter(value, error):
+    with pytest.raises(error, match="^pair "):
+        segment(value, "pair")
+
+
+def test_symbol_lists_are_joined_and_never_split_into_letters():
+    assert join_symbols(["tBTCUSD", "fUSD"]) == "tBTCUSD,fUSD"
+    assert join_symbols(symbol for symbol in ("tBTCUSD", "fUSD")) == "tBTCUSD,fUSD"
+    assert join_symbols("ALL") == "ALL" and join_symbols("tBTCUSD,fUSD") == "tBTCUSD,fUSD"
+    with pytest.raises(InvalidInputTypeError, match=r"keys\[1\]"):
+        join_symbols(["tBTCF0:USTF0", 5], "keys")
+    for bad in (5, {"tBTCUSD": 1}, b"tBTCUSD"):
+        with pytest.raises(InvalidInputTypeError, match="^symbols "):
+            join_symbols(bad)
+    for bad in ([], "", "tBTCUSD, fUSD", ["t BTCUSD"]):
+        with pytest.raises(InvalidInputError):
+            join_symbols(bad)
+
+
+async def test_history_parameters_are_checked_before_sending(rec):
+    _, rest, received = rec
+    await rest.public.get_t_trades("tBTCUSD", limit=0, start="0", end=1, sort=Sort.DESCENDING)
+    assert received[0].query == {"limit": "0", "start": "0", "end": "1", "sort": "-1"}
+    await rest.public.get_t_book("tBTCUSD", "P1", len=250)
+    assert received[1].query == {"len": "250"}
+    for kwargs, error in (
+        ({"limit": -1}, InvalidInputError), ({"limit": "5"}, InvalidInputTypeError),
+        ({"limit": 2.5}, InvalidInputTypeError), ({"limit": True}, InvalidInputTypeError),
+        ({"sort": 0}, InvalidInputError), ({"sort": "1"}, InvalidInputTypeError),
+        ({"start": -5}, InvalidInputError), ({"start": "2024-01-01"}, InvalidInputError),
+        ({"end": [1]}, InvalidInputTypeError), ({"end": 1.0}, InvalidInputTypeError),
+    ):
+        with pytest.raises(error, match=f"^{next(iter(kwargs))} "):
+            await rest.public.get_t_trades("tBTCUSD", **kwargs)
+    with pytest.raises(InvalidInputTypeError, match="^futures "):
+        await rest.public.get_pair_info(futures="yes")
+    assert len(received) == 2

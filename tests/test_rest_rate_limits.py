@@ -81,18 +81,29 @@ def test_defaults_overrides_and_disabling():
         DEFAULT_RATE_LIMITS["tickers"] = 1  # type: ignore[index]
 
 
-async def test_requests_wait_for_room_in_a_short_window(make_sim):
+async def test_requests_wait_for_the_first_to_leave_the_window(make_sim):
     sim = await make_sim(rest_rate_limits=None)
-    loop = asyncio.get_running_loop()
-    async with BfxRestInterface(sim.rest_host, rate_limits={"platform/status": 2}, rate_limit_window=0.3) as rest:
-        started = loop.time()
+    fake = FakeTime()
+    received_when_waiting = []
+
+    async def sleep(delay):
+        received_when_waiting.append(sim.rest_requests)
+        await fake.sleep(delay)
+
+    async with BfxRestInterface(sim.rest_host, rate_limits={"platform/status": 2}) as rest:
+        # The interface's own limiter, on a clock that moves only when the test or the limiter moves it: the
+        # waits below are exact whatever the speed of the machine.
+        limiter = RateLimiter(rest.rate_limiter.limits, window=60.0, clock=fake.clock, sleep=sleep)
+        rest._middleware.rate_limiter = limiter  # pylint: disable=protected-access
+        await rest.public.get_platform_status()  # at 1000
+        fake.now += 10
+        await rest.public.get_platform_status()  # at 1010: the window holds two calls
         await rest.public.get_platform_status()
-        await rest.public.get_platform_status()
-        two = loop.time() - started
-        await rest.public.get_platform_status()
-        three = loop.time() - started
-    assert two < 0.3 <= three + 0.01  # the third call waited for the first to leave the window
+    # The third call waited, without sending, until the first left the window (1000 + 60), not a moment more.
+    assert fake.sleeps == [50.0] and fake.now == 1060.0
+    assert received_when_waiting == [2]
     assert sim.rest_requests == 3 and sim.rest_rate_limited == 0
+    assert limiter.pending("platform/status") == 2
 
 
 async def test_auth_endpoints_count_in_their_own_windows(make_sim):

@@ -285,18 +285,189 @@ def test_order_bodies_are_built_once_for_rest_and_websocket() -> None:
     }
     assert order_bodies.order_cancel_multi(all=True) == {"all": 1}
     assert order_bodies.order_cancel_multi(cid=[(1, "2030-01-01")]) == {"cid": [[1, "2030-01-01"]]}
-    assert order_bodies.order_multi_op([("oc", {"id": 1}), ("on", {"amount": 0.5, "gid": None})]) == [
-        ["oc", {"id": 1}], ["on", {"amount": "0.5"}]
-    ]
+    assert order_bodies.order_multi_op([
+        ("oc", {"id": 1}),
+        ("on", {"type": "EXCHANGE MARKET", "symbol": "tBTCUSD", "amount": 0.5, "gid": None}),
+    ]) == [["oc", {"id": 1}], ["on", {"type": "EXCHANGE MARKET", "symbol": "tBTCUSD", "amount": "0.5"}]]
     assert order_bodies.funding_offer("LIMIT", "fUSD", -500, "0.0002", 2) == {
         "type": "LIMIT", "symbol": "fUSD", "amount": "-500", "rate": "0.0002", "period": 2
     }
+    assert order_bodies.funding_offer_cancel(12) == {"id": 12}
+    assert order_bodies.calc(["margin_base", "margin_sym_tBTCF0:USTF0", "wallet_exchange_USD"]) == [
+        ["margin_base"], ["margin_sym_tBTCF0:USTF0"], ["wallet_exchange_USD"]
+    ]
     for bad in (lambda: order_bodies.order_cancel(cid=3), lambda: order_bodies.order_cancel_multi(),
                 lambda: order_bodies.order_multi_op([]), lambda: order_bodies.order_multi_op([("zz", {})]),
                 lambda: order_bodies.order_multi_op([("oc", {"id": i}) for i in range(76)]),
                 lambda: order_bodies.new_order("LIMIT", "tBTCUSD", "one", "1")):
         with pytest.raises(InvalidInputError):
             bad()
+
+
+LIMIT = ("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000")
+TIF = "2030-01-01 10:45:23"
+# (builder, arguments, keyword arguments, the wrong type or range, a word the message must contain)
+BAD_ORDER_FIELDS = [
+    ("new_order", LIMIT, {"cid": True}, TypeError, "cid"),
+    ("new_order", LIMIT, {"cid": "7"}, TypeError, "cid"),
+    ("new_order", LIMIT, {"cid": 7.0}, TypeError, "cid"),
+    ("new_order", LIMIT, {"cid": -1}, ValueError, "cid"),
+    ("new_order", LIMIT, {"cid": 2**45}, ValueError, "35184372088831"),
+    ("new_order", LIMIT, {"gid": "group"}, TypeError, "gid"),
+    ("new_order", LIMIT, {"gid": 2**31}, ValueError, "gid"),
+    ("new_order", LIMIT, {"flags": 3}, ValueError, "HIDDEN 64"),
+    ("new_order", LIMIT, {"flags": -64}, ValueError, "flags"),
+    ("new_order", LIMIT, {"flags": "64"}, TypeError, "flags"),
+    ("new_order", LIMIT, {"lev": 0}, ValueError, "lev"),
+    ("new_order", LIMIT, {"lev": 101}, ValueError, "lev"),
+    ("new_order", LIMIT, {"lev": True}, TypeError, "lev"),
+    ("new_order", LIMIT, {"tif": "tomorrow"}, ValueError, "YYYY-MM-DD HH:MM:SS"),
+    ("new_order", LIMIT, {"tif": "2030-1-1 10:45:23"}, ValueError, "tif"),
+    ("new_order", LIMIT, {"tif": 1893456000000}, TypeError, "tif"),
+    ("new_order", LIMIT, {"meta": ["aff_code"]}, TypeError, "meta"),
+    ("new_order", LIMIT, {"meta": {1: "x"}}, TypeError, "meta"),
+    ("new_order", LIMIT, {"meta": {"aff_code": object()}}, TypeError, "meta"),
+    ("new_order", LIMIT, {"meta": {"x": float("nan")}}, ValueError, "meta"),
+    ("new_order", LIMIT, {"price_trailing": "-1"}, ValueError, "price_trailing"),
+    ("new_order", LIMIT, {"price_aux_limit": [1]}, TypeError, "price_aux_limit"),
+    ("new_order", LIMIT, {"price_oco_stop": float("inf")}, ValueError, "price_oco_stop"),
+    ("new_order", ("EXCHANGE LIMT", "tBTCUSD", "1", "1"), {}, ValueError, "EXCHANGE LIMIT"),
+    ("new_order", (None, "tBTCUSD", "1", "1"), {}, ValueError, "type"),
+    ("new_order", ("LIMIT", "BTCUSD", "1", "1"), {}, ValueError, "tBTCUSD"),
+    ("new_order", ("LIMIT", "fUSD", "1", "1"), {}, ValueError, "symbol"),
+    ("new_order", ("LIMIT", 123, "1", "1"), {}, TypeError, "symbol"),
+    ("new_order", ("LIMIT", "tBTCUSD", "0", "1"), {}, ValueError, "amount"),
+    ("new_order", ("LIMIT", "tBTCUSD", None, "1"), {}, ValueError, "amount"),
+    ("new_order", ("LIMIT", "tBTCUSD", True, "1"), {}, TypeError, "amount"),
+    ("new_order", ("LIMIT", "tBTCUSD", "1", float("nan")), {}, ValueError, "price"),
+    ("new_order", ("LIMIT", "tBTCUSD", "1", "-1"), {}, ValueError, "price"),
+    ("new_order", ("LIMIT", "tBTCUSD", "1", None), {}, ValueError, "price"),
+    ("new_order", ("STOP LIMIT", "tBTCUSD", "1", "1"), {}, ValueError, "price_aux_limit"),
+    ("new_order", ("TRAILING STOP", "tBTCUSD", "1"), {}, ValueError, "price_trailing"),
+    ("order_update", ("7",), {}, TypeError, "id"),
+    ("order_update", (0,), {}, ValueError, "id"),
+    ("order_update", (True,), {}, TypeError, "id"),
+    ("order_update", (7,), {"cid_date": "14/11/2023"}, ValueError, "YYYY-MM-DD"),
+    ("order_update", (7,), {"delta": "x"}, ValueError, "delta"),
+    ("order_update", (7,), {"flags": 1 << 40}, ValueError, "flags"),
+    ("order_cancel", (), {"id": 1.5}, TypeError, "id"),
+    ("order_cancel", (), {"cid": 7, "cid_date": 20231114}, TypeError, "cid_date"),
+    ("order_cancel", (), {"cid_date": "2023-11-14"}, ValueError, "cid"),
+    ("order_cancel_multi", (), {"id": 5}, TypeError, "id"),
+    ("order_cancel_multi", (), {"id": "12"}, TypeError, "id"),
+    ("order_cancel_multi", (), {"id": []}, ValueError, "id"),
+    ("order_cancel_multi", (), {"id": [1, "2"]}, TypeError, "id[1]"),
+    ("order_cancel_multi", (), {"gid": [True]}, TypeError, "gid[0]"),
+    ("order_cancel_multi", (), {"cid": [7]}, TypeError, "cid[0]"),
+    ("order_cancel_multi", (), {"cid": [(7, "2023-11-14", 1)]}, ValueError, "cid[0]"),
+    ("order_cancel_multi", (), {"cid": [(7, "today")]}, ValueError, "cid[0][1]"),
+    ("order_cancel_multi", (), {"all": "yes"}, TypeError, "all"),
+    ("order_multi_op", ("on",), {}, TypeError, "operations"),
+    ("order_multi_op", ([("oc", 1)],), {}, TypeError, "operations[0]"),
+    ("order_multi_op", ([("oc",)],), {}, ValueError, "operations[0]"),
+    ("order_multi_op", ([(1, {})],), {}, TypeError, "operations[0]"),
+    ("order_multi_op", ([("oc", {"id": 1}), ("ou", {"price": "1"})],), {}, ValueError, "operations[1]"),
+    ("order_multi_op", ([("on", {"type": "LIMIT", "symbol": "tBTCUSD", "amount": "1", "prcie": "1"})],), {},
+     ValueError, "prcie"),
+    ("order_multi_op", ([("on", {"type": "LIMIT", "symbol": "tBTCUSD", "amount": "1", "price": "1", "cid": "x"})],),
+     {}, TypeError, "cid"),
+    ("funding_offer", ("LIMIT", "fUSD", "100", "0.001", 1), {}, ValueError, "period"),
+    ("funding_offer", ("LIMIT", "fUSD", "100", "0.001", 121), {}, ValueError, "period"),
+    ("funding_offer", ("LIMIT", "fUSD", "100", "0.001", "2"), {}, TypeError, "period"),
+    ("funding_offer", ("LIMIT", "tBTCUSD", "100", "0.001", 2), {}, ValueError, "fUSD"),
+    ("funding_offer", ("MARKET", "fUSD", "100", "0.001", 2), {}, ValueError, "FRRDELTAVAR"),
+    ("funding_offer", ("LIMIT", "fUSD", "100", None, 2), {}, ValueError, "rate"),
+    ("funding_offer", ("LIMIT", "fUSD", "100", "0.001", 2, 4096), {}, ValueError, "HIDDEN 64"),
+    ("funding_offer_cancel", ("7",), {}, TypeError, "id"),
+    ("calc", ("margin_base",), {}, TypeError, "list"),
+    ("calc", ([],), {}, ValueError, "between 1 and 30"),
+    ("calc", ([f"wallet_exchange_C{i}" for i in range(31)],), {}, ValueError, "between 1 and 30"),
+    ("calc", (["margin"],), {}, ValueError, "margin_base"),
+    ("calc", ([["margin_base"]],), {}, TypeError, "calc request 0"),
+]
+
+
+@pytest.mark.parametrize(("builder", "args", "kwargs", "kind", "word"), BAD_ORDER_FIELDS)
+def test_order_bodies_refuse_bad_fields_by_name(builder: str, args: tuple[object, ...], kwargs: dict[str, object],
+                                                kind: type, word: str) -> None:
+    from bfxapi._utils import order_bodies  # pylint: disable=import-outside-toplevel
+    from bfxapi.exceptions import InvalidInputTypeError  # pylint: disable=import-outside-toplevel
+
+    with pytest.raises(InvalidInputError) as info:
+        getattr(order_bodies, builder)(*args, **kwargs)
+    assert isinstance(info.value, kind) and isinstance(info.value, BfxBaseException)
+    # a wrong type is a TypeError (InvalidInputTypeError), a wrong value a ValueError only
+    assert isinstance(info.value, InvalidInputTypeError) == (kind is TypeError)
+    assert word in str(info.value)
+
+
+def test_order_bodies_take_every_documented_form() -> None:
+    import datetime  # pylint: disable=import-outside-toplevel
+
+    from bfxapi._utils import order_bodies  # pylint: disable=import-outside-toplevel
+
+    assert order_bodies.new_order("LIMIT", "tBTCF0:USTF0", Decimal("0.01"), 20000, lev=100, gid=0, cid=0,
+                                  flags=64 + 512 + 1024 + 4096 + 16384 + 524288, price_oco_stop="19000",
+                                  cid_oco=2**45 - 1, tif=TIF, meta={"make_visible": 1, "list": [1.5, None]}) == {
+        "type": "LIMIT", "symbol": "tBTCF0:USTF0", "amount": "0.01", "price": "20000", "lev": 100, "gid": 0,
+        "cid": 0, "cid_oco": 2**45 - 1, "flags": 546368, "price_oco_stop": "19000", "tif": TIF,
+        "meta": {"make_visible": 1, "list": [1.5, None]},
+    }  # fmt: skip
+    assert order_bodies.new_order("TRAILING STOP", "tBTCUSD", -1, price_trailing=10) == {
+        "type": "TRAILING STOP", "symbol": "tBTCUSD", "amount": "-1", "price_trailing": "10"
+    }
+    day = datetime.date(2023, 11, 14)
+    assert order_bodies.order_cancel(cid=5, cid_date=day) == {"cid": 5, "cid_date": "2023-11-14"}
+    assert order_bodies.order_cancel_multi(id=(1, 2), cid=[[3, day]], gid=[4], all=False) == {
+        "id": [1, 2], "cid": [[3, "2023-11-14"]], "gid": [4]
+    }
+    assert order_bodies.order_update(9, amount="-0.5", cid_date="2023-11-14", meta={"aff_code": "x"}) == {
+        "id": 9, "amount": "-0.5", "cid_date": "2023-11-14", "meta": {"aff_code": "x"}
+    }
+    assert order_bodies.funding_offer("FRRDELTAVAR", "fUSD", "100", "-0.0001", 120, flags=64) == {
+        "type": "FRRDELTAVAR", "symbol": "fUSD", "amount": "100", "rate": "-0.0001", "period": 120, "flags": 64
+    }
+
+
+def test_credentials_check_their_values_and_keep_the_secret_out_of_messages() -> None:
+    from bfxapi._utils.credentials import Credentials, credentials_from  # pylint: disable=import-outside-toplevel
+    from bfxapi.exceptions import InvalidInputTypeError  # pylint: disable=import-outside-toplevel
+
+    assert credentials_from(None, None) is None and credentials_from("", "", ["wallet"]) is None
+    made = credentials_from("key-12345", "secret", ("trading", "wallet-exchange-BTC", "funding-fUSD"))
+    assert isinstance(made, Credentials)
+    assert made.filters == ["trading", "wallet-exchange-BTC", "funding-fUSD"]
+    for key, secret in (("key", None), (None, "secret"), ("key", "")):
+        with pytest.raises(IncompleteCredentialError):
+            credentials_from(key, secret)
+    for key, secret, filters in ((123, "s3cr3t", None), ("key", b"s3cr3t", None), ("key", "s3cr3t", "trading"),
+                                 ("key", "s3cr3t", b"trading"), ("key", "s3cr3t", ["trading", 1]),
+                                 ("key", "s3cr3t", 5), ("key", "s3cr3t", {"trading": 1})):
+        with pytest.raises(InvalidInputTypeError) as info:
+            credentials_from(key, secret, filters)  # type: ignore[arg-type]
+        assert isinstance(info.value, TypeError) and "s3cr3t" not in str(info.value)
+    for filters in (["trades"], ["trading-BTCUSD"], ["wallet-exchange"], [""]):
+        with pytest.raises(InvalidInputError, match="unknown filter"):
+            credentials_from("key", "secret", filters)
+    with pytest.raises(InvalidInputTypeError):
+        Credentials(None, "secret")  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError):
+        Credentials("key", "")
+
+
+@pytest.mark.parametrize(("given", "sent"), [
+    (None, None),
+    (["trading", "wallet"], ["trading", "wallet", "notify"]),
+    (["wallet"], ["wallet", "notify"]),
+    (["notify", "trading-tBTCUSD"], ["notify", "trading-tBTCUSD"]),
+    ([], ["notify"]),
+])
+def test_auth_filters_always_carry_the_answers_of_the_inputs(given: object, sent: object) -> None:
+    from bfxapi._utils.credentials import Credentials  # pylint: disable=import-outside-toplevel
+
+    credentials = Credentials("key", "secret", given)  # type: ignore[arg-type]
+    assert credentials.filters == given and credentials.auth_filters == sent
+    assert repr(credentials).endswith(f"filters={given!r})")  # repr shows what the caller gave
 
 
 async def test_clients_sharing_a_log_file_write_each_record_once(tmp_path: Path) -> None:
@@ -316,3 +487,24 @@ async def test_clients_sharing_a_log_file_write_each_record_once(tmp_path: Path)
         await first.close()
         await second.close()
     assert not [h for h in logging.getLogger("bfxapi").handlers if isinstance(h, logging.FileHandler)]
+
+
+def test_hosts_come_from_the_argument_then_the_environment_then_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BFX_WSS_HOST", raising=False)
+    monkeypatch.delenv("BFX_REST_HOST", raising=False)
+    default = Client()
+    assert (default._wss_host, default._rest_host) == (WSS_HOST, REST_HOST)  # pylint: disable=protected-access
+    monkeypatch.setenv("BFX_WSS_HOST", "ws://127.0.0.1:9/ws/2")
+    monkeypatch.setenv("BFX_REST_HOST", "http://127.0.0.1:9/v2")
+    from_env = Client()
+    assert from_env.wss._host == "ws://127.0.0.1:9/ws/2"  # pylint: disable=protected-access
+    assert from_env.rest._middleware.host == "http://127.0.0.1:9/v2"  # pylint: disable=protected-access
+    given = Client(wss_host="wss://example.invalid/ws/2", rest_host="https://example.invalid/v2")
+    assert given.wss._host == "wss://example.invalid/ws/2"  # pylint: disable=protected-access
+    monkeypatch.setenv("BFX_WSS_HOST", "foo")
+    with pytest.raises(InvalidInputError, match="environment variable BFX_WSS_HOST"):
+        Client()
+    monkeypatch.delenv("BFX_WSS_HOST")
+    for bad in ({"wss_host": "http://127.0.0.1/ws/2"}, {"rest_host": "ws://127.0.0.1/v2"}, {"rest_host": 80}):
+        with pytest.raises(InvalidInputError, match="the host given"):
+            Client(**bad)  # type: ignore[arg-type]

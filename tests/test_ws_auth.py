@@ -169,7 +169,9 @@ async def test_authentication_sends_the_signed_auth_event_with_a_shared_nonce() 
         info = events.of("authenticated")[0][0]
         assert info["status"] == "OK" and info["userId"] == account.user_id and "caps" in info
         auth = next(m for m in auth_connection(sim).received if isinstance(m, dict) and m.get("event") == "auth")
-        assert auth["apiKey"] == account.api_key and auth["filter"] == ["trading", "wallet"] and auth["dms"] == 4
+        # "notify" is added: it carries the answers of the inputs
+        assert auth["apiKey"] == account.api_key and auth["filter"] == ["trading", "wallet", "notify"]
+        assert auth["dms"] == 4
         assert auth["authPayload"] == f"AUTH{auth['authNonce']}"
         assert auth["authNonce"] == bfx._nonce.last  # pylint: disable=protected-access  # the client's source
         assert account.api_secret not in str(auth)

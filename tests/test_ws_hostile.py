@@ -10,7 +10,9 @@ import time
 from typing import Any
 
 import pytest
+from aiohttp import web
 
+from bfxapi import Client
 from bfxapi.websocket._pacing import Backoff
 from bfxapi.websocket.exceptions import VersionMismatchError
 
@@ -227,3 +229,88 @@ async def test_public_and_authenticated_handshakes_share_one_allowance() -> None
             assert sim.handshakes_refused == 0
         finally:
             await bfx.close()
+
+
+# --- redirects --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+async def test_a_redirected_handshake_is_never_followed(status: int) -> None:
+    reached: list[str] = []
+    refusals: list[str] = []
+    seen = asyncio.Event()
+
+    class Watch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "redirected the handshake" in record.getMessage():
+                refusals.append(record.getMessage())
+                seen.set()
+
+    async def target(request: web.Request) -> web.StreamResponse:
+        reached.append(request.path)
+        return web.Response(status=404)
+
+    runners: list[web.AppRunner] = []
+    ports: list[int] = []
+
+    async def redirect(_: web.Request) -> web.StreamResponse:
+        return web.Response(status=status, headers={"Location": f"http://127.0.0.1:{ports[1]}/ws/2"})
+
+    for handler in (redirect, target):
+        app = web.Application()
+        app.router.add_get("/ws/2", handler)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        runners.append(runner)
+        ports.append(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]  # pylint: disable=protected-access
+    watch = Watch()
+    logging.getLogger("bfxapi").addHandler(watch)
+    bfx = Client(api_key="key", api_secret="secret", wss_host=f"ws://127.0.0.1:{ports[0]}/ws/2", wss_options=FAST)
+    connecting = asyncio.ensure_future(bfx.wss.connect())
+    try:
+        while len(refusals) < 4:  # the public and the authenticated connections, each retried
+            seen.clear()
+            await asyncio.wait_for(seen.wait(), 10)
+        assert reached == []  # nothing ever reached the other host, the authentication above all
+        assert f"(HTTP {status}) to http://127.0.0.1:{ports[1]}/ws/2" in refusals[0]
+        assert not connecting.done()  # still retrying: a redirect is not the end of the client
+    finally:
+        logging.getLogger("bfxapi").removeHandler(watch)
+        await bfx.close()
+        await asyncio.gather(connecting, return_exceptions=True)
+        for runner in runners:
+            await runner.cleanup()
+
+
+async def test_the_first_wait_of_an_outage_is_the_shortest(caplog: pytest.LogCaptureFixture) -> None:
+    import socket  # pylint: disable=import-outside-toplevel
+
+    with socket.socket() as probe:  # a loopback port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    waits: list[str] = []
+    seen = asyncio.Event()
+
+    class Watch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "reconnection attempt" in record.getMessage():
+                waits.append(record.getMessage().rsplit(" in ", 1)[1])
+                seen.set()
+
+    watch = Watch()
+    logging.getLogger("bfxapi").addHandler(watch)
+    caplog.set_level(logging.INFO, logger="bfxapi")  # the waits are logged at INFO
+    options = dataclasses.replace(FAST, backoff=Backoff(initial=0.1, maximum=10.0, factor=10.0, jitter=0.0))
+    bfx = Client(wss_host=f"ws://127.0.0.1:{port}/ws/2", wss_options=options)
+    connecting = asyncio.ensure_future(bfx.wss.connect())
+    try:
+        while len(waits) < 2:
+            seen.clear()
+            await asyncio.wait_for(seen.wait(), 10)
+        assert waits[:2] == ["0.10 s", "1.00 s"]  # the backoff's initial wait first, then growing
+    finally:
+        logging.getLogger("bfxapi").removeHandler(watch)
+        await bfx.close()
+        await asyncio.gather(connecting, return_exceptions=True)

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from bfxapi import Client
+from bfxapi.exceptions import InvalidInputError, InvalidInputTypeError
 from bfxapi.types import FundingOffer, Notification, Order
 from bfxapi.websocket.exceptions import (
     ActionRequiresAuthentication,
@@ -14,7 +16,7 @@ from bfxapi.websocket.exceptions import (
     MaintenanceInProgressError,
 )
 
-from ws_support import Recorder, auth_client, auth_connection, client, simulator
+from ws_support import FAST, Recorder, auth_client, auth_connection, client, simulator
 
 ORDER_EVENTS = ("on-req-notification", "order_new", "order_update", "order_cancel", "trade_execution",
                 "trade_execution_update", "wallet_update", "position_new", "position_close")  # fmt: skip
@@ -219,11 +221,10 @@ async def test_inputs_fail_at_once_while_the_connection_is_down() -> None:
         sim.refuse_handshakes(3, status=503)  # the client stays down for a few backoff delays
         await sim.drop(auth_connection(sim))
         await sim.wait_for(lambda: sim.handshakes_refused >= 1)
-        loop = asyncio.get_running_loop()
-        started = loop.time()
+        # "At once" without a clock: the coroutine raises on its first step, before it could wait for anything.
+        coroutine = bfx.wss.inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000")
         with pytest.raises(ActionRequiresAuthentication):
-            await bfx.wss.inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000")
-        assert loop.time() - started < 0.1
+            coroutine.send(None)
         await events.wait_count("authenticated", 2)
         await bfx.close()
 
@@ -271,4 +272,83 @@ async def test_an_input_interrupted_by_a_drop_fails_clearly() -> None:
             await asyncio.wait_for(pending, 5)
         assert "may or may not have been executed" in str(info.value)
         await events.wait_count("authenticated", 2)  # and the client recovers
+        await bfx.close()
+
+
+async def test_inputs_get_their_answer_under_the_readme_filters() -> None:
+    async with simulator() as sim:
+        account = sim.add_account(wallets={"exchange": {"USD": 10_000}})
+        bfx = Client(account.api_key, account.api_secret, filters=["trading", "wallet"], wss_host=sim.wss_host,
+                     rest_host=sim.rest_host, wss_options=FAST)
+        events = Recorder(bfx, "order_new", "wallet_update", "balance_update")
+        try:
+            await bfx.wss.connect()
+            (auth,) = [m for m in auth_connection(sim).received if isinstance(m, dict) and m.get("event") == "auth"]
+            assert auth["filter"] == ["trading", "wallet", "notify"]
+            note = await bfx.wss.inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", "0.01", "15000")
+            assert (note.type, note.status) == ("on-req", "SUCCESS") and isinstance(note.data, Order)
+            await events.wait_count("order_new", 1)  # the filters the caller asked for still apply
+            cancelled = await bfx.wss.inputs.cancel_order(id=note.data.id)
+            assert (cancelled.type, cancelled.status) == ("oc-req", "SUCCESS")
+            await bfx.wss.inputs.calc("balance")  # answered under "balance", which was not asked for
+            await bfx.wss.inputs.calc("wallet_exchange_USD")
+            await events.wait_count("wallet_update", 1)
+            assert events.count("balance_update") == 0
+        finally:
+            await bfx.close()
+
+
+# Each call is refused before anything is sent: a value Bitfinex cannot read must not place an order whose answer
+# then never comes back ("may or may not have been executed").
+BAD_INPUTS = [
+    ("submit_order", ("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000"), {"cid": "7"}, True),
+    ("submit_order", ("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000"), {"cid": True}, True),
+    ("submit_order", ("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000"), {"cid": 2**45}, False),
+    ("submit_order", ("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000"), {"gid": 1.5}, True),
+    ("submit_order", ("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000"), {"flags": 1}, False),
+    ("submit_order", ("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000"), {"lev": 1000}, False),
+    ("submit_order", ("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000"), {"tif": "next week"}, False),
+    ("submit_order", ("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000"), {"meta": "aff"}, True),
+    ("submit_order", ("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000"), {"price_trailing": float("nan")}, False),
+    ("submit_order", ("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000"), {"price_aux_limit": "-5"}, False),
+    ("submit_order", ("EXCHANGE LIMIT", "tBTCUSD", "zero", "20000"), {}, False),
+    ("submit_order", ("EXCHANGE LIMIT", "tBTCUSD", "0.1", None), {}, False),
+    ("submit_order", ("LIMT", "tBTCUSD", "0.1", "20000"), {}, False),
+    ("submit_order", ("EXCHANGE LIMIT", 42, "0.1", "20000"), {}, True),
+    ("update_order", ("12",), {"price": "1"}, True),
+    ("update_order", (12,), {"amount": [1]}, True),
+    ("update_order", (12,), {"cid_date": "yesterday"}, False),
+    ("cancel_order", (), {"id": "12"}, True),
+    ("cancel_order", (), {"cid": 5}, False),
+    ("cancel_order_multi", (), {"id": 12}, True),
+    ("cancel_order_multi", (), {"cid": [(5, "2023-13-01")]}, False),
+    ("cancel_order_multi", (), {}, False),
+    ("order_multi_op", ([("on", {"type": "EXCHANGE LIMIT", "symbol": "tBTCUSD", "amount": "1", "price": "1",
+                                 "cid": "x"})],), {}, True),
+    ("order_multi_op", ([("oc", {"id": 1}), ("zz", {})],), {}, False),
+    ("submit_funding_offer", ("LIMIT", "fUSD", "100", "0.01", 365), {}, False),
+    ("submit_funding_offer", ("LIMIT", "USD", "100", "0.01", 2), {}, False),
+    ("submit_funding_offer", ("LIMIT", "fUSD", "100", "0.01", 2), {"flags": "hidden"}, True),
+    ("cancel_funding_offer", (None,), {}, False),
+    ("cancel_funding_offer", ("7",), {}, True),
+    ("calc", ("margin",), {}, False),
+    ("calc", (7,), {}, True),
+    ("calc", (), {}, False),
+]
+
+
+async def test_bad_inputs_are_refused_before_anything_is_sent() -> None:
+    async with simulator() as sim:
+        account = sim.add_account(wallets={"exchange": {"USD": 10_000}, "funding": {"USD": 10_000}})
+        bfx = auth_client(sim, account)
+        await bfx.wss.connect()
+        connection = auth_connection(sim)
+        inputs = bfx.wss.inputs
+        for method, args, kwargs, wrong_type in BAD_INPUTS:
+            with pytest.raises(InvalidInputError) as info:
+                await getattr(inputs, method)(*args, **kwargs)
+            assert isinstance(info.value, InvalidInputTypeError) == wrong_type, (method, args, kwargs, info.value)
+        assert not [m for m in connection.received if isinstance(m, list)]  # no input reached the server
+        note = await inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", "0.01", "15000", cid=2**45 - 1)
+        assert note.status == "SUCCESS" and note.data.cid == 2**45 - 1  # the largest cid Bitfinex takes works
         await bfx.close()

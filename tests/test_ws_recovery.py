@@ -283,3 +283,75 @@ async def test_an_idle_connection_is_kept_alive_by_pings() -> None:
         assert pings and connection.open  # more than two idle windows later, still open
         assert [m["cid"] for m in connection.received if isinstance(m, dict) and m.get("event") == "ping"][:4] == [1, 2, 3, 4]
         await bfx.close()
+
+
+# --- every channel kind delivers again after every fault ----------------------------------------------------------
+
+#: (channel, params, the events its sub_id delivers)
+CHANNEL_KINDS = [
+    ("ticker", {"symbol": "tBTCUSD"}, ("t_ticker_update",)),
+    ("ticker", {"symbol": "fUSD"}, ("f_ticker_update",)),
+    ("trades", {"symbol": "tBTCUSD"}, ("t_trades_snapshot", "t_trade_execution")),
+    ("trades", {"symbol": "fUSD"}, ("f_trades_snapshot", "f_trade_execution")),
+    ("book", {"symbol": "tBTCUSD", "prec": "P0"}, ("t_book_snapshot", "t_book_update")),
+    ("book", {"symbol": "tETHUSD", "prec": "R0"}, ("t_raw_book_snapshot", "t_raw_book_update")),
+    ("book", {"symbol": "fUSD", "prec": "P0"}, ("f_book_snapshot", "f_book_update")),
+    ("book", {"symbol": "fUSD", "prec": "R0"}, ("f_raw_book_snapshot", "f_raw_book_update")),
+    ("candles", {"key": "trade:1m:tBTCUSD"}, ("candles_snapshot", "candles_update")),
+    ("status", {"key": "deriv:tBTCF0:USTF0"}, ("derivatives_status_update",)),
+    ("status", {"key": "liq:global"}, ("liquidation_feed_update",)),
+]
+
+
+async def _fault(sim: Simulator, name: str) -> None:
+    connection = open_connections(sim)[0]
+    if name == "drop":
+        await sim.drop(connection)
+    elif name == "info-20051":
+        await sim.send_info(20051)
+    elif name == "silence":
+        sim.stall(connection)
+    elif name == "maintenance":
+        await sim.start_maintenance()
+        await sim.end_maintenance()
+    elif name == "sequence-gap":
+        sim.skip_sequence(connection, 3)
+        await sim.advance(1)
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("fault", ["drop", "info-20051", "silence", "maintenance", "sequence-gap"])
+async def test_every_channel_kind_delivers_again_after_the_fault(fault: str) -> None:
+    async with simulator() as sim:
+        bfx = client(sim)
+        try:
+            kinds = {event for _, _, events in CHANNEL_KINDS for event in events}
+            events = Recorder(bfx, *kinds, "subscribed")
+            await bfx.wss.connect()
+            sub_ids = [await bfx.wss.subscribe(channel, **params) for channel, params, _ in CHANNEL_KINDS]
+
+            def delivered() -> dict[str, int]:
+                return {sub_id: sum(events.count(e, sub_id) for e in kind[2]) for sub_id, kind in zip(sub_ids, CHANNEL_KINDS)}
+
+            async def until_each_delivers_more_than(before: dict[str, int]) -> None:
+                def done() -> bool:
+                    return all(delivered()[sub_id] > before[sub_id] for sub_id in sub_ids)
+
+                for _ in range(400):  # market steps: the liquidation feed is sparse
+                    try:
+                        await events.wait(done, timeout=0.1)
+                        return
+                    except asyncio.TimeoutError:
+                        await sim.advance(1)
+                missing = [k[:2] for s, k in zip(sub_ids, CHANNEL_KINDS) if delivered()[s] <= before[s]]
+                raise AssertionError(f"after the fault {fault}, nothing more from {missing}")
+
+            await until_each_delivers_more_than({sub_id: 0 for sub_id in sub_ids})
+            subscribed = events.count("subscribed")
+            await _fault(sim, fault)
+            # Every subscription is confirmed again (the same sub_ids) before counting what flows after it.
+            await events.wait(lambda: events.count("subscribed") >= subscribed + len(sub_ids), timeout=15)
+            assert sorted(info["sub_id"] for (info,) in events.of("subscribed")[subscribed:]) == sorted(sub_ids)
+            await until_each_delivers_more_than(delivered())
+        finally:
+            await bfx.close()

@@ -22,7 +22,21 @@ FAST = WebSocketOptions(
 )
 
 
-def simulator(**options: Any) -> Simulator:
+class ManagedSimulator(Simulator):
+    """The simulator, closing on exit every client the helpers below made for it: a test that fails half-way
+    leaves no running client behind to disturb the next tests (or their checks for leaked tasks)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.clients: list[Client] = []
+
+    async def __aexit__(self, *exc: Any) -> None:
+        for bfx in self.clients:
+            await bfx.close()
+        await super().__aexit__(*exc)
+
+
+def simulator(**options: Any) -> ManagedSimulator:
     """A simulator stepped by the test, with quick heartbeats and no connection-rate limit."""
     defaults: dict[str, Any] = {
         "seed": 7,
@@ -32,17 +46,25 @@ def simulator(**options: Any) -> Simulator:
         "idle_timeout": None,
     }
     defaults.update(options)
-    return Simulator(**defaults)
+    return ManagedSimulator(**defaults)
+
+
+def _owned(sim: Simulator, bfx: Client) -> Client:
+    if isinstance(sim, ManagedSimulator):
+        sim.clients.append(bfx)
+    return bfx
 
 
 def client(sim: Simulator, options: WebSocketOptions = FAST, **kwargs: Any) -> Client:
-    return Client(**{"wss_host": sim.wss_host, "rest_host": sim.rest_host, "wss_options": options, **kwargs})
+    """A client of the simulator (closed with it), with FAST timings."""
+    return _owned(sim, Client(**{"wss_host": sim.wss_host, "rest_host": sim.rest_host, "wss_options": options,
+                                 **kwargs}))
 
 
 def auth_client(sim: Simulator, account: Any, **options: Any) -> Client:
-    """A client of ``account`` on the simulator, with FAST timings changed by ``options``."""
-    return Client(account.api_key, account.api_secret, wss_host=sim.wss_host, rest_host=sim.rest_host,
-                  wss_options=dataclasses.replace(FAST, **options))
+    """A client of ``account`` on the simulator (closed with it), with FAST timings changed by ``options``."""
+    return _owned(sim, Client(account.api_key, account.api_secret, wss_host=sim.wss_host, rest_host=sim.rest_host,
+                              wss_options=dataclasses.replace(FAST, **options)))
 
 
 def auth_connection(sim: Simulator) -> Any:

@@ -17,7 +17,7 @@ import os
 import sys
 from typing import Optional, Union
 
-from ..exceptions import InvalidInputError
+from ..exceptions import InvalidInputError, InvalidInputTypeError
 
 __all__ = [
     "ROOT_LOGGER_NAME",
@@ -90,13 +90,18 @@ def attach_handler(
                 handler.set_level = False
     if log_filename is None:
         return None
+    if not isinstance(log_filename, (str, os.PathLike)):
+        raise InvalidInputTypeError(f"log_filename must be a path, not {type(log_filename).__name__}")
     path = os.path.abspath(log_filename)
     for handler in _logger.handlers:
         # Two clients of one program writing to the same file share one handler: each record is written once.
         if isinstance(handler, _ClientFileHandler) and handler.baseFilename == path:
             handler.users += 1
             return handler
-    file_handler = _ClientFileHandler(path)
+    try:
+        file_handler = _ClientFileHandler(path)
+    except OSError as error:
+        raise InvalidInputError(f"cannot write the log file {path}: {error.strerror or error}") from None
     file_handler.setLevel(logging.INFO if level is None else level)
     _logger.addHandler(file_handler)
     if _logger.level == logging.NOTSET or _logger.level > file_handler.level:

@@ -1,13 +1,17 @@
 """``BfxRestInterface``: the REST client, with its ``public``, ``auth`` and ``merchant`` endpoint groups."""
 
 from types import TracebackType
-from typing import Mapping, Optional, Type
+from typing import Any, Mapping, NoReturn, Optional, Type
+from urllib.parse import urlsplit
 
-from ..exceptions import IncompleteCredentialError
+from ..exceptions import IncompleteCredentialError, InvalidInputError, InvalidInputTypeError
 from .._utils.nonce import NonceGenerator
 from .._utils.logging import use_default_logging
+from .._utils.values import integer, real_number
 from ._interface import DEFAULT_RATE_LIMITS, Credentials, Middleware, RateLimiter, RetryPolicy
+from ._interface.params import required
 from ._interfaces import RestAuthEndpoints, RestMerchantEndpoints, RestPublicEndpoints
+from .options import REST_OPTION_KEYS
 
 __all__ = ["BfxRestInterface"]
 
@@ -22,7 +26,13 @@ class BfxRestInterface:
     * ``host``: the v2 root, e.g. ``https://api.bitfinex.com/v2`` (``bfxapi.REST_HOST``).
     * ``api_key``/``api_secret``: needed by ``auth`` and ``merchant``; give both or neither.
     * ``nonce``: the :class:`~bfxapi._utils.nonce.NonceGenerator` to take nonces from; share the WebSocket
-      client's, because Bitfinex keeps one nonce counter per key (a new one is made when omitted).
+      client's, because Bitfinex keeps one nonce counter per key (a new one is made when omitted). Processes
+      sharing one key should each pass a ``FileNonce`` of the same file: their signed requests then reach
+      Bitfinex in nonce order (see :mod:`bfxapi._utils.nonce`).
+
+    Redirects are never followed: a 3xx answer raises :class:`~bfxapi.rest.exceptions.RedirectError`. A 10114
+    answer ("nonce: small") is resent with a fresh nonce three times at most, then raises
+    :class:`~bfxapi.rest.exceptions.NonceTooSmallError`.
     * ``timeout``/``connect_timeout``: seconds for a whole request / for opening a connection (``None``: none).
     * ``connection_limit``/``keepalive_timeout``: the pool of one aiohttp session (kept-alive connections).
     * ``rate_limits``: requests per ``rate_limit_window`` seconds per endpoint group (see
@@ -32,6 +42,10 @@ class BfxRestInterface:
       when the server sends no ``Retry-After`` (Bitfinex blocks the IP for 60 s).
     * ``retry``: a :class:`~bfxapi.rest.RetryPolicy` to retry idempotent reads (public GETs and ``auth/r/``)
       after rate limits, 5xx pages, maintenance and connection errors; writes are never retried.
+
+    Every option is checked here, before anything is sent: a value of the wrong type raises
+    :class:`~bfxapi.exceptions.InvalidInputTypeError`, one out of range or an unknown option
+    :class:`~bfxapi.exceptions.InvalidInputError`.
 
     The aiohttp session is opened on the first request, inside the running event loop. ``await close()``
     (or ``async with``) closes it; a later request opens a new one.
@@ -52,7 +66,27 @@ class BfxRestInterface:
         rate_limit_window: float = 60.0,
         rate_limit_penalty: float = 60.0,
         retry: Optional[RetryPolicy] = None,
+        **unknown: NoReturn,  # a misspelt option: refused by type checkers, and below with the valid names
     ) -> None:
+        if unknown:
+            raise InvalidInputError(
+                f"BfxRestInterface has no option {next(iter(unknown))!r}: the options are "
+                f"{', '.join(('nonce',) + REST_OPTION_KEYS)}"
+            )
+        host = _host(host)
+        if nonce is not None and not isinstance(nonce, NonceGenerator):
+            raise InvalidInputTypeError(
+                f"nonce must be a bfxapi NonceGenerator (or FileNonce), not {type(nonce).__name__}"
+            )
+        timeout = real_number(timeout, "timeout", positive=True)
+        connect_timeout = real_number(connect_timeout, "connect_timeout", positive=True)
+        connection_limit = required(integer(connection_limit, "connection_limit", 1), "connection_limit")
+        keepalive = required(real_number(keepalive_timeout, "keepalive_timeout", minimum=0), "keepalive_timeout")
+        rate_limits = _rate_limits(rate_limits)
+        window = required(real_number(rate_limit_window, "rate_limit_window", positive=True), "rate_limit_window")
+        penalty = required(real_number(rate_limit_penalty, "rate_limit_penalty", positive=True), "rate_limit_penalty")
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise InvalidInputTypeError(f"retry must be a bfxapi.rest.RetryPolicy or None, not {type(retry).__name__}")
         use_default_logging()
         if api_key and not api_secret:
             raise IncompleteCredentialError("api_key was given without api_secret: give both, or neither.")
@@ -67,10 +101,10 @@ class BfxRestInterface:
             timeout=timeout,
             connect_timeout=connect_timeout,
             connection_limit=connection_limit,
-            keepalive_timeout=keepalive_timeout,
-            rate_limiter=RateLimiter(limits, window=rate_limit_window),
+            keepalive_timeout=keepalive,
+            rate_limiter=RateLimiter(limits, window=window),
             retry=retry,
-            rate_limit_penalty=rate_limit_penalty,
+            rate_limit_penalty=penalty,
         )
         #: public market data endpoints
         self.public = RestPublicEndpoints(self._middleware)
@@ -111,3 +145,29 @@ class BfxRestInterface:
 
     def __repr__(self) -> str:
         return f"BfxRestInterface(host={self.host!r}, authenticated={self.authenticated})"
+
+
+def _host(host: Any) -> str:
+    if not isinstance(host, str):
+        raise InvalidInputTypeError(f"host must be a str URL such as 'https://api.bitfinex.com/v2', not "
+                                    f"{type(host).__name__}")
+    parts = urlsplit(host)
+    if parts.scheme not in ("https", "http") or not parts.netloc:
+        raise InvalidInputError(f"host must be a URL starting with https:// or http://, not {host!r}")
+    return host
+
+
+def _rate_limits(limits: Any) -> Optional[Mapping[str, Optional[int]]]:
+    """Requests per window by group: ``None`` turns limiting off; a group set to ``None`` is not limited."""
+    if limits is None:
+        return None
+    if not isinstance(limits, Mapping):
+        raise InvalidInputTypeError(
+            f"rate_limits must be a dict of {{group: requests per window, or None}}, or None, not "
+            f"{type(limits).__name__}"
+        )
+    for group, limit in limits.items():
+        if not isinstance(group, str):
+            raise InvalidInputTypeError(f"rate_limits keys are endpoint groups (str), not {type(group).__name__}")
+        integer(limit, f"rate_limits[{group!r}]", 1)
+    return limits

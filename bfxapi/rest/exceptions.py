@@ -9,7 +9,8 @@ class                                         when
 ============================================  ==================================================================
 :class:`RequestParameterError`                code 10020: a parameter was refused (``symbol: invalid``, ...)
 :class:`~bfxapi.exceptions.InvalidCredentialError`  code 10100 (and 10111-10113): key, signature or payload refused
-:class:`NonceTooSmallError`                   code 10114: the nonce was not above the key's last one
+:class:`NonceTooSmallError`                   code 10114: the nonce was not above the key's last one (after
+                                              three resends with fresh nonces); not a credential error
 :class:`RateLimitError`                       HTTP 429, code 11010, ``{"error": "ERR_RATE_LIMIT"}`` or
                                               ``{"message": "Ratelimit"}``; ``retry_after`` says how long to wait
 :class:`MaintenanceError`                     code 20060: the platform is in maintenance
@@ -19,12 +20,13 @@ class                                         when
 :class:`RestConnectionError`                  the request could not be sent or answered (refused, reset, DNS, ...)
 :class:`RestTimeoutError`                     no complete answer within the configured timeout
 :class:`CredentialsRequiredError`             an authenticated endpoint was called on an interface without keys
+:class:`RedirectError`                        an HTTP 3xx answer: never followed (``location`` names the target)
 ============================================  ==================================================================
 """
 
 from typing import Any, Optional
 
-from ..exceptions import BfxBaseException, CredentialError, InvalidCredentialError, ServerError
+from ..exceptions import BfxBaseException, CredentialError, InvalidCredentialError, NonceError, ServerError
 
 __all__ = [
     "RestError",
@@ -39,6 +41,7 @@ __all__ = [
     "RestConnectionError",
     "RestTimeoutError",
     "CredentialsRequiredError",
+    "RedirectError",
 ]
 
 
@@ -50,12 +53,25 @@ class RequestParameterError(ServerError, RestError):
     """Bitfinex refused a parameter of the request (code 10020); the message names it."""
 
 
-class NonceTooSmallError(InvalidCredentialError, RestError):
+class NonceTooSmallError(NonceError, RestError):
     """Bitfinex refused the nonce (code 10114): it was not larger than the last nonce used with this key.
 
-    Another process (or another client object) is probably using the same API key: give every process
-    its own key. A key whose nonce counter was pushed far ahead must be recreated.
+    The key itself is fine (this is not a :class:`~bfxapi.exceptions.CredentialError`): another process or
+    client is using the same API key and its requests overtook ours, or the key's nonce counter was pushed
+    ahead (by a clock running fast, or a nanosecond nonce). The client has already resent the request three
+    times with fresh nonces (safe: a refused request did nothing). Give each process its own key, or share
+    one nonce source between the processes of a key with ``bfxapi.FileNonce(path)``; a key pushed far
+    ahead must be recreated.
     """
+
+    HINT = (
+        "the nonce was not above the last one this API key used: another process or client is using the same "
+        "key, or its nonce counter was pushed ahead. Give each process its own key, or share one nonce source "
+        "between them with bfxapi.FileNonce(path); a key pushed far ahead must be recreated"
+    )
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}: {self.HINT}"
 
 
 class RateLimitError(ServerError, RestError):
@@ -115,3 +131,20 @@ class RestTimeoutError(RestConnectionError, TimeoutError):  # pylint: disable=to
 
 class CredentialsRequiredError(CredentialError, RestError):
     """An authenticated or merchant endpoint was called on an interface created without API keys."""
+
+
+class RedirectError(RestError):
+    """The server answered with a redirect (HTTP 3xx), which is never followed: a signed request re-sent
+    elsewhere would hand its key, signature and body to another server, and that server's answer would be
+    taken for the account's data. Bitfinex's API does not redirect, so the host is wrong, or something between
+    the client and Bitfinex is. ``status`` is the HTTP status and ``location`` the absolute target URL (the
+    request's headers are never shown)."""
+
+    def __init__(self, message: str, status: int = 0, location: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.location = location
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, self.status, self.location))

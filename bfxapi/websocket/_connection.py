@@ -25,23 +25,16 @@ import aiohttp
 from aiohttp import WSMsgType
 
 from .._utils.json_encoder import dumps
+from ..exceptions import InvalidInputError, InvalidInputTypeError
 from .._utils.log_throttle import LogThrottle
 from ._pacing import Backoff, ConnectionRateGovernor
+from ._protocol import Flag, InfoAction, UnusableConnectionError, check_greeting, info_action
 from .exceptions import ConnectionNotOpen, InvalidMessageError, ReconnectionTimeoutError, VersionMismatchError
 
 if TYPE_CHECKING:
     from ._event_emitter import BfxEventEmitter
 
 __all__ = ["Connection", "ConnectionContext", "WebSocketOptions", "Flag"]
-
-
-class Flag:
-    """``conf`` flags (protocol: they replace the connection's set; libraries always send the full mask)."""
-
-    TIMESTAMP = 32_768
-    SEQ_ALL = 65_536
-    OB_CHECKSUM = 131_072
-    BULK_UPDATES = 536_870_912
 
 
 @dataclass(frozen=True)
@@ -86,15 +79,45 @@ class WebSocketOptions:
     #: frame) is logged once; the repeats are counted and the count is logged with the next occurrence
     repeat_log_interval: float = 60.0
 
+    def __post_init__(self) -> None:
+        for name in ("open_timeout", "close_timeout", "ping_interval", "silence_limit", "subscribe_timeout",
+                     "input_timeout"):  # fmt: skip
+            _positive(name, getattr(self, name))
+        _positive("repeat_log_interval", self.repeat_log_interval, zero=True)
+        for name in ("dead_man_switch", "checksums", "sequence", "audit_account_sequence", "timestamps", "bulk"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidInputTypeError(f"WebSocketOptions.{name} must be True or False")
+        if not isinstance(self.backoff, Backoff):
+            raise InvalidInputTypeError("WebSocketOptions.backoff must be a bfxapi.websocket.Backoff")
+        for name in ("public_connection_limit", "auth_connection_limit"):
+            limit = getattr(self, name)
+            if not (isinstance(limit, tuple) and len(limit) == 2):
+                raise InvalidInputTypeError(f"WebSocketOptions.{name} must be (count or None, seconds)")
+            if limit[0] is not None and (isinstance(limit[0], bool) or not isinstance(limit[0], int) or limit[0] < 1):
+                raise InvalidInputError(f"WebSocketOptions.{name}: the count must be a positive int or None")
+            _positive(f"{name} window", limit[1], zero=limit[0] is None)
+        if isinstance(self.max_message_size, bool) or not isinstance(self.max_message_size, int):
+            raise InvalidInputTypeError("WebSocketOptions.max_message_size must be an int (bytes)")
+        if self.max_message_size < 1024:
+            raise InvalidInputError("WebSocketOptions.max_message_size must be at least 1024 bytes")
+
     @property
     def flags(self) -> int:
         """The ``conf`` mask these options ask for."""
-        return (
+        return int(
             (Flag.OB_CHECKSUM if self.checksums else 0)
             | (Flag.SEQ_ALL if self.sequence else 0)
             | (Flag.TIMESTAMP if self.timestamps else 0)
             | (Flag.BULK_UPDATES if self.bulk else 0)
         )
+
+
+def _positive(name: str, value: Any, zero: bool = False) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidInputTypeError(f"WebSocketOptions.{name} must be a number of seconds, not {type(value).__name__}")
+    if not (0 <= value if zero else 0 < value) or value == float("inf"):
+        raise InvalidInputError(f"WebSocketOptions.{name} must be a {'non-negative' if zero else 'positive'} finite "
+                                f"number of seconds, not {value!r}")
 
 
 @dataclass
@@ -114,11 +137,6 @@ class ConnectionContext:
     on_maintenance: Callable[["Connection", bool], None]
     #: whether the client is in maintenance now
     maintenance: Callable[[], bool]
-
-
-class UnusableConnectionError(ConnectionError):
-    """The server's first frame was not the greeting a Bitfinex server sends: this socket is useless, a new one
-    may be fine. Never leaves the connection (it is retried)."""
 
 
 # Failures after which a new attempt may succeed: refused, DNS, TLS, HTTP 408/429/5xx on the upgrade,
@@ -160,8 +178,6 @@ class Connection:
         self._ping_ids = itertools.count(1)
         #: whether the server announced maintenance (info 20060, or platform status 0 on connect)
         self.maintenance = False
-        #: the last sequence number seen (SEQ_ALL), 0 after each (re)connection
-        self.last_sequence = 0
 
     # -- public surface ----------------------------------------------------------------------------
 
@@ -230,6 +246,9 @@ class Connection:
 
     # -- hooks for subclasses --------------------------------------------------------------------
 
+    def _on_new_socket(self) -> None:
+        """A socket is up: state that lives as long as one socket (sequence counters) starts again."""
+
     async def _on_open(self) -> None:
         """The socket is up and ``conf`` was sent: send what restores the connection's state."""
 
@@ -257,12 +276,14 @@ class Connection:
     async def _supervise(self) -> None:
         loop = asyncio.get_running_loop()
         attempts = 0  # failed attempts in the current outage
+        waits = 0  # backoff waits in the current outage: the first one is the shortest
         down_since: Optional[float] = None
         down_wall = datetime.datetime.now(datetime.timezone.utc)
         last_failure = ""
         while not self._closing:
             if down_since is not None:
-                delay = self._next_delay(attempts, loop.time() - down_since, last_failure)
+                delay = self._next_delay(waits, attempts, loop.time() - down_since, last_failure)
+                waits += 1
                 self._logger.info("%s: reconnection attempt %d in %.2f s", self.name, attempts + 1, delay)
                 await asyncio.sleep(delay)
             started = loop.time()
@@ -295,7 +316,7 @@ class Connection:
             else:
                 self._logger.info("%s: connected to %s", self.name, self.host)
             self._connected_once = True
-            attempts, down_since = 0, None
+            attempts, waits, down_since = 0, 0, None
             code, reason = await self._session(ws)
             if self._stopping():
                 break
@@ -307,10 +328,10 @@ class Connection:
             last_failure = f"connection lost (code {code}{f', {reason}' if reason else ''})"
             self._logger.warning("%s: %s; reconnecting", self.name, last_failure)
 
-    def _next_delay(self, attempts: int, outage: float, last_failure: str) -> float:
+    def _next_delay(self, waits: int, attempts: int, outage: float, last_failure: str) -> float:
         """The backoff before the next attempt, never past the client's ``timeout``; once the outage has
         reached it, give up with :class:`ReconnectionTimeoutError` stating the outage that really elapsed."""
-        delay = self._context.options.backoff.delay(attempts)
+        delay = self._context.options.backoff.delay(waits)
         timeout = self._context.timeout
         if timeout is None:
             return delay
@@ -361,24 +382,14 @@ class Connection:
             raise UnusableConnectionError(
                 f"the first frame is not JSON ({type(error).__name__}): {str(message.data)[:120]!r}"
             ) from None
-        if info.__class__ is not dict or info.get("event") != "info":
-            raise UnusableConnectionError(f"expected an info frame first, got {str(message.data)[:120]!r}")
-        if "version" not in info:
-            # An info code instead of the greeting (20051 restart, 20060 maintenance...): try again later.
-            raise UnusableConnectionError(f"the server sent info {info.get('code')!r} instead of its greeting")
-        if info["version"] != 2:
-            raise VersionMismatchError(
-                f"The server speaks version {info['version']!r} of the WebSocket API; this client speaks version 2."
-            )
-        platform = info.get("platform")
-        maintenance = isinstance(platform, dict) and platform.get("status") == 0
+        maintenance = check_greeting(info, message.data)
         if maintenance != self.maintenance:
             self._set_maintenance(maintenance)
 
     async def _session(self, ws: "_Socket") -> tuple[Optional[int], str]:
         self._ws = ws
         self._restart = None
-        self.last_sequence = 0
+        self._on_new_socket()
         keeper: Optional["asyncio.Task[None]"] = None
         try:
             if self._flags:
@@ -461,18 +472,18 @@ class Connection:
             self._on_event(event)
 
     def _handle_info(self, event: dict[str, Any]) -> None:
-        code = event.get("code")
-        if code == 20051:
+        action = info_action(event)
+        if action is InfoAction.RESTART:
             self._logger.warning("%s: the server is restarting (info 20051): reconnecting", self.name)
             self._restart = "server restart (info 20051)"
-        elif code == 20060:
+        elif action is InfoAction.MAINTENANCE_START:
             self._logger.warning("%s: maintenance started (info 20060)", self.name)
             self._set_maintenance(True)
-        elif code == 20061:
+        elif action is InfoAction.MAINTENANCE_END:
             self._logger.info("%s: maintenance ended (info 20061): resubscribing", self.name)
             self._set_maintenance(False)
             self._on_maintenance_end()
-        elif "version" in event and event.get("version") != 2:
+        elif action is InfoAction.VERSION_CHANGED:
             raise VersionMismatchError(f"The server now speaks version {event.get('version')!r} of the API.")
         else:
             self._logger.info("%s: info from the server: %s", self.name, event)

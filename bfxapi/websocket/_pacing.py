@@ -1,11 +1,12 @@
 """How fast connections may be (re)opened: reconnection backoff and Bitfinex's connection-rate limits."""
 
 import asyncio
+import math
 import random
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from ..exceptions import InvalidInputError
+from ..exceptions import InvalidInputError, InvalidInputTypeError
 
 __all__ = ["Backoff", "ConnectionRateGovernor"]
 
@@ -22,7 +23,11 @@ class Backoff:
     jitter: float = 0.25
 
     def __post_init__(self) -> None:
-        if not 0 < self.initial <= self.maximum:
+        for name in ("initial", "maximum", "factor", "jitter"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+                raise InvalidInputTypeError(f"Backoff.{name} must be a number, not {value!r}")
+        if not 0 < self.initial <= self.maximum < float("inf"):
             raise InvalidInputError("Backoff needs 0 < initial <= maximum")
         if self.factor < 1 or not 0 <= self.jitter < 1:
             raise InvalidInputError("Backoff needs factor >= 1 and 0 <= jitter < 1")
@@ -52,8 +57,8 @@ class ConnectionRateGovernor:
         clock: Optional[Callable[[], float]] = None,
         parent: Optional["ConnectionRateGovernor"] = None,
     ) -> None:
-        if limit is not None and limit < 1:
-            raise InvalidInputError("limit must be at least 1 (or None for no limit)")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise InvalidInputError("limit must be an int of at least 1 (or None for no limit)")
         self.limit = limit
         self.window = window
         self._clock = clock

@@ -21,6 +21,7 @@ import collections
 import logging
 from typing import Any, Awaitable, Callable, Literal, Optional
 
+from .._utils.values import integer
 from ..exceptions import InvalidInputError
 from .exceptions import StreamOverflowError
 
@@ -45,8 +46,7 @@ class Stream:
         maxsize: int = 10_000,
         overflow: Overflow = "error",
     ) -> None:
-        if maxsize < 1:
-            raise InvalidInputError("maxsize must be at least 1")
+        integer(maxsize, "maxsize", 1)
         if overflow not in ("error", "drop_oldest"):
             raise InvalidInputError('overflow must be "error" or "drop_oldest"')
         # the client's: subscribe feeding this stream / unsubscribe and forget it

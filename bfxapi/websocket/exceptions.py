@@ -2,7 +2,7 @@
 
 from typing import Any, Optional
 
-from ..exceptions import BfxBaseException, MalformedPayloadError, ServerError
+from ..exceptions import BfxBaseException, InvalidInputError, MalformedPayloadError, ServerError
 
 __all__ = [
     "BfxWebSocketException",
@@ -50,19 +50,19 @@ class VersionMismatchError(BfxWebSocketException):
     """The server speaks another version of the WebSocket API than 2."""
 
 
-class SubIdError(BfxWebSocketException, ValueError):
+class SubIdError(BfxWebSocketException, InvalidInputError):
     """A subscription with this ``sub_id`` already exists."""
 
 
-class UnknownChannelError(BfxWebSocketException, ValueError):
+class UnknownChannelError(BfxWebSocketException, InvalidInputError):
     """The channel is not one of ``ticker``, ``trades``, ``book``, ``candles``, ``status``."""
 
 
-class UnknownEventError(BfxWebSocketException, ValueError):
+class UnknownEventError(BfxWebSocketException, InvalidInputError):
     """No event of that name exists (see README, "Events")."""
 
 
-class UnknownSubscriptionError(BfxWebSocketException, KeyError):
+class UnknownSubscriptionError(BfxWebSocketException, InvalidInputError, KeyError):  # pylint: disable=too-many-ancestors
     """No subscription has this ``sub_id``."""
 
 

@@ -19,12 +19,24 @@ request, and Bitfinex's own limits (90 requests per minute per endpoint) are far
 connection carries, so the trade is cheap for the guarantee it buys. The body is read after the lock is
 released.
 
-The nonce generator may be shared with the WebSocket client (Bitfinex has one counter per key for both).
-If the WebSocket takes a nonce while a REST request is in flight and its authentication overtakes it,
-the REST request fails with 10114 although it was never executed (the nonce is checked before anything
-else). That case is recognised (our nonce is older than the generator's last one) and the request is
-signed again with a fresh nonce and resent, at most twice; this is safe for writes too, because a request
-refused for its nonce did nothing.
+The nonce source may be shared with the WebSocket client (Bitfinex has one counter per key for both), and
+with other processes using the same key. A WebSocket authentication that takes a later nonce while a REST
+request is on its way, or another process's request, can overtake that request, which then fails with
+10114 although it was never executed (the nonce is checked before anything else). So a 10114 answer is
+signed again with a fresh nonce and resent, three times at most (and for no other error); this is safe
+for writes too, because a request refused for its nonce did nothing. A
+:class:`~bfxapi._utils.nonce.FileNonce` also extends the lock across processes (``nonce.hold()``), so that
+processes sharing its file do not overtake each other in the first place.
+
+Redirects (why none is ever followed)
+-------------------------------------
+aiohttp follows redirects by default, re-sending a signed request, with the API key, a valid signature
+and nonce and the body, to wherever ``Location`` points, and returning that server's answer as the
+account's data. Bitfinex's API never redirects, so a redirect means a wrong host or something between us
+and Bitfinex: every 3xx answer, signed or public, becomes a :class:`RedirectError` naming the target, and
+nothing is sent there. Public requests are not followed either, even to the same origin: one rule is
+easier to trust than two, a 301/302/303 would silently turn a ``calc`` POST into a GET, and a host that
+redirects is a configuration to fix, not to work around.
 """
 
 import asyncio
@@ -32,6 +44,7 @@ import logging
 from typing import Any, Mapping, Optional
 
 import aiohttp
+from yarl import URL
 
 from ..._utils.credentials import Credentials
 from ..._utils.json_encoder import dumps
@@ -42,6 +55,7 @@ from ..._version import __version__
 from ..exceptions import (
     CredentialsRequiredError,
     NonceTooSmallError,
+    RedirectError,
     RestConnectionError,
     RestTimeoutError,
 )
@@ -54,7 +68,9 @@ from ...exceptions import InvalidInputError
 __all__ = ["Middleware", "Credentials"]
 
 _LOGGER = get_logger("rest")
-_NONCE_RESENDS = 2
+_NONCE_RESENDS = 3
+# A Location header is the server's text: shown in an error, but not without bound.
+_LOCATION_SHOWN = 300
 
 
 class _Answer:
@@ -201,12 +217,12 @@ class Middleware:
                     penalty=self.rate_limit_penalty,
                 )
             except NonceTooSmallError:
-                # See the module docstring: only a nonce overtaken by another user of our generator.
-                if answer is None or resends >= _NONCE_RESENDS or not self._overtaken(answer.nonce):
+                # See the module docstring: refused before anything was done, so resending is safe.
+                if answer is None or answer.nonce is None or resends >= _NONCE_RESENDS:
                     raise
                 resends += 1
-                _LOGGER.warning("%s %s: nonce overtaken by another request of this key; signing it again",
-                                method, path)
+                _LOGGER.warning("%s %s: nonce overtaken by another request of this key (10114); signing it "
+                                "again with a fresh nonce (resend %d of %d)", method, path, resends, _NONCE_RESENDS)
             except Exception as error:  # pylint: disable=broad-exception-caught
                 if retry is None or attempt >= retry.attempts or not is_retryable(error, retry):
                     raise
@@ -215,9 +231,6 @@ class Middleware:
                                 type(error).__name__, attempt, retry.attempts - 1, delay)
                 attempt += 1
                 await asyncio.sleep(delay)
-
-    def _overtaken(self, nonce: Optional[int]) -> bool:
-        return nonce is not None and nonce < self.nonce.last
 
     async def _send(self, method: str, path: str, query: dict[str, str], text: Optional[str], signed: bool) -> _Answer:
         session = self._get_session()
@@ -236,15 +249,18 @@ class Middleware:
                     self._auth_lock = asyncio.Lock()
                 credentials = self._credentials
                 assert credentials is not None
-                # Held until the answer's headers are in (see the module docstring).
-                async with self._auth_lock:
+                # Held until the answer's headers are in (see the module docstring); the hold extends the
+                # lock to the other processes of a shared nonce file, and waiting for it counts in the timeout.
+                async with self._auth_lock, self.nonce.hold(self.timeout):
                     nonce = self.nonce.next()
                     headers.update(
                         rest_auth_headers(credentials.api_key, credentials.api_secret, path, nonce, text or "")
                     )
-                    response = await session.request(method, url, params=query or None, data=data, headers=headers)
+                    response = await session.request(method, url, params=query or None, data=data,
+                                                     headers=headers, allow_redirects=False)
             else:
-                response = await session.request(method, url, params=query or None, data=data, headers=headers)
+                response = await session.request(method, url, params=query or None, data=data, headers=headers,
+                                                 allow_redirects=False)
             try:
                 body = await response.read()
             finally:
@@ -257,7 +273,26 @@ class Middleware:
         if _LOGGER.isEnabledFor(logging.DEBUG):
             _LOGGER.debug("%s %s -> HTTP %d in %.1f ms", method, path, response.status,
                           (loop.time() - started) * 1000)
+        if 300 <= response.status < 400:
+            target = _target(response.url, response.headers.get("Location"))
+            raise RedirectError(
+                f"{method} {path}: the server answered HTTP {response.status} redirecting to {target}; "
+                "bfxapi never follows a redirect (check the host: Bitfinex's API does not redirect)",
+                status=response.status,
+                location=target,
+            )
         return _Answer(response.status, body, response.headers, nonce)
 
     def __repr__(self) -> str:
         return f"Middleware(host={self.host!r}, authenticated={self.authenticated})"
+
+
+def _target(url: URL, location: Optional[str]) -> str:
+    """The absolute URL a redirect points at (relative ``Location`` values are resolved against the request's)."""
+    if not location:
+        return "<no Location header>"
+    try:
+        target = str(url.join(URL(location)))
+    except ValueError:
+        target = location
+    return target if len(target) <= _LOCATION_SHOWN else target[:_LOCATION_SHOWN] + "..."

@@ -15,7 +15,8 @@ from ..exceptions import (
     RestConnectionError,
     UnexpectedResponseError,
 )
-from ...exceptions import InvalidInputError
+from ...exceptions import InvalidInputTypeError
+from ..._utils.values import integer, real_number
 
 __all__ = ["RetryPolicy", "is_retryable"]
 
@@ -40,10 +41,17 @@ class RetryPolicy:
     retry_maintenance: bool = True
 
     def __post_init__(self) -> None:
-        if self.attempts < 1:
-            raise InvalidInputError("RetryPolicy.attempts must be at least 1")
-        if self.backoff < 0 or self.max_backoff < 0 or self.jitter < 0:
-            raise InvalidInputError("RetryPolicy delays must not be negative")
+        # Checked here rather than at the first retry, which may come long after, inside a failing request.
+        if integer(self.attempts, "RetryPolicy.attempts", 1) is None:
+            raise InvalidInputTypeError("RetryPolicy.attempts must be an int of at least 1, not None")
+        for name in ("backoff", "max_backoff", "jitter"):
+            if real_number(getattr(self, name), f"RetryPolicy.{name}", minimum=0) is None:
+                raise InvalidInputTypeError(f"RetryPolicy.{name} must be a number, not None")
+        for name in ("respect_retry_after", "retry_maintenance"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidInputTypeError(
+                    f"RetryPolicy.{name} must be True or False, not {type(getattr(self, name)).__name__}"
+                )
 
     def delay(self, retry: int, error: Optional[BaseException] = None, rng: Optional[random.Random] = None) -> float:
         """Seconds to wait before retry number ``retry`` (1 for the first retry) after ``error``."""

@@ -9,6 +9,7 @@ as exact decimal strings; ``None`` arguments are left out of the body.
 from datetime import datetime
 from typing import Any, Literal, Mapping, Optional, Sequence, Union
 
+from ...exceptions import InvalidInputError, InvalidInputTypeError
 from ..._utils.json_encoder import DecimalLike
 from ...types import (
     Alert,
@@ -47,24 +48,62 @@ from ...types import (
     serializers,
 )
 from ..._utils import order_bodies
+from ..._utils.values import integer, integers, json_object, sequence, text
 from .._interface import Interface
-from .._interface.params import dec, flag, plain, segment
+from .._interface.params import dec, decimal, flag, required, segment, sort_order, string, timestamp, window
 
 __all__ = ["RestAuthEndpoints"]
 
 Timestamp = Union[int, str]
 Tif = Union[str, datetime]
 
+_KEEP_FUNDING_TYPES = ("credit", "loan")
+#: ``changes`` of ``toggle_keep_funding``: 1 keeps the funding, 2 stops keeping it
+_KEEP_FUNDING_CHANGES = (1, 2)
 
 
-def _with(base: str, symbol: Optional[str], tail: str = "") -> str:
+def _with(base: str, symbol: Any, tail: str = "", name: str = "symbol") -> str:
     """``auth/r/orders`` + ``/tBTCUSD`` when a symbol is given + ``/hist``."""
-    path = f"{base}/{segment(symbol, 'symbol')}" if symbol is not None else base
+    path = f"{base}/{segment(symbol, name)}" if symbol is not None else base
     return f"{path}/{tail}" if tail else path
 
 
-def _window(start: Optional[Timestamp], end: Optional[Timestamp], limit: Optional[int]) -> dict[str, Any]:
-    return {"start": start, "end": end, "limit": limit}
+def _window(start: Any, end: Any, limit: Any, sort: Any = None) -> dict[str, Any]:
+    return window(start, end, limit, sort)
+
+
+def _ids(value: Any, name: str = "ids") -> Optional[list[int]]:
+    return integers(value, name, 1, order_bodies.MAX_ID)
+
+
+def _id(value: Any, name: str = "id") -> int:
+    return required(integer(value, name, 1, order_bodies.MAX_ID), name)
+
+
+def _period(value: Any) -> Optional[int]:
+    return integer(value, "period", order_bodies.MIN_PERIOD, order_bodies.MAX_PERIOD)
+
+
+def _keys(value: Any, name: str = "keys") -> list[str]:
+    return [string(key, f"{name}[{index}]") for index, key in enumerate(sequence(value, name, "str"))]
+
+
+def _keep_changes(value: Any) -> Optional[dict[str, int]]:
+    """``{id: 1 or 2}`` with the ids as the str keys JSON objects have."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise InvalidInputTypeError(f"changes must be a dict of {{id: 1 or 2}}, not {type(value).__name__}")
+    changes: dict[str, int] = {}
+    for key, change in value.items():
+        # A str of digits is taken too: it is how the id reads once the dict has been through JSON.
+        number = int(key) if isinstance(key, str) and key.isascii() and key.isdigit() else key
+        funding_id = _id(number, f"changes key {key!r}")
+        keep = integer(change, f"changes[{key!r}]")
+        if keep is None or keep not in _KEEP_FUNDING_CHANGES:
+            raise InvalidInputError(f"changes[{key!r}] must be 1 (keep) or 2 (stop keeping), not {change!r}")
+        changes[str(funding_id)] = keep
+    return changes
 
 
 def _first_order(notification: Any) -> Any:
@@ -77,13 +116,16 @@ def _first_order(notification: Any) -> Any:
     return notification
 
 
+def _price(value: Any) -> str:
+    return required(dec(value, "price", minimum=0, nonzero=True), "price")
+
+
 def _alert_price(value: DecimalLike) -> str:
     """The price as it appears in an alert key: Bitfinex prints it as a number (``220``, never ``220.0``)."""
-    text = dec(value, "price")
-    assert text is not None
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
+    digits = _price(value)
+    if "." in digits:
+        digits = digits.rstrip("0").rstrip(".")
+    return digits
 
 
 class RestAuthEndpoints(Interface):
@@ -112,8 +154,10 @@ class RestAuthEndpoints(Interface):
         lev: Optional[DecimalLike] = None,
     ) -> BalanceAvailable:
         """Amount available for a new order or offer: POST ``auth/calc/order/avail``."""
-        body = {"symbol": plain(symbol), "type": plain(type), "dir": dir, "rate": dec(rate, "rate"),
-                "lev": dec(lev, "lev")}
+        body = {
+            "symbol": string(symbol, "symbol"), "type": string(type, "type"), "dir": sort_order(dir, "dir", "1 or -1"),
+            "rate": dec(rate, "rate"), "lev": dec(lev, "lev"),
+        }
         return serializers.BalanceAvailable.from_wire(await self._post("auth/calc/order/avail", body))
 
     async def get_wallets(self) -> list[Wallet]:
@@ -124,7 +168,7 @@ class RestAuthEndpoints(Interface):
 
     async def get_orders(self, *, symbol: Optional[str] = None, ids: Optional[Sequence[int]] = None) -> list[Order]:
         """Active orders (of one symbol, or with the given ids): POST ``auth/r/orders[/{symbol}]``."""
-        body = {"id": list(ids) if ids is not None else None}
+        body = {"id": _ids(ids)}
         rows = await self._post(_with("auth/r/orders", symbol), body, group="auth/r/orders")
         return serializers.Order.from_wire_list(rows)
 
@@ -208,13 +252,13 @@ class RestAuthEndpoints(Interface):
         limit: Optional[int] = None,
     ) -> list[Order]:
         """Closed orders: POST ``auth/r/orders[/{symbol}]/hist``."""
-        body = {"id": list(ids) if ids is not None else None, **_window(start, end, limit)}
+        body = {"id": _ids(ids), **_window(start, end, limit)}
         rows = await self._post(_with("auth/r/orders", symbol, "hist"), body, group="auth/r/orders/hist")
         return serializers.Order.from_wire_list(rows)
 
     async def get_order_trades(self, symbol: str, id: int) -> list[OrderTrade]:
         """Trades of one order: POST ``auth/r/order/{symbol}:{id}/trades``."""
-        path = f"auth/r/order/{segment(symbol, 'symbol')}:{int(id)}/trades"
+        path = f"auth/r/order/{segment(symbol, 'symbol')}:{_id(id)}/trades"
         return serializers.OrderTrade.from_wire_list(await self._post(path, group="auth/r/order/trades"))
 
     async def get_trades_history(
@@ -227,7 +271,7 @@ class RestAuthEndpoints(Interface):
         limit: Optional[int] = None,
     ) -> list[Trade]:
         """The account's trades: POST ``auth/r/trades[/{symbol}]/hist``."""
-        body = {"sort": sort, **_window(start, end, limit)}
+        body = _window(start, end, limit, sort)
         rows = await self._post(_with("auth/r/trades", symbol, "hist"), body, group="auth/r/trades/hist")
         return serializers.Trade.from_wire_list(rows)
 
@@ -242,8 +286,9 @@ class RestAuthEndpoints(Interface):
     ) -> list[Ledger]:
         """Ledger entries of one currency, or of all when ``currency`` is None: POST
         ``auth/r/ledgers[/{currency}]/hist``."""
-        body = {"category": category, **_window(start, end, limit)}
-        rows = await self._post(_with("auth/r/ledgers", currency, "hist"), body, group="auth/r/ledgers/hist")
+        body = {"category": integer(category, "category", 0), **_window(start, end, limit)}
+        path = _with("auth/r/ledgers", currency, "hist", "currency")
+        rows = await self._post(path, body, group="auth/r/ledgers/hist")
         return serializers.Ledger.from_wire_list(rows)
 
     # --- margin and positions -------------------------------------------------------------------------------------
@@ -267,17 +312,17 @@ class RestAuthEndpoints(Interface):
 
     async def claim_position(self, id: int, *, amount: Optional[DecimalLike] = None) -> Notification[PositionClaim]:
         """Claim a position (all of it, or ``amount``): POST ``auth/w/position/claim``."""
-        body = {"id": id, "amount": dec(amount, "amount")}
+        body = {"id": _id(id), "amount": dec(amount, "amount")}
         return serializers.PositionClaimNotification.from_wire(await self._post("auth/w/position/claim", body))
 
     async def increase_position(self, symbol: str, amount: DecimalLike) -> Notification[PositionIncrease]:
         """Increase a position: POST ``auth/w/position/increase``."""
-        body = {"symbol": plain(symbol), "amount": dec(amount, "amount")}
+        body = {"symbol": string(symbol, "symbol"), "amount": decimal(amount, "amount")}
         return serializers.PositionIncreaseNotification.from_wire(await self._post("auth/w/position/increase", body))
 
     async def get_increase_position_info(self, symbol: str, amount: DecimalLike) -> PositionIncreaseInfo:
         """What increasing a position by ``amount`` would take: POST ``auth/r/position/increase/info``."""
-        body = {"symbol": plain(symbol), "amount": dec(amount, "amount")}
+        body = {"symbol": string(symbol, "symbol"), "amount": decimal(amount, "amount")}
         return serializers.PositionIncreaseInfo.from_wire(await self._post("auth/r/position/increase/info", body))
 
     async def get_positions_history(
@@ -303,20 +348,20 @@ class RestAuthEndpoints(Interface):
         limit: Optional[int] = None,
     ) -> list[PositionAudit]:
         """Audit of positions (body key ``id``, as Bitfinex documents it): POST ``auth/r/positions/audit``."""
-        body = {"id": list(ids) if ids is not None else None, **_window(start, end, limit)}
+        body = {"id": _ids(ids), **_window(start, end, limit)}
         return serializers.PositionAudit.from_wire_list(await self._post("auth/r/positions/audit", body))
 
     async def set_derivative_position_collateral(
         self, symbol: str, collateral: DecimalLike
     ) -> DerivativePositionCollateral:
         """Set the collateral of a derivatives position: POST ``auth/w/deriv/collateral/set``."""
-        body = {"symbol": plain(symbol), "collateral": dec(collateral, "collateral")}
+        body = {"symbol": string(symbol, "symbol"), "collateral": decimal(collateral, "collateral")}
         data = await self._post("auth/w/deriv/collateral/set", body)
         return serializers.DerivativePositionCollateral.from_wire(data[0])
 
     async def get_derivative_position_collateral_limits(self, symbol: str) -> DerivativePositionCollateralLimits:
         """Minimum and maximum collateral of a derivatives position: POST ``auth/calc/deriv/collateral/limit``."""
-        data = await self._post("auth/calc/deriv/collateral/limit", {"symbol": plain(symbol)})
+        data = await self._post("auth/calc/deriv/collateral/limit", {"symbol": string(symbol, "symbol")})
         return serializers.DerivativePositionCollateralLimits.from_wire(data)
 
     # --- funding ------------------------------------------------------------------------------------------------
@@ -342,18 +387,18 @@ class RestAuthEndpoints(Interface):
 
     async def cancel_funding_offer(self, id: int) -> Notification[FundingOffer]:
         """Cancel a funding offer: POST ``auth/w/funding/offer/cancel``."""
-        data = await self._post("auth/w/funding/offer/cancel", {"id": id})
+        data = await self._post("auth/w/funding/offer/cancel", order_bodies.funding_offer_cancel(id))
         return serializers.FundingOfferNotification.from_wire(data)
 
     async def cancel_all_funding_offers(self, currency: str) -> Notification[Any]:
         """Cancel every funding offer of a currency (data left as received): POST
         ``auth/w/funding/offer/cancel/all``."""
-        data = await self._post("auth/w/funding/offer/cancel/all", {"currency": plain(currency)})
+        data = await self._post("auth/w/funding/offer/cancel/all", {"currency": string(currency, "currency")})
         return serializers.RawNotification.from_wire(data)
 
     async def submit_funding_close(self, id: int) -> Notification[Any]:
         """Return a funding loan or credit (data left as received): POST ``auth/w/funding/close``."""
-        return serializers.RawNotification.from_wire(await self._post("auth/w/funding/close", {"id": id}))
+        return serializers.RawNotification.from_wire(await self._post("auth/w/funding/close", {"id": _id(id)}))
 
     async def toggle_auto_renew(
         self,
@@ -366,8 +411,8 @@ class RestAuthEndpoints(Interface):
     ) -> Notification[FundingAutoRenew]:
         """Turn funding auto-renew on or off: POST ``auth/w/funding/auto``."""
         body = {
-            "status": flag(status), "currency": plain(currency), "amount": dec(amount, "amount"),
-            "rate": dec(rate, "rate"), "period": period,
+            "status": required(flag(status, "status"), "status"), "currency": string(currency, "currency"),
+            "amount": dec(amount, "amount"), "rate": dec(rate, "rate"), "period": _period(period),
         }
         return serializers.FundingAutoRenewNotification.from_wire(await self._post("auth/w/funding/auto", body))
 
@@ -380,8 +425,8 @@ class RestAuthEndpoints(Interface):
     ) -> Notification[Any]:
         """Keep (1) or stop keeping (2) funding: POST ``auth/w/funding/keep`` (data left as received)."""
         body = {
-            "type": plain(type), "id": list(ids) if ids is not None else None,
-            "changes": {str(key): value for key, value in changes.items()} if changes is not None else None,
+            "type": required(text(type, "type", choices=_KEEP_FUNDING_TYPES), "type"), "id": _ids(ids),
+            "changes": _keep_changes(changes),
         }
         return serializers.RawNotification.from_wire(await self._post("auth/w/funding/keep", body))
 
@@ -444,7 +489,7 @@ class RestAuthEndpoints(Interface):
         limit: Optional[int] = None,
     ) -> list[FundingTrade]:
         """The account's funding trades: POST ``auth/r/funding/trades[/{symbol}]/hist``."""
-        body = {"sort": sort, **_window(start, end, limit)}
+        body = _window(start, end, limit, sort)
         path = _with("auth/r/funding/trades", symbol, "hist")
         return serializers.FundingTrade.from_wire_list(await self._post(path, body, group="auth/r/funding/trades/hist"))
 
@@ -460,8 +505,9 @@ class RestAuthEndpoints(Interface):
     ) -> Notification[Transfer]:
         """Move funds between wallets (converting to ``currency_to``): POST ``auth/w/transfer``."""
         body = {
-            "from": plain(from_wallet), "to": plain(to_wallet), "currency": plain(currency),
-            "currency_to": plain(currency_to), "amount": dec(amount, "amount"),
+            "from": string(from_wallet, "from_wallet"), "to": string(to_wallet, "to_wallet"),
+            "currency": string(currency, "currency"), "currency_to": string(currency_to, "currency_to"),
+            "amount": decimal(amount, "amount"),
         }
         return serializers.TransferNotification.from_wire(await self._post("auth/w/transfer", body))
 
@@ -469,7 +515,10 @@ class RestAuthEndpoints(Interface):
         self, wallet: str, method: str, address: str, amount: DecimalLike
     ) -> Notification[Withdrawal]:
         """Withdraw to ``address``: POST ``auth/w/withdraw``."""
-        body = {"wallet": plain(wallet), "method": plain(method), "address": address, "amount": dec(amount, "amount")}
+        body = {
+            "wallet": string(wallet, "wallet"), "method": string(method, "method"),
+            "address": string(address, "address"), "amount": decimal(amount, "amount"),
+        }
         return serializers.WithdrawalNotification.from_wire(await self._post("auth/w/withdraw", body))
 
     async def get_deposit_address(
@@ -477,14 +526,20 @@ class RestAuthEndpoints(Interface):
     ) -> Notification[DepositAddress]:
         """The deposit address of a wallet and method (a new one with ``op_renew``): POST
         ``auth/w/deposit/address``."""
-        body = {"wallet": plain(wallet), "method": plain(method), "op_renew": flag(op_renew)}
+        body = {
+            "wallet": string(wallet, "wallet"), "method": string(method, "method"),
+            "op_renew": flag(op_renew, "op_renew"),
+        }
         return serializers.DepositAddressNotification.from_wire(await self._post("auth/w/deposit/address", body))
 
     async def generate_deposit_invoice(
         self, wallet: str, currency: str, amount: DecimalLike
     ) -> LightningNetworkInvoice:
         """A Lightning Network deposit invoice (not a notification): POST ``auth/w/deposit/invoice``."""
-        body = {"wallet": plain(wallet), "currency": plain(currency), "amount": dec(amount, "amount")}
+        body = {
+            "wallet": string(wallet, "wallet"), "currency": string(currency, "currency"),
+            "amount": decimal(amount, "amount"),
+        }
         return serializers.LightningNetworkInvoice.from_wire(await self._post("auth/w/deposit/invoice", body))
 
     async def get_movements(
@@ -496,7 +551,7 @@ class RestAuthEndpoints(Interface):
         limit: Optional[int] = None,
     ) -> list[Movement]:
         """Deposits and withdrawals: POST ``auth/r/movements[/{currency}]/hist``."""
-        path = _with("auth/r/movements", currency, "hist")
+        path = _with("auth/r/movements", currency, "hist", "currency")
         rows = await self._post(path, _window(start, end, limit), group="auth/r/movements/hist")
         return serializers.Movement.from_wire_list(rows)
 
@@ -514,24 +569,25 @@ class RestAuthEndpoints(Interface):
     ) -> list[list[Any]]:
         """Every deposit address of a method, as the raw rows Bitfinex sends (``list[list[Any]]``; no layout is
         documented in protocol.md): POST ``auth/r/deposit/address/all``."""
-        body = {"method": plain(method), "page": page, "pageSize": page_size}
+        body = {"method": string(method, "method"), "page": integer(page, "page", 0),
+                "pageSize": integer(page_size, "page_size", 1)}
         data: list[list[Any]] = await self._post("auth/r/deposit/address/all", body)
         return data
 
     async def get_movement_info(self, id: int) -> list[Any]:
         """Details of one deposit or withdrawal, as the raw array Bitfinex sends (``list[Any]``; no layout is
         documented in protocol.md): POST ``auth/r/movements/info``."""
-        data: list[Any] = await self._post("auth/r/movements/info", {"id": id})
+        data: list[Any] = await self._post("auth/r/movements/info", {"id": _id(id)})
         return data
 
     async def get_alerts(self, type: str = "price") -> list[Alert]:
         """Price alerts: POST ``auth/r/alerts``."""
-        return serializers.Alert.from_wire_list(await self._post("auth/r/alerts", {"type": plain(type)}))
+        return serializers.Alert.from_wire_list(await self._post("auth/r/alerts", {"type": string(type, "type")}))
 
     async def set_alert(self, type: str, symbol: str, price: DecimalLike) -> list[Any]:
         """Create a price alert; returns Bitfinex's answer as decoded (``list[Any]``; its layout is not documented):
         POST ``auth/w/alert/set``."""
-        body = {"type": plain(type), "symbol": plain(symbol), "price": dec(price, "price")}
+        body = {"type": string(type, "type"), "symbol": string(symbol, "symbol"), "price": _price(price)}
         data: list[Any] = await self._post("auth/w/alert/set", body)
         return data
 
@@ -539,24 +595,26 @@ class RestAuthEndpoints(Interface):
         """Delete the price alert of ``symbol`` at ``price``; returns Bitfinex's answer as decoded
         (``list[Any]``): POST ``auth/w/alert/price:{symbol}:{price}/del``. The price is written as in the
         alert's key (``220``, not ``220.0`` nor ``220.00``)."""
-        key = segment(f"price:{plain(symbol)}:{_alert_price(price)}", "alert key")
+        key = f"price:{segment(symbol, 'symbol')}:{segment(_alert_price(price), 'price')}"
         data: list[Any] = await self._post(f"auth/w/alert/{key}/del", group="auth/w/alert/del")
         return data
 
     async def get_settings(self, keys: Sequence[str]) -> list[Setting]:
         """Stored account settings (``"api:bfx-..."`` keys): POST ``auth/r/settings``."""
-        return serializers.Setting.from_wire_list(await self._post("auth/r/settings", {"keys": list(keys)}))
+        return serializers.Setting.from_wire_list(await self._post("auth/r/settings", {"keys": _keys(keys)}))
 
     async def set_settings(self, settings: Mapping[str, Any]) -> list[Any]:
         """Store account settings; returns Bitfinex's answer as decoded (``list[Any]``): POST
         ``auth/w/settings/set``."""
-        data: list[Any] = await self._post("auth/w/settings/set", {"settings": dict(settings)})
+        data: list[Any] = await self._post(
+            "auth/w/settings/set", {"settings": required(json_object(settings, "settings"), "settings")}
+        )
         return data
 
     async def delete_settings(self, keys: Sequence[str]) -> list[Any]:
         """Delete account settings; returns Bitfinex's answer as decoded (``list[Any]``): POST
         ``auth/w/settings/del``."""
-        data: list[Any] = await self._post("auth/w/settings/del", {"keys": list(keys)})
+        data: list[Any] = await self._post("auth/w/settings/del", {"keys": _keys(keys)})
         return data
 
     async def get_key_permissions(self) -> list[list[Any]]:
@@ -576,11 +634,13 @@ class RestAuthEndpoints(Interface):
     ) -> list[list[Any]]:
         """Wallet balances as they were at ``end``, as raw rows (``list[list[Any]]``; no layout is documented
         in protocol.md): POST ``auth/r/wallets/hist``."""
-        data: list[list[Any]] = await self._post("auth/r/wallets/hist", {"currency": plain(currency), "end": end})
+        body = {"currency": text(currency, "currency"), "end": timestamp(end, "end")}
+        data: list[list[Any]] = await self._post("auth/r/wallets/hist", body)
         return data
 
     async def get_funding_auto_renew_status(self, currency: str) -> list[Any]:
         """The auto-renew settings of a funding currency, as the raw array Bitfinex sends (``list[Any]``, empty
         when auto-renew is off; no layout is documented in protocol.md): POST ``auth/r/funding/auto/status``."""
-        data: Optional[list[Any]] = await self._post("auth/r/funding/auto/status", {"currency": plain(currency)})
+        body = {"currency": string(currency, "currency")}
+        data: Optional[list[Any]] = await self._post("auth/r/funding/auto/status", body)
         return data if data is not None else []

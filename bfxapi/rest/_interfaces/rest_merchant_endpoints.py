@@ -5,9 +5,10 @@ camelCase keys: bodies are written with those keys, and answers are parsed by th
 without rewriting any key (free-form objects keep theirs). Names and parameters are the official 3.0.5 ones.
 """
 
-from typing import Any, Literal, Mapping, Optional, Sequence
+from typing import Any, Literal, Mapping, Optional, Sequence, get_args
 
 from ..._utils.json_encoder import DecimalLike
+from ..._utils.values import boolean, integer, json_object, json_value, sequence, text
 from ...types import (
     CurrencyConversion,
     InvoicePage,
@@ -17,11 +18,14 @@ from ...types import (
     MerchantUnlinkedDeposit,
 )
 from .._interface import Interface
-from .._interface.params import dec, plain
+from .._interface.params import decimal, required, string
 
 __all__ = ["RestMerchantEndpoints"]
 
 InvoiceStatus = Literal["CREATED", "PENDING", "COMPLETED", "EXPIRED"]
+_INVOICE_STATUSES: tuple[str, ...] = get_args(InvoiceStatus)
+_SORTS = ("asc", "desc")
+_SORT_FIELDS = ("t", "amount", "status")
 
 
 def _camel_case(name: str) -> str:
@@ -29,10 +33,24 @@ def _camel_case(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _customer_info(info: Mapping[str, Any]) -> dict[str, Any]:
+def _customer_info(info: Any) -> dict[str, Any]:
     # Bitfinex Pay wants camelCase keys (residCountry). The official b1 TypedDict used snake_case keys, so
     # those are converted; camelCase keys pass unchanged. Only the top-level keys: values are the user's.
-    return {_camel_case(str(key)): value for key, value in info.items()}
+    checked = required(json_object(info, "customer_info"), "customer_info")
+    return {_camel_case(key): value for key, value in checked.items()}
+
+
+def _texts(value: Any, name: str, choices: Optional[Sequence[str]] = None) -> Optional[list[str]]:
+    """A list of str (currencies, statuses), or ``None`` to omit it."""
+    if value is None:
+        return None
+    items = sequence(value, name, "str")
+    return [required(text(item, f"{name}[{i}]", choices=choices), f"{name}[{i}]") for i, item in enumerate(items)]
+
+
+def _ms(value: Any, name: str) -> Optional[int]:
+    """Milliseconds since the epoch."""
+    return integer(value, name, 0)
 
 
 class RestMerchantEndpoints(Interface):
@@ -55,9 +73,11 @@ class RestMerchantEndpoints(Interface):
     ) -> InvoiceSubmission:
         """Create an invoice: POST ``auth/w/ext/pay/invoice/create``."""
         body = {
-            "amount": dec(amount, "amount"), "currency": plain(currency), "orderId": order_id,
-            "customerInfo": _customer_info(customer_info), "payCurrencies": list(pay_currencies),
-            "duration": duration, "webhook": webhook, "redirectUrl": redirect_url,
+            "amount": decimal(amount, "amount"), "currency": string(currency, "currency"),
+            "orderId": string(order_id, "order_id"), "customerInfo": _customer_info(customer_info),
+            "payCurrencies": required(_texts(pay_currencies, "pay_currencies"), "pay_currencies"),
+            "duration": integer(duration, "duration", 1), "webhook": text(webhook, "webhook"),
+            "redirectUrl": text(redirect_url, "redirect_url"),
         }
         return InvoiceSubmission.parse(await self._post("auth/w/ext/pay/invoice/create", body))
 
@@ -70,7 +90,10 @@ class RestMerchantEndpoints(Interface):
         limit: Optional[int] = None,
     ) -> list[InvoiceSubmission]:
         """Invoices (one by ``id``, or those of a time range): POST ``auth/r/ext/pay/invoices``."""
-        body = {"id": id, "start": start, "end": end, "limit": limit}
+        body = {
+            "id": text(id, "id"), "start": _ms(start, "start"), "end": _ms(end, "end"),
+            "limit": integer(limit, "limit", 0),
+        }
         return [InvoiceSubmission.parse(item) for item in await self._post("auth/r/ext/pay/invoices", body)]
 
     async def get_invoices_paginated(
@@ -88,23 +111,29 @@ class RestMerchantEndpoints(Interface):
     ) -> InvoicePage:
         """One page of invoices: POST ``auth/r/ext/pay/invoices/paginated``."""
         body = {
-            "page": page, "pageSize": page_size, "sort": sort, "sortField": sort_field,
-            "status": list(status) if status is not None else None,
-            "fiat": list(fiat) if fiat is not None else None,
-            "crypto": list(crypto) if crypto is not None else None,
-            "id": id, "orderId": order_id,
+            "page": required(integer(page, "page", 1), "page"),
+            "pageSize": required(integer(page_size, "page_size", 1), "page_size"),
+            "sort": required(text(sort, "sort", choices=_SORTS), "sort"),
+            "sortField": required(text(sort_field, "sort_field", choices=_SORT_FIELDS), "sort_field"),
+            "status": _texts(status, "status", _INVOICE_STATUSES), "fiat": _texts(fiat, "fiat"),
+            "crypto": _texts(crypto, "crypto"), "id": text(id, "id"), "orderId": text(order_id, "order_id"),
         }
         return InvoicePage.parse(await self._post("auth/r/ext/pay/invoices/paginated", body))
 
     async def get_invoice_count_stats(self, status: InvoiceStatus, format: str) -> list[InvoiceStats]:
         """Invoice counts per period (``format`` like ``"Y"``, ``"M"``, ``"W"``, ``"D"``): POST
         ``auth/r/ext/pay/invoice/stats/count``."""
-        data = await self._post("auth/r/ext/pay/invoice/stats/count", {"status": status, "format": format})
+        body = {
+            "status": required(text(status, "status", choices=_INVOICE_STATUSES), "status"),
+            "format": string(format, "format"),
+        }
+        data = await self._post("auth/r/ext/pay/invoice/stats/count", body)
         return [InvoiceStats.parse(item) for item in data]
 
     async def get_invoice_earning_stats(self, currency: str, format: str) -> list[InvoiceStats]:
         """Earnings per period in ``currency``: POST ``auth/r/ext/pay/invoice/stats/earning``."""
-        data = await self._post("auth/r/ext/pay/invoice/stats/earning", {"currency": plain(currency), "format": format})
+        body = {"currency": string(currency, "currency"), "format": string(format, "format")}
+        data = await self._post("auth/r/ext/pay/invoice/stats/earning", body)
         return [InvoiceStats.parse(item) for item in data]
 
     async def complete_invoice(
@@ -116,12 +145,15 @@ class RestMerchantEndpoints(Interface):
         ledger_id: Optional[int] = None,
     ) -> InvoiceSubmission:
         """Mark an invoice as paid: POST ``auth/w/ext/pay/invoice/complete``."""
-        body = {"id": id, "payCcy": plain(pay_currency), "depositId": deposit_id, "ledgerId": ledger_id}
+        body = {
+            "id": string(id, "id"), "payCcy": string(pay_currency, "pay_currency"),
+            "depositId": integer(deposit_id, "deposit_id", 1), "ledgerId": integer(ledger_id, "ledger_id", 1),
+        }
         return InvoiceSubmission.parse(await self._post("auth/w/ext/pay/invoice/complete", body))
 
     async def expire_invoice(self, id: str) -> InvoiceSubmission:
         """Expire an invoice: POST ``auth/w/ext/pay/invoice/expire``."""
-        return InvoiceSubmission.parse(await self._post("auth/w/ext/pay/invoice/expire", {"id": id}))
+        return InvoiceSubmission.parse(await self._post("auth/w/ext/pay/invoice/expire", {"id": string(id, "id")}))
 
     async def get_currency_conversion_list(self) -> list[CurrencyConversion]:
         """Automatic currency conversions: POST ``auth/r/ext/pay/settings/convert/list``."""
@@ -129,42 +161,44 @@ class RestMerchantEndpoints(Interface):
 
     async def add_currency_conversion(self, base_ccy: str, convert_ccy: str) -> bool:
         """Add an automatic conversion; ``True`` on success: POST ``auth/w/ext/pay/settings/convert/create``."""
-        body = {"baseCcy": plain(base_ccy), "convertCcy": plain(convert_ccy)}
+        body = {"baseCcy": string(base_ccy, "base_ccy"), "convertCcy": string(convert_ccy, "convert_ccy")}
         return bool(await self._post("auth/w/ext/pay/settings/convert/create", body))
 
     async def remove_currency_conversion(self, base_ccy: str, convert_ccy: str) -> bool:
         """Remove an automatic conversion; ``True`` on success: POST ``auth/w/ext/pay/settings/convert/remove``."""
-        body = {"baseCcy": plain(base_ccy), "convertCcy": plain(convert_ccy)}
+        body = {"baseCcy": string(base_ccy, "base_ccy"), "convertCcy": string(convert_ccy, "convert_ccy")}
         return bool(await self._post("auth/w/ext/pay/settings/convert/remove", body))
 
     async def set_merchant_settings(self, key: str, val: Any) -> bool:
         """Store a merchant setting (``"bfx_pay_preferred_fiat"``, ...); ``True`` on success: POST
         ``auth/w/ext/pay/settings/set``."""
-        return bool(await self._post("auth/w/ext/pay/settings/set", {"key": plain(key), "val": val}))
+        body = {"key": string(key, "key"), "val": json_value(val, "val")}
+        return bool(await self._post("auth/w/ext/pay/settings/set", body))
 
     async def get_merchant_settings(self, key: str) -> Any:
         """The value of one merchant setting: POST ``auth/r/ext/pay/settings/get``."""
-        return await self._post("auth/r/ext/pay/settings/get", {"key": plain(key)})
+        return await self._post("auth/r/ext/pay/settings/get", {"key": string(key, "key")})
 
     async def list_merchant_settings(self, keys: Optional[Sequence[str]] = None) -> dict[str, Any]:
         """Several merchant settings (all when ``keys`` is empty) keyed by name: POST
         ``auth/r/ext/pay/settings/list``."""
-        data: dict[str, Any] = await self._post(
-            "auth/r/ext/pay/settings/list", {"keys": [plain(key) for key in keys or []]}
-        )
+        data: dict[str, Any] = await self._post("auth/r/ext/pay/settings/list", {"keys": _texts(keys, "keys") or []})
         return data
 
     async def get_deposits(
         self, start: int, to: int, *, ccy: Optional[str] = None, unlinked: Optional[bool] = None
     ) -> list[MerchantDeposit]:
         """Deposits received between ``start`` and ``to`` (ms): POST ``auth/r/ext/pay/deposits``."""
-        body = {"from": start, "to": to, "ccy": plain(ccy), "unlinked": unlinked}
+        body = {
+            "from": required(_ms(start, "start"), "start"), "to": required(_ms(to, "to"), "to"),
+            "ccy": text(ccy, "ccy"), "unlinked": boolean(unlinked, "unlinked"),
+        }
         return [MerchantDeposit.parse(item) for item in await self._post("auth/r/ext/pay/deposits", body)]
 
     async def get_unlinked_deposits(
         self, ccy: str, *, start: Optional[int] = None, end: Optional[int] = None
     ) -> list[MerchantUnlinkedDeposit]:
         """Deposits not linked to an invoice: POST ``auth/r/ext/pay/deposits/unlinked``."""
-        body = {"ccy": plain(ccy), "start": start, "end": end}
+        body = {"ccy": string(ccy, "ccy"), "start": _ms(start, "start"), "end": _ms(end, "end")}
         data = await self._post("auth/r/ext/pay/deposits/unlinked", body)
         return [MerchantUnlinkedDeposit.parse(item) for item in data]

@@ -4,10 +4,12 @@ Names and parameters are the official library's (3.0.5, with the 4.0.0 signature
 ``sort`` is ``+1`` (oldest first) or ``-1`` (newest first); ``start``/``end`` are millisecond timestamps.
 """
 
-from typing import Any, Iterable, Literal, Optional, Union
+from typing import Any, Iterable, Literal, Optional, Union, get_args
 
 from ...exceptions import InvalidInputError
+from ..._utils import order_bodies
 from ..._utils.json_encoder import DecimalLike
+from ..._utils.values import boolean, integer, text
 from ...types import (
     Candle,
     DerivativesStatus,
@@ -34,7 +36,7 @@ from ...types import (
     serializers,
 )
 from .._interface import Interface
-from .._interface.params import dec, join_symbols, plain, segment
+from .._interface.params import count, dec, join_symbols, required, segment, string, timestamp, window
 
 __all__ = ["RestPublicEndpoints"]
 
@@ -43,10 +45,13 @@ Precision = Literal["P0", "P1", "P2", "P3", "P4"]
 Symbols = Union[Iterable[str], Literal["ALL"]]
 Ticker = Union[TradingPairTicker, FundingCurrencyTicker]
 
+_PRECISIONS: tuple[str, ...] = get_args(Precision)
+#: book lengths Bitfinex answers (250 too, although its reference lists 1, 25 and 100)
+_BOOK_LENGTHS = (1, 25, 100, 250)
 
-def _window(sort: Optional[int] = None, start: Optional[Timestamp] = None, end: Optional[Timestamp] = None,
-            limit: Optional[int] = None) -> dict[str, Any]:
-    return {"limit": limit, "start": start, "end": end, "sort": sort}
+
+def _window(sort: Any = None, start: Any = None, end: Any = None, limit: Any = None) -> dict[str, Any]:
+    return window(start, end, limit, sort)
 
 
 def _require_prefix(symbol: str, prefix: str, name: str) -> str:
@@ -54,6 +59,26 @@ def _require_prefix(symbol: str, prefix: str, name: str) -> str:
         kind = "trading pair (tXXX)" if prefix == "t" else "funding currency (fXXX)"
         raise InvalidInputError(f"{name} must be a {kind}, not {symbol!r}")
     return symbol
+
+
+def _amount(value: Any) -> str:
+    return required(dec(value, "amount", nonzero=True), "amount")
+
+
+def _candle_key(symbol: Any, tf: Any) -> str:
+    # Each part on its own, so that an error names the parameter the caller got wrong.
+    return f"trade:{segment(tf, 'tf')}:{segment(symbol, 'symbol')}"
+
+
+def _precision(value: Any) -> str:
+    return required(text(value, "precision", choices=_PRECISIONS), "precision")
+
+
+def _length(value: Any) -> Optional[int]:
+    length = integer(value, "len", 1)
+    if length is not None and length not in _BOOK_LENGTHS:
+        raise InvalidInputError(f"len must be one of {', '.join(map(str, _BOOK_LENGTHS))}, not {length}")
+    return length
 
 
 class RestPublicEndpoints(Interface):
@@ -109,7 +134,7 @@ class RestPublicEndpoints(Interface):
         limit: Optional[int] = None,
     ) -> list[TickersHistory]:
         """Bid/ask history of trading pairs: GET ``tickers/hist?symbols=``."""
-        params = {"symbols": join_symbols(symbols), "start": start, "end": end, "limit": limit}
+        params = {"symbols": join_symbols(symbols), **_window(None, start, end, limit)}
         rows = await self._m.get("tickers/hist", params, group="tickers/hist")
         return serializers.TickersHistory.from_wire_list(rows)
 
@@ -146,8 +171,8 @@ class RestPublicEndpoints(Interface):
     ) -> list[TradingPairBook]:
         """Aggregated book of a trading pair, bids then asks: GET ``book/{pair}/{precision}``."""
         pair = _require_prefix(segment(pair, "pair"), "t", "pair")
-        prec = segment(precision, "precision")
-        rows = await self._m.get(f"book/{pair}/{prec}", {"len": len}, group="book")
+        prec = _precision(precision)
+        rows = await self._m.get(f"book/{pair}/{prec}", {"len": _length(len)}, group="book")
         return serializers.TradingPairBook.from_wire_list(rows)
 
     async def get_f_book(
@@ -155,8 +180,8 @@ class RestPublicEndpoints(Interface):
     ) -> list[FundingCurrencyBook]:
         """Aggregated book of a funding currency: GET ``book/{currency}/{precision}``."""
         currency = _require_prefix(segment(currency, "currency"), "f", "currency")
-        prec = segment(precision, "precision")
-        rows = await self._m.get(f"book/{currency}/{prec}", {"len": len}, group="book")
+        prec = _precision(precision)
+        rows = await self._m.get(f"book/{currency}/{prec}", {"len": _length(len)}, group="book")
         return serializers.FundingCurrencyBook.from_wire_list(rows)
 
     async def get_t_raw_book(
@@ -164,7 +189,7 @@ class RestPublicEndpoints(Interface):
     ) -> list[TradingPairRawBook]:
         """Raw (order by order) book of a trading pair: GET ``book/{pair}/R0``."""
         pair = _require_prefix(segment(pair, "pair"), "t", "pair")
-        rows = await self._m.get(f"book/{pair}/R0", {"len": len}, group="book")
+        rows = await self._m.get(f"book/{pair}/R0", {"len": _length(len)}, group="book")
         return serializers.TradingPairRawBook.from_wire_list(rows)
 
     async def get_f_raw_book(
@@ -172,7 +197,7 @@ class RestPublicEndpoints(Interface):
     ) -> list[FundingCurrencyRawBook]:
         """Raw (offer by offer) book of a funding currency: GET ``book/{currency}/R0``."""
         currency = _require_prefix(segment(currency, "currency"), "f", "currency")
-        rows = await self._m.get(f"book/{currency}/R0", {"len": len}, group="book")
+        rows = await self._m.get(f"book/{currency}/R0", {"len": _length(len)}, group="book")
         return serializers.FundingCurrencyRawBook.from_wire_list(rows)
 
     async def get_stats_hist(
@@ -214,7 +239,7 @@ class RestPublicEndpoints(Interface):
         limit: Optional[int] = None,
     ) -> list[Candle]:
         """Candles of ``symbol`` in time frame ``tf``: GET ``candles/trade:{tf}:{symbol}/hist``."""
-        key = segment(f"trade:{plain(tf)}:{plain(symbol)}", "candle key")
+        key = _candle_key(symbol, tf)
         rows = await self._m.get(f"candles/{key}/hist", _window(sort, start, end, limit), group="candles")
         return serializers.Candle.from_wire_list(rows)
 
@@ -229,7 +254,7 @@ class RestPublicEndpoints(Interface):
         limit: Optional[int] = None,
     ) -> Candle:
         """The last candle of ``symbol`` in time frame ``tf``: GET ``candles/trade:{tf}:{symbol}/last``."""
-        key = segment(f"trade:{plain(tf)}:{plain(symbol)}", "candle key")
+        key = _candle_key(symbol, tf)
         row = await self._m.get(f"candles/{key}/last", _window(sort, start, end, limit), group="candles")
         return serializers.Candle.from_wire(row)
 
@@ -315,8 +340,8 @@ class RestPublicEndpoints(Interface):
     ) -> list[FundingStatistic]:
         """Funding statistics of a funding currency: GET ``funding/stats/{symbol}/hist``."""
         symbol = _require_prefix(segment(symbol, "symbol"), "f", "symbol")
-        params = {"start": start, "end": end, "limit": limit}
-        rows = await self._m.get(f"funding/stats/{symbol}/hist", params, group="funding/stats")
+        rows = await self._m.get(f"funding/stats/{symbol}/hist", _window(None, start, end, limit),
+                                 group="funding/stats")
         return serializers.FundingStatistic.from_wire_list(rows)
 
     async def get_pulse_profile_details(self, nickname: str) -> PulseProfile:
@@ -328,7 +353,8 @@ class RestPublicEndpoints(Interface):
         self, *, end: Optional[Timestamp] = None, limit: Optional[int] = None
     ) -> list[PulseMessage]:
         """Latest Pulse messages with their authors' profiles: GET ``pulse/hist``."""
-        rows = await self._m.get("pulse/hist", {"end": end, "limit": limit}, group="pulse")
+        params = {"end": timestamp(end, "end"), "limit": count(limit, "limit")}
+        rows = await self._m.get("pulse/hist", params, group="pulse")
         return serializers.PulseMessage.from_wire_list(rows)
 
     async def get_trading_market_average_price(
@@ -337,8 +363,8 @@ class RestPublicEndpoints(Interface):
         """Average execution price of a market order of ``amount`` (+buy/-sell): POST ``calc/trade/avg``.
 
         The parameters travel in the query string, as Bitfinex documents them."""
-        symbol = _require_prefix(str(plain(symbol)), "t", "symbol")
-        params = {"symbol": symbol, "amount": dec(amount, "amount"), "price_limit": dec(price_limit, "price_limit")}
+        symbol = _require_prefix(string(symbol, "symbol"), "t", "symbol")
+        params = {"symbol": symbol, "amount": _amount(amount), "price_limit": dec(price_limit, "price_limit")}
         row = await self._m.post("calc/trade/avg", params=params, group="calc")
         return serializers.TradingMarketAveragePrice.from_wire(row)
 
@@ -348,9 +374,10 @@ class RestPublicEndpoints(Interface):
         """Average rate of taking ``amount`` of funding for ``period`` days: POST ``calc/trade/avg``
         (Bitfinex serves both averages there; the ``f`` symbol, ``period`` and ``rate_limit`` select the
         funding one, sent in the query string as documented)."""
-        symbol = _require_prefix(str(plain(symbol)), "f", "symbol")
+        symbol = _require_prefix(string(symbol, "symbol"), "f", "symbol")
         params = {
-            "symbol": symbol, "amount": dec(amount, "amount"), "period": period,
+            "symbol": symbol, "amount": _amount(amount),
+            "period": required(integer(period, "period", order_bodies.MIN_PERIOD, order_bodies.MAX_PERIOD), "period"),
             "rate_limit": dec(rate_limit, "rate_limit"),
         }
         row = await self._m.post("calc/trade/avg", params=params, group="calc")
@@ -358,7 +385,7 @@ class RestPublicEndpoints(Interface):
 
     async def get_fx_rate(self, ccy1: str, ccy2: str) -> FxRate:
         """Exchange rate between two currencies: POST ``calc/fx`` with body ``{ccy1, ccy2}``."""
-        row = await self._m.post("calc/fx", {"ccy1": plain(ccy1), "ccy2": plain(ccy2)}, group="calc")
+        row = await self._m.post("calc/fx", {"ccy1": string(ccy1, "ccy1"), "ccy2": string(ccy2, "ccy2")}, group="calc")
         return serializers.FxRate.from_wire(row)
 
     # --- not in the official library ---------------------------------------------------------------------------
@@ -366,6 +393,6 @@ class RestPublicEndpoints(Interface):
     async def get_pair_info(self, *, futures: bool = False) -> list[PairInfo]:
         """Order size limits and margin of every pair (derivatives with ``futures``): GET
         ``conf/pub:info:pair`` (``conf/pub:info:pair:futures``)."""
-        key = "pub:info:pair:futures" if futures else "pub:info:pair"
+        key = "pub:info:pair:futures" if required(boolean(futures, "futures"), "futures") else "pub:info:pair"
         rows = (await self._m.get(f"conf/{key}", group="conf"))[0]
         return serializers.PairInfo.from_wire_list(rows or [])

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from ..._utils.nonce import NonceGenerator
 from ..._utils.signatures import ws_auth_message
-from ...exceptions import InvalidCredentialError
+from ...exceptions import InvalidCredentialError, NonceError
 from ...types import Notification
-from .._connection import Connection, ConnectionContext, Flag
+from .._connection import Connection, ConnectionContext
+from .._protocol import AccountSequence, ErrorCode, Flag, Gap
 from .._handlers.auth_events_handler import AuthEventsHandler
 from .._pacing import ConnectionRateGovernor
 from ..exceptions import (
@@ -66,9 +67,7 @@ class BfxWebSocketAuthConnection(Connection):
         self.info: Optional[dict[str, Any]] = None
         self._pending: dict[str, deque[_Pending]] = {}
         self._sequence = bool(self._flags & Flag.SEQ_ALL)
-        self._audit_account = self._sequence and context.options.audit_account_sequence
-        #: the last account-stream sequence number (the second counter of channel 0)
-        self.last_account_sequence = 0
+        self._audit = AccountSequence(audit_account=context.options.audit_account_sequence)
 
     @property
     def authenticated(self) -> bool:
@@ -173,7 +172,7 @@ class BfxWebSocketAuthConnection(Connection):
                 credentials.api_key,
                 credentials.api_secret,
                 self._auth_nonce,
-                filters=credentials.filters,
+                filters=credentials.auth_filters,
                 dms=4 if self._context.options.dead_man_switch else None,
             )
         )
@@ -199,13 +198,17 @@ class BfxWebSocketAuthConnection(Connection):
             return
         code = event.get("code")
         message = str(event.get("msg", "authentication failed"))
-        if code == 10114 and self._auth_nonce < self._nonce.last and self._nonce_retries < _NONCE_RETRIES:
-            # Another user of the nonce source (REST) got a larger nonce to Bitfinex first: try a new one.
+        if code == ErrorCode.AUTH_NONCE and self._nonce_retries < _NONCE_RETRIES:
+            # A request of this client (REST) or of another process sharing the key got a larger nonce to
+            # Bitfinex first: a fresh nonce is safe to try, a refused authentication did nothing.
             self._nonce_retries += 1
             self._logger.info("%s: nonce overtaken by a concurrent request; authenticating again", self.name)
             asyncio.get_running_loop().create_task(self._send_auth())
             return
-        self._failure = InvalidCredentialError(f"Bitfinex refused the authentication: {message}", code)
+        if code == ErrorCode.AUTH_NONCE:
+            self._failure = NonceError(f"Bitfinex refused the authentication: {message}", code)
+        else:
+            self._failure = InvalidCredentialError(f"Bitfinex refused the authentication: {message}", code)
         self._logger.error("%s: %s", self.name, self._failure)
         self._context.on_fatal(self._failure)
 
@@ -213,45 +216,43 @@ class BfxWebSocketAuthConnection(Connection):
         if data[0] != 0:
             raise InvalidMessageError(f"frame on {self.name}", data, f"unexpected channel id {data[0]!r}")
         if self._sequence:
-            self._audit(data)
+            self._check_sequence(data)
         if data[1] != "hb":
             self._handler(data)
 
-    def _audit(self, data: list[Any]) -> None:
-        # Channel 0 (protocol §2.5): [0, TYPE, PAYLOAD, PUBLIC_SEQ, ACCOUNT_SEQ]; heartbeats carry only the public
-        # number, *-req notifications only the account number, which notifications never advance.
-        kind = data[1]
-        public: Optional[int] = None
-        account: Optional[int] = None
-        if kind == "hb":
-            public = data[2]
-        elif kind == "n" and _is_request(data[2]):
-            account = data[3]
-        else:
-            public, account = data[3], data[4]
-        if public is not None:
-            if public != self.last_sequence + 1:
-                self._gap("public", self.last_sequence + 1, public, data)
-            self.last_sequence = public
-        if account is not None and self._audit_account:
-            last = self.last_account_sequence
-            expected = last if kind == "n" else last + 1
-            # 0 while the snapshots are sent, before any account message
-            if account != expected and not (account == 0 and last == 0):
-                self._gap("account", expected, account, data)
-            self.last_account_sequence = account
+    @property
+    def last_sequence(self) -> int:
+        """The last public sequence number of channel 0."""
+        return self._audit.public
 
-    def _gap(self, counter: str, expected: int, received: Any, data: list[Any]) -> None:
-        if received.__class__ is not int:
-            raise InvalidMessageError(f"frame on {self.name}", data, f"the {counter} sequence number is missing")
-        self._emitter.emit("sequence_gap", self.name, expected, received)
+    @property
+    def last_account_sequence(self) -> int:
+        """The last account-stream sequence number (the second counter of channel 0)."""
+        return self._audit.account
+
+    def _on_new_socket(self) -> None:
+        self._audit.reset()
+
+    def _check_sequence(self, data: list[Any]) -> None:
+        try:
+            gap = self._audit.check(data)
+        except ValueError as error:
+            raise InvalidMessageError(f"frame on {self.name}", data, str(error)) from None
+        if gap is not None:
+            self._gap(gap)
+
+    def _gap(self, gap: Gap) -> None:
+        self._emitter.emit("sequence_gap", self.name, gap.expected, gap.received)
         self._logger.warning(
-            "%s: %s sequence gap (expected %d, got %d): reconnecting", self.name, counter, expected, received
+            "%s: %s sequence gap (expected %d, got %d): reconnecting",
+            self.name,
+            gap.counter,
+            gap.expected,
+            gap.received,
         )
-        self.request_restart(f"{counter} sequence gap: expected {expected}, got {received}")
+        self.request_restart(f"{gap.counter} sequence gap: expected {gap.expected}, got {gap.received}")
 
     def _on_lost(self) -> None:
-        self.last_account_sequence = 0
         self._authenticated.clear()
         self.info = None
         error = InputInterruptedError(
@@ -263,10 +264,6 @@ class BfxWebSocketAuthConnection(Connection):
                 if not pending.future.done():
                     pending.future.set_exception(error)
             queue.clear()
-
-
-def _is_request(payload: Any) -> bool:
-    return payload.__class__ is list and len(payload) > 1 and str(payload[1]).endswith("-req")
 
 
 def _no_identity(data: Any) -> bool:

@@ -19,7 +19,8 @@ from .._connection import Connection, ConnectionContext, WebSocketOptions
 from .._event_emitter import ALL_EVENTS, BfxEventEmitter
 from .._pacing import ConnectionRateGovernor
 from .._stream import Overflow, Stream
-from ...exceptions import InvalidInputError
+from ..._utils.values import integer
+from ...exceptions import InvalidInputError, InvalidInputTypeError
 from ..exceptions import (
     ActionRequiresAuthentication,
     BfxWebSocketException,
@@ -138,6 +139,7 @@ class BfxWebSocketClient:
 
     async def notify(self, info: Any, message_id: Optional[int] = None, **kwargs: Any) -> None:
         """Send a custom notification (``ucm-test``); Bitfinex echoes it back as a ``notification`` event."""
+        integer(message_id, "message_id")
         connection = self._auth_connection()
         if not connection.authenticated:
             raise ActionRequiresAuthentication("notify needs an authenticated connection")
@@ -206,8 +208,7 @@ class BfxWebSocketClient:
         has been emitted). The client keeps running in background tasks until :meth:`close`."""
         if self._running:
             raise BfxWebSocketException("the client is already running")
-        if connections < 1:
-            raise InvalidInputError("connections must be at least 1 (each carries up to 25 subscriptions)")
+        integer(connections, "connections (each carries up to 25 subscriptions)", 1)
         if connections > 20:
             self._logger.warning(
                 "%d connections: Bitfinex allows 20 new connections per minute, reconnections may be slow", connections
@@ -343,8 +344,13 @@ class BfxWebSocketClient:
     ) -> OrderBook[Any]:
         """Subscribe to a book and return a local copy kept in sync and verified by checksum, once its first
         snapshot is in (see :class:`~bfxapi.websocket.order_book.OrderBook`)."""
+        if not isinstance(symbol, str) or not isinstance(prec, str) or not isinstance(freq, str):
+            raise InvalidInputTypeError("symbol, prec and freq must be strings")
+        length = int(len) if isinstance(len, str) and len.isdigit() else len
+        if length not in (1, 25, 100, 250) or isinstance(length, bool):
+            raise InvalidInputError(f"len must be 1, 25, 100 or 250, not {len!r}")
         book: OrderBook[Any] = OrderBook(
-            symbol, prec, int(len), self._emitter.emit, self._resync_book, self._logger, self._close_book
+            symbol, prec, int(length), self._emitter.emit, self._resync_book, self._logger, self._close_book
         )
 
         def attach(record: SubscriptionRecord) -> None:
@@ -409,6 +415,12 @@ class BfxWebSocketClient:
         params: dict[str, Any],
         attach: Optional[Callable[[SubscriptionRecord], None]] = None,
     ) -> str:
+        if not isinstance(channel, str):
+            raise InvalidInputTypeError(
+                f"channel must be a str (one of {sorted(CHANNELS)}), not {type(channel).__name__}"
+            )
+        if sub_id is not None and not isinstance(sub_id, str):
+            raise InvalidInputTypeError(f"sub_id must be a str, not {type(sub_id).__name__}")
         if not self._running or self._closing:
             raise ConnectionNotOpen("start the client (run/start/connect) before subscribing")
         if channel not in CHANNELS:
@@ -433,6 +445,8 @@ class BfxWebSocketClient:
         return sub_id
 
     def _lookup(self, sub_id: str) -> tuple[SubscriptionRecord, BfxWebSocketBucket]:
+        if not isinstance(sub_id, str):
+            raise InvalidInputTypeError(f"sub_id must be a str, not {type(sub_id).__name__}")
         entry = self._records.get(sub_id)
         if entry is None:
             raise UnknownSubscriptionError(f"no subscription with sub_id {sub_id!r}")
@@ -504,6 +518,8 @@ class BfxWebSocketClient:
 
     def remove_all_listeners(self, event: Optional[str] = None) -> None:
         """Remove every callback of ``event``, or of every event."""
+        if event is not None and not isinstance(event, str):
+            raise InvalidInputTypeError(f"event must be an event name (a str), not {type(event).__name__}")
         if event is not None:
             self._emitter.check_event(event)
         self._emitter.remove_all_listeners(event)
@@ -559,7 +575,11 @@ class BfxWebSocketClient:
 
     def _get_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
+            # aiohttp follows redirects of the WebSocket handshake and has no switch for it: refuse them here, so
+            # that nothing (the authentication above all) is ever sent to a host the client was not given.
+            refuse = aiohttp.TraceConfig()
+            refuse.on_request_redirect.append(_refuse_redirect)
+            self._session = aiohttp.ClientSession(trace_configs=[refuse])
         return self._session
 
     def _on_maintenance(self, connection: Connection, active: bool) -> None:
@@ -618,3 +638,14 @@ def _install_signal_handlers(loop: asyncio.AbstractEventLoop, stop: Callable[[st
             continue
         installed.append(signum)
     return installed
+
+
+class HandshakeRedirectedError(ConnectionError):
+    """The server answered the WebSocket handshake with a redirect: it is never followed (the connection is
+    retried with backoff, and the failure logged with the target)."""
+
+
+async def _refuse_redirect(_: aiohttp.ClientSession, __: Any, params: aiohttp.TraceRequestRedirectParams) -> None:
+    target = params.response.headers.get("Location", "?")
+    raise HandshakeRedirectedError(f"the server redirected the handshake (HTTP {params.response.status}) to "
+                                   f"{target[:200]}: redirects are never followed")

@@ -6,6 +6,10 @@ reason in ``notification.text``). Answers are matched to inputs by identity, not
 orders by ``cid`` (one is generated when not given), updates and cancels by order id (or ``cid``),
 offer cancels by offer id; answers without an identity (new funding offers, multi-operations) go to the
 oldest input of their kind, which is the order in which one connection delivers them.
+
+Every argument is checked before anything is sent (see ``bfxapi._utils.order_bodies``): a bad one raises
+``InvalidInputError`` (``InvalidInputTypeError`` for a wrong type) and no frame leaves the client. The answers
+travel under the ``notify`` filter, which the client always asks for when ``filters`` are given.
 """
 
 import itertools
@@ -15,13 +19,11 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
 from ..._utils import order_bodies
 from ..._utils.json_encoder import DecimalLike
 from ...types import FundingOffer, Notification, Order
-from ...exceptions import InvalidInputError
 
 if TYPE_CHECKING:
     from .bfx_websocket_auth_connection import BfxWebSocketAuthConnection
 
 __all__ = ["BfxWebSocketInputs"]
-
 
 
 class BfxWebSocketInputs:
@@ -60,7 +62,7 @@ class BfxWebSocketInputs:
             type, symbol, amount, price, lev=lev, price_trailing=price_trailing, price_aux_limit=price_aux_limit,
             price_oco_stop=price_oco_stop, gid=gid, cid=cid, flags=flags, tif=tif, meta=meta,
         )  # fmt: skip
-        return await self._connection().request("on", body, "on-req", {"cid": cid})
+        return await self._connection().request("on", body, "on-req", {"cid": body["cid"]})
 
     async def update_order(
         self,
@@ -83,14 +85,14 @@ class BfxWebSocketInputs:
             id, amount=amount, price=price, cid=cid, cid_date=cid_date, gid=gid, flags=flags, lev=lev, delta=delta,
             price_aux_limit=price_aux_limit, price_trailing=price_trailing, tif=tif,
         )  # fmt: skip
-        return await self._connection().request("ou", body, "ou-req", {"id": id})
+        return await self._connection().request("ou", body, "ou-req", {"id": body["id"]})
 
     async def cancel_order(
         self, *, id: Optional[int] = None, cid: Optional[int] = None, cid_date: Optional[str] = None
     ) -> Notification[Order]:
         """Cancel an order by ``id``, or by ``cid`` and ``cid_date`` (``YYYY-MM-DD``); returns ``oc-req``."""
         body = order_bodies.order_cancel(id, cid, cid_date)
-        identity = {"id": id} if id is not None else {"cid": cid}
+        identity = {"id": body["id"]} if "id" in body else {"cid": body["cid"]}
         return await self._connection().request("oc", body, "oc-req", identity)
 
     async def cancel_order_multi(
@@ -130,7 +132,8 @@ class BfxWebSocketInputs:
 
     async def cancel_funding_offer(self, id: int) -> Notification[FundingOffer]:
         """Cancel a funding offer (``foc``); returns ``foc-req``."""
-        return await self._connection().request("foc", {"id": id}, "foc-req", {"id": id})
+        body = order_bodies.funding_offer_cancel(id)
+        return await self._connection().request("foc", body, "foc-req", {"id": body["id"]})
 
     async def calc(self, *args: str) -> None:
         """Ask for fresh values (``margin_base``, ``margin_sym_tBTCUSD``, ``funding_sym_fUSD``,
@@ -138,6 +141,5 @@ class BfxWebSocketInputs:
         ``base_margin_info``, ``symbol_margin_info``, ``funding_info_update``, ``position_update``,
         ``wallet_update`` and ``balance_update``. Bitfinex answers a ``calc`` with no notification, so
         this returns once the request is sent."""
-        if not args or len(args) > 30:
-            raise InvalidInputError("calc takes between 1 and 30 requests")
-        await self._connection().send_input("calc", [[arg] for arg in args])
+        body = order_bodies.calc(args)
+        await self._connection().send_input("calc", body)
