@@ -93,7 +93,12 @@ class Client:
         )
         #: the WebSocket client
         self.wss = BfxWebSocketClient(
-            wss_host, credentials=self._credentials, timeout=timeout, nonce=self._nonce, options=wss_options
+            wss_host,
+            credentials=self._credentials,
+            timeout=timeout,
+            nonce=self._nonce,
+            options=wss_options,
+            trades_fetcher=self._fetch_trades,
         )
         # Last: a client refused for a bad argument above leaves no handler behind.
         self._log_handler = attach_handler(log_filename, log_level)
@@ -106,6 +111,13 @@ class Client:
         if self._log_handler is not None:
             detach_handler(self._log_handler)
             self._log_handler = None
+
+    async def _fetch_trades(self, symbol: str, start: int, end: int, limit: int) -> Sequence[Any]:
+        """The trades the WebSocket client missed while reconnecting (``recover_trades``), oldest first."""
+        public = self.rest.public
+        if symbol.startswith("f"):
+            return await public.get_f_trades(symbol, limit=limit, start=start, end=end, sort=1)
+        return await public.get_t_trades(symbol, limit=limit, start=start, end=end, sort=1)
 
     async def __aenter__(self) -> "Client":
         return self

@@ -78,13 +78,17 @@ class WebSocketOptions:
     #: seconds during which the same failure (a callback raising the same error at the same line, the same bad
     #: frame) is logged once; the repeats are counted and the count is logged with the next occurrence
     repeat_log_interval: float = 60.0
+    #: after a trades subscription is restored, fetch over REST the trades its fresh snapshot (the last 30) does
+    #: not reach back to, and deliver them before the live ones (needs the REST client of ``bfxapi.Client``)
+    recover_trades: bool = False
 
     def __post_init__(self) -> None:
         for name in ("open_timeout", "close_timeout", "ping_interval", "silence_limit", "subscribe_timeout",
                      "input_timeout"):  # fmt: skip
             _positive(name, getattr(self, name))
         _positive("repeat_log_interval", self.repeat_log_interval, zero=True)
-        for name in ("dead_man_switch", "checksums", "sequence", "audit_account_sequence", "timestamps", "bulk"):
+        for name in ("dead_man_switch", "checksums", "sequence", "audit_account_sequence", "timestamps", "bulk",
+                     "recover_trades"):  # fmt: skip
             if not isinstance(getattr(self, name), bool):
                 raise InvalidInputTypeError(f"WebSocketOptions.{name} must be True or False")
         if not isinstance(self.backoff, Backoff):

@@ -16,6 +16,7 @@ from .._protocol import (
 )  # fmt: skip
 from .._handlers import PublicChannelHandler, Sink, create_handler
 from .._pacing import ConnectionRateGovernor
+from .._trades_recovery import TradesRecovery
 from ..exceptions import InvalidMessageError
 
 __all__ = ["BfxWebSocketBucket", "SubscriptionRecord", "State", "sequence_of"]
@@ -34,7 +35,7 @@ def sequence_of(frame: list[Any]) -> Any:
 class SubscriptionRecord(Subscription):
     """A subscription as the client tracks it: what the protocol decides on, plus its futures, timer and sinks."""
 
-    __slots__ = ("waiter", "unsubscribed", "timer", "sinks", "interrupt_hooks", "mts")
+    __slots__ = ("waiter", "unsubscribed", "timer", "sinks", "interrupt_hooks", "mts", "recovery")
 
     def __init__(self, sub_id: str, info: dict[str, Any], request: dict[str, Any]) -> None:
         super().__init__(sub_id, info, request)
@@ -47,6 +48,8 @@ class SubscriptionRecord(Subscription):
         self.interrupt_hooks: list[Callable[[], None]] = []
         #: the server timestamp of the subscription's last frame (TIMESTAMP flag)
         self.mts: Optional[int] = None
+        #: a trades subscription's delivery state across restores (``recover_trades``)
+        self.recovery: Optional[TradesRecovery] = None
 
     def awaited(self) -> bool:
         return self.waiter is not None and not self.waiter.done()
@@ -166,7 +169,7 @@ class BfxWebSocketBucket(Connection):
                 case Restart(reason):
                     self.request_restart(reason)
                 case Route(chan_id, record):
-                    self._routes[chan_id] = create_handler(record.info, self._emitter.emit, record.sinks)
+                    self._routes[chan_id] = create_handler(record.info, self._emitter.emit, record.sinks, record.recovery)
                 case Unroute(chan_id):
                     self._routes.pop(chan_id, None)
                 case _:

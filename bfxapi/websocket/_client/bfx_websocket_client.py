@@ -7,7 +7,7 @@ import logging
 import signal
 import uuid
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Coroutine, Mapping, Optional, TypeVar, Union, overload
 
 import aiohttp
 
@@ -19,6 +19,7 @@ from .._connection import Connection, ConnectionContext, WebSocketOptions
 from .._event_emitter import ALL_EVENTS, BfxEventEmitter
 from .._pacing import ConnectionRateGovernor
 from .._stream import Overflow, Stream
+from .._trades_recovery import RecoveryContext, TradesFetcher, TradesRecovery
 from ..._utils.values import integer
 from ...exceptions import InvalidInputError, InvalidInputTypeError
 from ..exceptions import (
@@ -70,6 +71,7 @@ class BfxWebSocketClient:
         options: Optional[WebSocketOptions] = None,
         logger: Optional[logging.Logger] = None,
         loads: Optional[Callable[[str], Any]] = None,
+        trades_fetcher: Optional[TradesFetcher] = None,
     ) -> None:
         use_default_logging()
         self._host = host
@@ -100,6 +102,7 @@ class BfxWebSocketClient:
         self._inputs = BfxWebSocketInputs(self._auth_connection)
         self._books: dict[str, OrderBook[Any]] = {}
         self._tasks: set["asyncio.Task[None]"] = set()
+        self._recovery = RecoveryContext(trades_fetcher, self._spawn, self._emitter.emit, self._logger)
 
     # -- state -----------------------------------------------------------------------------------
 
@@ -404,9 +407,14 @@ class BfxWebSocketClient:
             except Exception as error:  # pylint: disable=broad-exception-caught
                 self._logger.error("could not resubscribe the book %s: %s", sub_id, error)
 
-        task = asyncio.get_running_loop().create_task(resync(), name=f"bfxapi:resync:{sub_id}")
+        self._spawn(resync(), f"bfxapi:resync:{sub_id}")
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None], name: str) -> "asyncio.Task[None]":
+        """A background task of the client: close() cancels it."""
+        task = asyncio.get_running_loop().create_task(coroutine, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _subscribe(
         self,
@@ -432,6 +440,9 @@ class BfxWebSocketClient:
         if sub_id in self._records:
             raise SubIdError(f"a subscription with sub_id {sub_id!r} already exists")
         record = SubscriptionRecord(sub_id, *_describe(channel, sub_id, params))
+        if channel == "trades" and self._options.recover_trades:
+            record.recovery = TradesRecovery(record.info, self._recovery)
+            record.interrupt_hooks.append(record.recovery.interrupted)
         if attach is not None:
             attach(record)
         bucket = self._bucket_with_room()
@@ -472,6 +483,8 @@ class BfxWebSocketClient:
             book = self._books.pop(record.sub_id, None)
             if book is not None:
                 book.closed()
+            if record.recovery is not None:
+                record.recovery.cancel()
 
     # -- events --------------------------------------------------------------------------------------
 

@@ -42,6 +42,7 @@ CONNECTION_EVENTS = frozenset(
         "order_book_state",
         "checksum_mismatch",
         "order_book_out_of_sync",
+        "trades_gap",
     )
 )
 

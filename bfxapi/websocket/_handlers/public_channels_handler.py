@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional, Sequence
 
 from ...types import serializers
 from ...types.labeler import Serializer
+from .._trades_recovery import TradesRecovery
 from ..exceptions import InvalidMessageError
 
 __all__ = ["PublicChannelHandler", "Sink", "create_handler"]
@@ -160,6 +161,35 @@ class _TradesHandler(PublicChannelHandler):
         raise self._unexpected(frame, "a trades frame that is neither the snapshot nor a te/tu update")
 
 
+class _RecoveringTradesHandler(_TradesHandler):
+    """Trades with ``recover_trades``: what the channel delivers goes through the subscription's
+    :class:`TradesRecovery`, which may hold it while it fetches the trades missed during an outage (a separate
+    class, so that the plain handler's path stays as it is when the option is off)."""
+
+    __slots__ = ("recovery",)
+
+    def __init__(
+        self, subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink], funding: bool, recovery: TradesRecovery
+    ) -> None:
+        super().__init__(subscription, emit, sinks, funding)
+        self.recovery = recovery
+
+    def __call__(self, frame: list[Any]) -> None:
+        kind = frame[1]
+        if kind.__class__ is str:
+            if kind not in self.typed:
+                raise self._unexpected(frame, f"unexpected {kind!r} frame")
+            event = self.typed[kind]
+            if event is not None:
+                self.recovery.live(self._deliver, event, self.parse(frame[2]))
+            return
+        if kind.__class__ is list and self.snapshot_pending:
+            self.snapshot_pending = False
+            self.recovery.snapshot(self._deliver, self.snapshot_event, [self.parse(row) for row in kind])
+            return
+        raise self._unexpected(frame, "a trades frame that is neither the snapshot nor a te/tu update")
+
+
 class _LiquidationHandler(PublicChannelHandler):
     """``liq:global``: each frame holds a list of liquidation rows; one event per row."""
 
@@ -176,8 +206,11 @@ class _LiquidationHandler(PublicChannelHandler):
             raise self._unexpected(frame, f"unexpected {payload!r} frame")
 
 
-def create_handler(subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink]) -> PublicChannelHandler:
-    """The handler of one confirmed subscription (``subscription`` is the dict callbacks receive)."""
+def create_handler(
+    subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink], recovery: Optional[TradesRecovery] = None
+) -> PublicChannelHandler:
+    """The handler of one confirmed subscription (``subscription`` is the dict callbacks receive); ``recovery``
+    is the trades subscription's, when ``recover_trades`` is on."""
     channel = subscription["channel"]
     if channel in ("ticker", "trades", "book"):
         funding = str(subscription["symbol"]).startswith("f")
@@ -186,6 +219,8 @@ def create_handler(subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sin
             serializer = serializers.FundingCurrencyTicker if funding else serializers.TradingPairTicker
             return _RowHandler(subscription, emit, sinks, f"{prefix}_ticker_update", serializer)
         if channel == "trades":
+            if recovery is not None:
+                return _RecoveringTradesHandler(subscription, emit, sinks, funding, recovery)
             return _TradesHandler(subscription, emit, sinks, funding)
         raw = subscription.get("prec") == "R0"
         kind = f"{prefix}_raw_book" if raw else f"{prefix}_book"
