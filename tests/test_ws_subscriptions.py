@@ -2,6 +2,7 @@
 
 import asyncio
 import itertools
+import logging
 import uuid
 
 import pytest
@@ -13,6 +14,8 @@ from bfxapi.websocket.exceptions import (
     UnknownChannelError,
     UnknownSubscriptionError,
 )
+
+from bfxapi.websocket._client.bfx_websocket_bucket import State
 
 from ws_support import Recorder, client, open_connections, simulator, subscribes
 
@@ -257,4 +260,31 @@ async def test_concurrent_subscribe_and_unsubscribe_before_confirmation() -> Non
             isinstance(m, dict) and m.get("event") == "unsubscribe" for m in connection.received
         ))
         assert not bfx.wss.subscriptions
+        await bfx.close()
+
+
+async def test_unsubscribing_during_a_resubscription_ends_it_for_good(caplog: pytest.LogCaptureFixture) -> None:
+    async with simulator() as sim:
+        bfx = client(sim)
+        events = Recorder(bfx, "subscribed", "unsubscribed")
+        await bfx.wss.connect()
+        sub_id = await bfx.wss.subscribe("trades", symbol="tBTCUSD")
+        connection = open_connections(sim)[0]
+        sim.stall(connection)  # the server's answers wait: the client stays in the middle of its resubscription
+        resubscribing = asyncio.ensure_future(bfx.wss.resubscribe(sub_id))
+        await sim.wait_for(lambda: any(isinstance(m, dict) and m.get("event") == "unsubscribe" for m in connection.received))
+        with caplog.at_level(logging.WARNING, logger="bfxapi"):
+            # Twice at once: the second waits for the same confirmation.
+            record = bfx.wss._records[sub_id][0]  # pylint: disable=protected-access
+            both = asyncio.gather(bfx.wss.unsubscribe(sub_id), bfx.wss.unsubscribe(sub_id))
+            while record.state is not State.UNSUBSCRIBING:  # both calls run up to their wait (a yield, no time)
+                await asyncio.sleep(0)
+            await sim.unstall(connection)
+            await asyncio.wait_for(both, 5)
+            with pytest.raises(SubscriptionError):
+                await asyncio.wait_for(resubscribing, 5)  # the resubscription's caller learns it was cancelled
+        assert sub_id not in bfx.wss.subscriptions and events.count("unsubscribed") == 1
+        assert not connection.subscriptions  # nothing subscribed again behind the user's back
+        assert events.count("subscribed") == 1
+        assert not [r for r in caplog.records if "nobody asked for" in r.getMessage()]
         await bfx.close()

@@ -446,6 +446,15 @@ class SubscriptionTable(Generic[R]):
         if record.state is SubscriptionState.ACTIVE and self.online:
             record.state = SubscriptionState.UNSUBSCRIBING
             return [ExpectUnsubscribed(record), *self._request_unsubscribe(record)]
+        if record.state is SubscriptionState.RESUBSCRIBING:
+            # Its unsubscribe is already on the way: end there instead of subscribing again once it is confirmed.
+            record.state = SubscriptionState.UNSUBSCRIBING
+            actions: list[Action[R]] = [ExpectUnsubscribed(record)]
+            if record.awaited():
+                actions.append(Fail(record, SubscriptionError("unsubscribed before the resubscription was confirmed")))
+            return actions
+        if record.state is SubscriptionState.UNSUBSCRIBING:
+            return []  # asked twice: the first request's confirmation ends it
         actions = self._forget(record)
         if record.state is SubscriptionState.SENT:
             self.abandoned.add(record.sub_id)

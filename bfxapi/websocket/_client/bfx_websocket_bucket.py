@@ -121,9 +121,9 @@ class BfxWebSocketBucket(Connection):
         """Stop ``record`` and wait until the server confirms it."""
         actions = self._table.unsubscribe(record)
         await self._perform(actions)
-        # Only an active subscription waits for the server; any other is let go at once.
-        if ExpectUnsubscribed(record) in actions and record.unsubscribed is not None:
-            await record.unsubscribed
+        # Only a subscription the server holds waits for its confirmation; any other is let go at once.
+        if record.state is State.UNSUBSCRIBING and record.unsubscribed is not None:
+            await asyncio.shield(record.unsubscribed)
 
     async def resubscribe(self, record: SubscriptionRecord) -> None:
         """Unsubscribe and subscribe again with the same ``sub_id`` (a fresh snapshot follows)."""
