@@ -61,17 +61,8 @@ class NonceTooSmallError(NonceError, RestError):
     ahead (by a clock running fast, or a nanosecond nonce). The client has already resent the request three
     times with fresh nonces (safe: a refused request did nothing). Give each process its own key, or share
     one nonce source between the processes of a key with ``bfxapi.FileNonce(path)``; a key pushed far
-    ahead must be recreated.
+    ahead must be recreated. Its message says so (:attr:`~bfxapi.exceptions.NonceError.HINT`).
     """
-
-    HINT = (
-        "the nonce was not above the last one this API key used: another process or client is using the same "
-        "key, or its nonce counter was pushed ahead. Give each process its own key, or share one nonce source "
-        "between them with bfxapi.FileNonce(path); a key pushed far ahead must be recreated"
-    )
-
-    def __str__(self) -> str:
-        return f"{super().__str__()}: {self.HINT}"
 
 
 class RateLimitError(ServerError, RestError):

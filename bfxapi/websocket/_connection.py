@@ -28,7 +28,15 @@ from .._utils.json_encoder import dumps
 from ..exceptions import InvalidInputError, InvalidInputTypeError
 from .._utils.log_throttle import LogThrottle
 from ._pacing import Backoff, ConnectionRateGovernor
-from ._protocol import Flag, InfoAction, UnusableConnectionError, check_greeting, info_action
+from ._protocol import (
+    AccountSequence,
+    Flag,
+    InfoAction,
+    PublicSequence,
+    UnusableConnectionError,
+    check_greeting,
+    info_action,
+)
 from .exceptions import ConnectionNotOpen, InvalidMessageError, ReconnectionTimeoutError, VersionMismatchError
 
 if TYPE_CHECKING:
@@ -518,6 +526,27 @@ class Connection:
                     await ws.send_str(dumps({"event": "ping", "cid": next(self._ping_ids)}))
                 except _RETRYABLE:
                     return
+
+    # -- sequence numbers ----------------------------------------------------------------------------
+
+    def _check_sequence(self, audit: "PublicSequence | AccountSequence", data: list[Any]) -> None:
+        """Audit a data frame's sequence numbers: a frame without them is an invalid frame; a gap means frames
+        were lost, so the connection is rebuilt (and everything it carries restored)."""
+        try:
+            gap = audit.check(data)
+        except ValueError as error:
+            raise InvalidMessageError(f"frame on {self.name}", data, str(error)) from None
+        if gap is None:
+            return
+        self._emitter.emit("sequence_gap", self.name, gap.expected, gap.received)
+        self._logger.warning(
+            "%s: %s sequence gap (expected %d, got %d): frames were lost; reconnecting",
+            self.name,
+            gap.counter,
+            gap.expected,
+            gap.received,
+        )
+        self.request_restart(f"{gap.counter} sequence gap: expected {gap.expected}, got {gap.received}")
 
     # -- bad input ---------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from ..._utils.signatures import ws_auth_message
 from ...exceptions import InvalidCredentialError, NonceError
 from ...types import Notification
 from .._connection import Connection, ConnectionContext
-from .._protocol import AccountSequence, ErrorCode, Flag, Gap
+from .._protocol import AccountSequence, ErrorCode, Flag
 from .._handlers.auth_events_handler import AuthEventsHandler
 from .._pacing import ConnectionRateGovernor
 from ..exceptions import (
@@ -216,7 +216,7 @@ class BfxWebSocketAuthConnection(Connection):
         if data[0] != 0:
             raise InvalidMessageError(f"frame on {self.name}", data, f"unexpected channel id {data[0]!r}")
         if self._sequence:
-            self._check_sequence(data)
+            self._check_sequence(self._audit, data)
         if data[1] != "hb":
             self._handler(data)
 
@@ -232,25 +232,6 @@ class BfxWebSocketAuthConnection(Connection):
 
     def _on_new_socket(self) -> None:
         self._audit.reset()
-
-    def _check_sequence(self, data: list[Any]) -> None:
-        try:
-            gap = self._audit.check(data)
-        except ValueError as error:
-            raise InvalidMessageError(f"frame on {self.name}", data, str(error)) from None
-        if gap is not None:
-            self._gap(gap)
-
-    def _gap(self, gap: Gap) -> None:
-        self._emitter.emit("sequence_gap", self.name, gap.expected, gap.received)
-        self._logger.warning(
-            "%s: %s sequence gap (expected %d, got %d): reconnecting",
-            self.name,
-            gap.counter,
-            gap.expected,
-            gap.received,
-        )
-        self.request_restart(f"{gap.counter} sequence gap: expected {gap.expected}, got {gap.received}")
 
     def _on_lost(self) -> None:
         self._authenticated.clear()

@@ -11,7 +11,7 @@ from typing import Any, Callable, Optional
 
 from .._connection import Connection, ConnectionContext
 from .._protocol import (
-    Action, Arm, Confirm, Disarm, Emit, ExpectUnsubscribed, Fail, Flag, Gap, Interrupt, Log, PublicSequence, Release,
+    Action, Arm, Confirm, Disarm, Emit, ExpectUnsubscribed, Fail, Flag, Interrupt, Log, PublicSequence, Release,
     Restart, Route, Send, Subscription, SubscriptionState, SubscriptionTable, Unroute, Unsubscribed, sequence_index,
 )  # fmt: skip
 from .._handlers import PublicChannelHandler, Sink, create_handler
@@ -226,12 +226,7 @@ class BfxWebSocketBucket(Connection):
 
     def _on_list(self, data: list[Any]) -> None:
         if self._sequence:
-            try:
-                gap = self._audit.check(data)
-            except ValueError as error:
-                raise InvalidMessageError(f"frame on {self.name}", data, str(error)) from None
-            if gap is not None:
-                self._sequence_gap(gap)
+            self._check_sequence(self._audit, data)
         handler = self._routes.get(data[0])
         if handler is not None:
             if self._timestamps:
@@ -245,16 +240,6 @@ class BfxWebSocketBucket(Connection):
         record = self._table.by_chan.get(data[0])
         if record is not None and index < len(data):
             record.mts = data[index]
-
-    def _sequence_gap(self, gap: Gap) -> None:
-        self._emitter.emit("sequence_gap", self.name, gap.expected, gap.received)
-        self._logger.warning(
-            "%s: sequence gap (expected %d, got %d): frames were lost; resubscribing everything",
-            self.name,
-            gap.expected,
-            gap.received,
-        )
-        self.request_restart(f"sequence gap: expected {gap.expected}, got {gap.received}")
 
     def _on_event(self, event: dict[str, Any]) -> None:
         self._perform_soon(self._table.event(event))
