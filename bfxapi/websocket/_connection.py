@@ -19,7 +19,7 @@ import itertools
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 import aiohttp
 from aiohttp import WSMsgType
@@ -529,7 +529,7 @@ class Connection:
 
     # -- sequence numbers ----------------------------------------------------------------------------
 
-    def _check_sequence(self, audit: "PublicSequence | AccountSequence", data: list[Any]) -> None:
+    def _check_sequence(self, audit: Union[PublicSequence, AccountSequence], data: list[Any]) -> None:
         """Audit a data frame's sequence numbers: a frame without them is an invalid frame; a gap means frames
         were lost, so the connection is rebuilt (and everything it carries restored)."""
         try:

@@ -169,7 +169,9 @@ class BfxWebSocketBucket(Connection):
                 case Restart(reason):
                     self.request_restart(reason)
                 case Route(chan_id, record):
-                    self._routes[chan_id] = create_handler(record.info, self._emitter.emit, record.sinks, record.recovery)
+                    self._routes[chan_id] = create_handler(
+                        record.info, self._emitter.emit, record.sinks, record.recovery
+                    )
                 case Unroute(chan_id):
                     self._routes.pop(chan_id, None)
                 case _:
