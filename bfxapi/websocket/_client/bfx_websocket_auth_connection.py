@@ -16,6 +16,7 @@ from ..._utils.signatures import ws_auth_message
 from ...exceptions import InvalidCredentialError, NonceError
 from ...types import Notification
 from .._connection import Connection, ConnectionContext
+from ..account import Account
 from .._protocol import AccountSequence, ErrorCode, Flag
 from .._handlers.auth_events_handler import AuthEventsHandler
 from .._pacing import ConnectionRateGovernor
@@ -54,11 +55,17 @@ class BfxWebSocketAuthConnection(Connection):
         governor: ConnectionRateGovernor,
         credentials: "Credentials",
         nonce: NonceGenerator,
+        account: Optional[Account] = None,
     ) -> None:
         super().__init__(host, context, "authenticated", governor)
         self._credentials = credentials
         self._nonce = nonce
-        self._handler = AuthEventsHandler(self._emitter.emit, self._answer, self._logger)
+        # The account's feeding methods are private to the client (users only read the account).
+        # pylint: disable=protected-access
+        self._account = account
+        self._handler = AuthEventsHandler(
+            self._emitter.emit, self._answer, self._logger, account._observe if account is not None else None
+        )
         self._authenticated = asyncio.Event()
         self._failure: Optional[BaseException] = None
         self._auth_nonce = 0
@@ -193,6 +200,8 @@ class BfxWebSocketAuthConnection(Connection):
         if event.get("status") == "OK":
             self.info = event
             self._authenticated.set()
+            if self._account is not None:
+                self._account._session_started()  # pylint: disable=protected-access
             self._logger.info("%s: authenticated (user %s)", self.name, event.get("userId"))
             self._emitter.emit("authenticated", event)
             return
@@ -236,6 +245,8 @@ class BfxWebSocketAuthConnection(Connection):
     def _on_lost(self) -> None:
         self._authenticated.clear()
         self.info = None
+        if self._account is not None:
+            self._account._session_lost()  # pylint: disable=protected-access
         error = InputInterruptedError(
             "the authenticated connection dropped before Bitfinex answered; the input may or may not have been "
             "executed: check the account before sending it again"

@@ -32,6 +32,7 @@ from ..exceptions import (
     UnknownChannelError,
     UnknownSubscriptionError,
 )
+from ..account import Account
 from ..order_book import OrderBook
 from ..subscriptions import CHANNELS, Subscription
 from .bfx_websocket_auth_connection import BfxWebSocketAuthConnection
@@ -100,6 +101,7 @@ class BfxWebSocketClient:
         self._maintenance: set[Connection] = set()
         self._auth: Optional[BfxWebSocketAuthConnection] = None
         self._inputs = BfxWebSocketInputs(self._auth_connection)
+        self._account = Account(credentials.auth_filters) if credentials is not None else None
         self._books: dict[str, OrderBook[Any]] = {}
         self._tasks: set["asyncio.Task[None]"] = set()
         self._recovery = RecoveryContext(trades_fetcher, self._spawn, self._emitter.emit, self._logger)
@@ -139,6 +141,16 @@ class BfxWebSocketClient:
     def inputs(self) -> BfxWebSocketInputs:
         """Order and funding inputs (they need credentials and an authenticated connection)."""
         return self._inputs
+
+    @property
+    def account(self) -> Account:
+        """The managed account (orders, positions, wallets, funding), kept from ``connect()`` on; see
+        :class:`~bfxapi.websocket.account.Account`. Needs credentials."""
+        if self._account is None:
+            raise ActionRequiresAuthentication(
+                "the account needs an authenticated connection: create the Client with api_key and api_secret"
+            )
+        return self._account
 
     async def notify(self, info: Any, message_id: Optional[int] = None, **kwargs: Any) -> None:
         """Send a custom notification (``ucm-test``); Bitfinex echoes it back as a ``notification`` event."""
@@ -231,6 +243,7 @@ class BfxWebSocketClient:
                 ConnectionRateGovernor(limit, window, parent=self._public_governor),
                 self._credentials,
                 self._nonce,
+                self._account,
             )
             self._auth.start()
         try:

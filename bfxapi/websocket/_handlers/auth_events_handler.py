@@ -7,7 +7,9 @@ Snapshots are recognised by their abbreviation, never by the shape of the payloa
 Notifications answering an input (``on-req``, ``ou-req``, ``oc-req``, ``oc_multi-req``, ``ox_multi-req``,
 ``fon-req``, ``foc-req``) are typed and emitted as ``<type>-notification``; every other notification
 (``ucm-test`` echoes, transfers, ...) is emitted as ``notification`` with its data as received. The
-handler also hands each notification to ``on_notification`` so that awaited inputs get their answer.
+handler also hands each notification to ``on_notification`` so that awaited inputs get their answer, and
+each typed event to ``observer`` (the managed account), when there is one, before emitting it: a callback
+then sees the account with its event applied.
 """
 
 import logging
@@ -21,6 +23,7 @@ from ..exceptions import InvalidMessageError
 __all__ = ["AuthEventsHandler", "NOTIFICATIONS"]
 
 Emit = Callable[..., bool]
+Observer = Callable[[str, Any], None]
 
 # abbreviation -> (event, serializer, is a snapshot)
 _EVENTS: dict[str, tuple[str, Serializer[Any], bool]] = {
@@ -92,14 +95,19 @@ def parse_notification(payload: list[Any]) -> tuple[str, Notification[Any]]:
 class AuthEventsHandler:
     """Handles the frames of channel 0 (everything but heartbeats)."""
 
-    __slots__ = ("emit", "on_notification", "logger", "_unknown")
+    __slots__ = ("emit", "on_notification", "logger", "observer", "_unknown")
 
     def __init__(
-        self, emit: Emit, on_notification: Callable[[Notification[Any]], None], logger: logging.Logger
+        self,
+        emit: Emit,
+        on_notification: Callable[[Notification[Any]], None],
+        logger: logging.Logger,
+        observer: Optional[Observer] = None,
     ) -> None:
         self.emit = emit
         self.on_notification = on_notification
         self.logger = logger
+        self.observer = observer
         self._unknown: set[str] = set()
 
     def __call__(self, frame: list[Any]) -> None:
@@ -108,7 +116,10 @@ class AuthEventsHandler:
         if entry is not None:
             event, serializer, snapshot = entry
             payload = frame[2]
-            self.emit(event, serializer.from_wire_list(payload) if snapshot else serializer.from_wire(payload))
+            data = serializer.from_wire_list(payload) if snapshot else serializer.from_wire(payload)
+            if self.observer is not None:
+                self.observer(event, data)
+            self.emit(event, data)
         elif abbreviation == "n":
             event, notification = parse_notification(frame[2])
             self.on_notification(notification)

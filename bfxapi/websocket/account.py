@@ -1,0 +1,233 @@
+"""The managed account (``bfx.wss.account``): live, typed, read-only views of the account's orders, positions,
+wallets and funding, built from the snapshots of the authenticated channel and every event after them.
+
+The authenticated connection hands each account event to :meth:`Account._observe` *before* emitting it, so
+a callback of an event sees the state that includes that event (a sync callback sees exactly that state; a
+coroutine callback runs as a task later and sees the state of the moment it runs).
+
+The account exists for every client created with credentials, from the start: a snapshot cannot be asked
+for again without authenticating again, so an account created on first use after the snapshots went by
+could never be right. Its cost is one dict operation per account event, and account events are rare beside
+market data; a client without credentials has no account and pays nothing.
+"""
+
+import asyncio
+from types import MappingProxyType
+from typing import Any, Callable, Hashable, Mapping, Optional, Sequence
+
+from ..types import FundingCredit, FundingLoan, FundingOffer, Order, Position, Wallet
+
+__all__ = ["Account"]
+
+# the filter category (protocol.md, auth filters) that carries each kind of state
+_CATEGORY = {
+    "orders": "trading",
+    "positions": "trading",
+    "wallets": "wallet",
+    "funding_offers": "funding",
+    "funding_credits": "funding",
+    "funding_loans": "funding",
+}
+
+_SNAPSHOT, _UPSERT, _REMOVE = 0, 1, 2
+
+
+def _by_id(item: Any) -> Hashable:
+    return item.id  # type: ignore[no-any-return]
+
+
+def _by_position_id(item: Any) -> Hashable:
+    return item.position_id  # type: ignore[no-any-return]
+
+
+def _by_wallet(item: Any) -> Hashable:
+    return (item.wallet_type, item.currency)
+
+
+_KEYS: dict[str, Callable[[Any], Hashable]] = {
+    "orders": _by_id,
+    "positions": _by_position_id,
+    "wallets": _by_wallet,
+    "funding_offers": _by_id,
+    "funding_credits": _by_id,
+    "funding_loans": _by_id,
+}
+
+# event -> (kind of state, what the event does to it); the events of no state (te, tu, bu, ...) are absent
+_EFFECTS: dict[str, tuple[str, int]] = {
+    "order_snapshot": ("orders", _SNAPSHOT),
+    "order_new": ("orders", _UPSERT),
+    "order_update": ("orders", _UPSERT),
+    "order_cancel": ("orders", _REMOVE),
+    "position_snapshot": ("positions", _SNAPSHOT),
+    "position_new": ("positions", _UPSERT),
+    "position_update": ("positions", _UPSERT),
+    "position_close": ("positions", _REMOVE),
+    "wallet_snapshot": ("wallets", _SNAPSHOT),
+    "wallet_update": ("wallets", _UPSERT),
+    "funding_offer_snapshot": ("funding_offers", _SNAPSHOT),
+    "funding_offer_new": ("funding_offers", _UPSERT),
+    "funding_offer_update": ("funding_offers", _UPSERT),
+    "funding_offer_cancel": ("funding_offers", _REMOVE),
+    "funding_credit_snapshot": ("funding_credits", _SNAPSHOT),
+    "funding_credit_new": ("funding_credits", _UPSERT),
+    "funding_credit_update": ("funding_credits", _UPSERT),
+    "funding_credit_close": ("funding_credits", _REMOVE),
+    "funding_loan_snapshot": ("funding_loans", _SNAPSHOT),
+    "funding_loan_new": ("funding_loans", _UPSERT),
+    "funding_loan_update": ("funding_loans", _UPSERT),
+    "funding_loan_close": ("funding_loans", _REMOVE),
+}
+
+
+class Account:
+    """The account of an authenticated client: ``bfx.wss.account``.
+
+    Every view is a live read-only mapping (it follows the account; copy it with ``dict(...)`` to keep a
+    picture across an ``await``): ``orders`` (open orders by id), ``positions`` (open positions by position
+    id), ``wallets`` (by ``(wallet_type, currency)``), ``funding_offers``, ``funding_credits`` and
+    ``funding_loans`` (by id). Closed orders, positions, offers, credits and loans leave their view.
+    ``Wallet.available_balance`` is what Bitfinex sent: ``None`` in a snapshot until an update fills it.
+
+    Each (re)authentication's snapshots replace the state of their kind. :attr:`synced` says whether every
+    snapshot of the current authentication has arrived; it is False while the connection is down, when the
+    state shown is the last one known. With auth ``filters``, only the filtered categories are kept and
+    awaited.
+    """
+
+    __slots__ = ("_stores", "_views", "_expected", "_received", "_synced", "_waiters")
+
+    def __init__(self, filters: Optional[Sequence[str]] = None) -> None:
+        self._stores: dict[str, dict[Any, Any]] = {kind: {} for kind in _CATEGORY}
+        self._views = {kind: MappingProxyType(store) for kind, store in self._stores.items()}
+        self._expected = frozenset(
+            kind
+            for kind, category in _CATEGORY.items()
+            if filters is None or any(f == category or f.startswith(category + "-") for f in filters)
+        )
+        self._received: set[str] = set()
+        self._synced = False
+        # futures rather than an asyncio.Event: the account is made with the client, perhaps outside the loop
+        # (or before another ``asyncio.run``) that will wait on it
+        self._waiters: list["asyncio.Future[None]"] = []
+
+    # -- views ---------------------------------------------------------------------------------------
+
+    @property
+    def orders(self) -> Mapping[int, Order]:
+        """Open orders by id."""
+        return self._views["orders"]
+
+    @property
+    def positions(self) -> Mapping[int, Position]:
+        """Open positions by position id (the id Bitfinex closes and claims them by)."""
+        return self._views["positions"]
+
+    @property
+    def wallets(self) -> Mapping[tuple[str, str], Wallet]:
+        """Wallets by ``(wallet_type, currency)``, e.g. ``("exchange", "USD")``."""
+        return self._views["wallets"]
+
+    @property
+    def funding_offers(self) -> Mapping[int, FundingOffer]:
+        """Active funding offers by id."""
+        return self._views["funding_offers"]
+
+    @property
+    def funding_credits(self) -> Mapping[int, FundingCredit]:
+        """Active funding credits (funds lent and used in positions) by id."""
+        return self._views["funding_credits"]
+
+    @property
+    def funding_loans(self) -> Mapping[int, FundingLoan]:
+        """Active funding loans by id."""
+        return self._views["funding_loans"]
+
+    def order(self, order_id: int) -> Optional[Order]:
+        """The open order ``order_id``, or None."""
+        return self.orders.get(order_id)
+
+    def orders_for(self, symbol: str) -> tuple[Order, ...]:
+        """The open orders on ``symbol`` (``"tBTCUSD"``)."""
+        return tuple(order for order in self.orders.values() if order.symbol == symbol)
+
+    def position(self, symbol: str) -> Optional[Position]:
+        """The open position on ``symbol``, or None (Bitfinex keeps at most one per symbol)."""
+        return next((p for p in self.positions.values() if p.symbol == symbol), None)
+
+    def wallet(self, wallet_type: str, currency: str) -> Optional[Wallet]:
+        """The wallet (``"exchange"``, ``"margin"`` or ``"funding"``) of ``currency``, or None."""
+        return self.wallets.get((wallet_type, currency))
+
+    # -- sync ----------------------------------------------------------------------------------------
+
+    @property
+    def synced(self) -> bool:
+        """Whether every snapshot of the current authentication has been received."""
+        return self._synced
+
+    async def wait_synced(self, timeout: Optional[float] = None) -> bool:
+        """Wait until :attr:`synced` (True), or ``timeout`` seconds (False)."""
+        if self._synced:
+            return True
+        waiter: "asyncio.Future[None]" = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await asyncio.wait_for(asyncio.shield(waiter), timeout)
+        except asyncio.TimeoutError:
+            return False
+        finally:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+        return True
+
+    # -- feeding (by the authenticated connection) -----------------------------------------------------
+
+    def _session_started(self) -> None:
+        """A new authentication: its snapshots are awaited again (the state stays until they replace it)."""
+        self._received.clear()
+        self._synced = False
+        if not self._expected:
+            self._set_synced()
+
+    def _session_lost(self) -> None:
+        self._received.clear()
+        self._synced = False
+
+    def _observe(self, event: str, data: Any) -> None:
+        """Apply an account event; called before the event is emitted."""
+        effect = _EFFECTS.get(event)
+        if effect is None:
+            return
+        kind, action = effect
+        if action == _SNAPSHOT:
+            self._replace(kind, data)
+        elif action == _UPSERT:
+            self._stores[kind][_KEYS[kind](data)] = data
+        else:
+            self._stores[kind].pop(_KEYS[kind](data), None)
+
+    def _replace(self, kind: str, items: Sequence[Any]) -> dict[Any, Any]:
+        """Make a snapshot authoritative for its kind and return the state it replaced: the seam where a
+        reconnect's reconciliation diffs what was held against what Bitfinex says now."""
+        store = self._stores[kind]
+        previous = dict(store)
+        store.clear()
+        key = _KEYS[kind]
+        for item in items:
+            store[key(item)] = item
+        self._received.add(kind)
+        if not self._synced and self._expected <= self._received:
+            self._set_synced()
+        return previous
+
+    def _set_synced(self) -> None:
+        self._synced = True
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{kind}={len(store)}" for kind, store in self._stores.items())
+        return f"<Account synced={self.synced} {sizes}>"
