@@ -8,6 +8,7 @@ from ._utils.credentials import Credentials, credentials_from
 from ._utils.logging import attach_handler, detach_handler, use_default_logging
 from ._utils.nonce import NonceGenerator
 from .exceptions import InvalidInputError, InvalidInputTypeError
+from .types import Order
 from .rest import BfxRestInterface
 from .rest.options import RestOptions, rest_options_kwargs
 from .websocket import BfxWebSocketClient, WebSocketOptions
@@ -99,6 +100,7 @@ class Client:
             nonce=self._nonce,
             options=wss_options,
             trades_fetcher=self._fetch_trades,
+            orders_fetcher=self._fetch_orders,
         )
         # Last: a client refused for a bad argument above leaves no handler behind.
         self._log_handler = attach_handler(log_filename, log_level)
@@ -118,6 +120,10 @@ class Client:
         if symbol.startswith("f"):
             return await public.get_f_trades(symbol, limit=limit, start=start, end=end, sort=1)
         return await public.get_t_trades(symbol, limit=limit, start=start, end=end, sort=1)
+
+    async def _fetch_orders(self, ids: Sequence[int]) -> Sequence[Order]:
+        """The final state of orders that closed while the authenticated connection was down (reconciliation)."""
+        return await self.rest.auth.get_orders_history(ids=list(ids))
 
     async def __aenter__(self) -> "Client":
         return self

@@ -12,12 +12,19 @@ market data; a client without credentials has no account and pays nothing.
 """
 
 import asyncio
+import datetime
+import logging
 from types import MappingProxyType
-from typing import Any, Callable, Hashable, Mapping, Optional, Sequence
+from typing import Any, Awaitable, Callable, Coroutine, Hashable, Mapping, Optional, Sequence
 
 from ..types import FundingCredit, FundingLoan, FundingOffer, Order, Position, Wallet
+from ._reconcile import CLOSED_ORDERS, Reconciliation, differences
 
-__all__ = ["Account"]
+__all__ = ["Account", "Reconciliation", "OrdersFetcher"]
+
+#: fetches closed orders by id from the order history (REST ``auth/r/orders/hist``)
+OrdersFetcher = Callable[[Sequence[int]], Awaitable[Sequence[Order]]]
+Spawn = Callable[[Coroutine[Any, Any, None], str], Any]
 
 # the filter category (protocol.md, auth filters) that carries each kind of state
 _CATEGORY = {
@@ -93,11 +100,30 @@ class Account:
     snapshot of the current authentication has arrived; it is False while the connection is down, when the
     state shown is the last one known. With auth ``filters``, only the filtered categories are kept and
     awaited.
+
+    After a reconnection, what changed while away is told as the ordinary events, once each, just before the
+    snapshot of its kind is emitted: ``order_new``/``order_update`` for orders placed or changed meanwhile,
+    ``order_cancel`` with the final status and executed amount for orders that closed meanwhile (from the order
+    history over REST), the position, wallet and funding events likewise (a position, offer, credit or loan
+    that closed meanwhile is told with its last known state). Then ``account_reconciled`` reports it all
+    (:class:`~bfxapi.websocket._reconcile.Reconciliation`: the downtime, the events, the orders whose final
+    state could not be fetched).
     """
 
-    __slots__ = ("_stores", "_views", "_expected", "_received", "_synced", "_waiters")
+    __slots__ = (
+        "_stores", "_views", "_expected", "_received", "_synced", "_waiters", "_emit", "_spawn", "_fetch_orders",
+        "_logger", "_known", "_lost_at", "_reconciling", "_told", "_closed_while_away",
+    )  # fmt: skip
 
-    def __init__(self, filters: Optional[Sequence[str]] = None) -> None:
+    def __init__(
+        self,
+        filters: Optional[Sequence[str]] = None,
+        *,
+        emit: Optional[Callable[..., Any]] = None,
+        spawn: Optional[Spawn] = None,
+        fetch_orders: Optional[OrdersFetcher] = None,
+        logger: Optional[logging.Logger] = None,
+    ) -> None:
         self._stores: dict[str, dict[Any, Any]] = {kind: {} for kind in _CATEGORY}
         self._views = {kind: MappingProxyType(store) for kind, store in self._stores.items()}
         self._expected = frozenset(
@@ -110,6 +136,17 @@ class Account:
         # futures rather than an asyncio.Event: the account is made with the client, perhaps outside the loop
         # (or before another ``asyncio.run``) that will wait on it
         self._waiters: list["asyncio.Future[None]"] = []
+        self._emit = emit
+        self._spawn = spawn
+        self._fetch_orders = fetch_orders
+        self._logger = logger or logging.getLogger("bfxapi.websocket")
+        # kinds some session has received (only those can be compared after a reconnection)
+        self._known: set[str] = set()
+        # while reconciling: when the connection was lost, what was told, the orders closed while away
+        self._lost_at: Optional[datetime.datetime] = None
+        self._reconciling = False
+        self._told: list[tuple[str, Any]] = []
+        self._closed_while_away: dict[int, Order] = {}
 
     # -- views ---------------------------------------------------------------------------------------
 
@@ -187,10 +224,13 @@ class Account:
         """A new authentication: its snapshots are awaited again (the state stays until they replace it)."""
         self._received.clear()
         self._synced = False
+        self._reconciling = self._lost_at is not None and self._emit is not None
         if not self._expected:
             self._set_synced()
 
     def _session_lost(self) -> None:
+        if self._known and self._lost_at is None:  # a second loss before reconciling keeps the first time
+            self._lost_at = datetime.datetime.now(datetime.timezone.utc)
         self._received.clear()
         self._synced = False
 
@@ -201,7 +241,12 @@ class Account:
             return
         kind, action = effect
         if action == _SNAPSHOT:
-            self._replace(kind, data)
+            previous = self._replace(kind, data)
+            if self._reconciling and kind in self._known:
+                self._tell_differences(kind, previous)
+            self._known.add(kind)
+            if self._reconciling and self._synced:
+                self._finish_reconciliation()
         elif action == _UPSERT:
             self._stores[kind][_KEYS[kind](data)] = data
         else:
@@ -220,6 +265,58 @@ class Account:
         if not self._synced and self._expected <= self._received:
             self._set_synced()
         return previous
+
+    # -- reconciliation after a reconnection ------------------------------------------------------------------
+
+    def _tell_differences(self, kind: str, previous: Mapping[Any, Any]) -> None:
+        assert self._emit is not None
+        events, closed = differences(kind, previous, self._stores[kind])
+        for event, data in events:
+            self._told.append((event, data))
+            self._emit(event, data)
+        for order_id in closed:
+            self._closed_while_away[order_id] = previous[order_id]
+
+    def _finish_reconciliation(self) -> None:
+        """Every snapshot is in: fetch the final state of the orders that closed while away, tell them, then
+        report (in a task, so that the last snapshot's own event comes first)."""
+        self._reconciling = False
+        lost_at, self._lost_at = self._lost_at, None
+        told, self._told = self._told, []
+        closed, self._closed_while_away = self._closed_while_away, {}
+        now = datetime.datetime.now(datetime.timezone.utc)
+        downtime = now - (lost_at or now)
+        if self._spawn is None:
+            self._report(downtime, told, sorted(closed))
+            return
+        self._spawn(self._resolve_closed(downtime, told, closed), "bfxapi:account-reconciliation")
+
+    async def _resolve_closed(self, downtime: datetime.timedelta, told: list[tuple[str, Any]],
+                              closed: dict[int, Order]) -> None:
+        final: Sequence[Order] = ()
+        if closed and self._fetch_orders is not None:
+            try:
+                final = await self._fetch_orders(sorted(closed))
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                self._logger.warning(
+                    "account: the final state of %d order(s) closed while the connection was down could not be "
+                    "fetched (%s): no close event for them; see account_reconciled.unresolved", len(closed), error
+                )
+        assert self._emit is not None
+        for order in sorted((o for o in final if o.id in closed), key=lambda o: (o.mts_update or 0, o.id)):
+            if closed.pop(order.id, None) is not None and order.id not in self._stores["orders"]:
+                told.append((CLOSED_ORDERS, order))
+                self._emit(CLOSED_ORDERS, order)
+        self._report(downtime, told, sorted(closed))
+
+    def _report(self, downtime: datetime.timedelta, told: list[tuple[str, Any]], unresolved: list[int]) -> None:
+        assert self._emit is not None
+        if unresolved:
+            self._logger.warning("account: orders %s closed while the connection was down; their final state is "
+                                 "unknown", unresolved)
+        self._logger.info("account reconciled after %.1f s away: %d change(s) told", downtime.total_seconds(),
+                          len(told))
+        self._emit("account_reconciled", Reconciliation(downtime, tuple(told), tuple(unresolved)))
 
     def _set_synced(self) -> None:
         self._synced = True

@@ -32,7 +32,7 @@ from ..exceptions import (
     UnknownChannelError,
     UnknownSubscriptionError,
 )
-from ..account import Account
+from ..account import Account, OrdersFetcher
 from ..order_book import OrderBook
 from ..subscriptions import CHANNELS, Subscription
 from .bfx_websocket_auth_connection import BfxWebSocketAuthConnection
@@ -73,6 +73,7 @@ class BfxWebSocketClient:
         logger: Optional[logging.Logger] = None,
         loads: Optional[Callable[[str], Any]] = None,
         trades_fetcher: Optional[TradesFetcher] = None,
+        orders_fetcher: Optional[OrdersFetcher] = None,
     ) -> None:
         use_default_logging()
         self._host = host
@@ -101,7 +102,17 @@ class BfxWebSocketClient:
         self._maintenance: set[Connection] = set()
         self._auth: Optional[BfxWebSocketAuthConnection] = None
         self._inputs = BfxWebSocketInputs(self._auth_connection)
-        self._account = Account(credentials.auth_filters) if credentials is not None else None
+        self._account = (
+            Account(
+                credentials.auth_filters,
+                emit=self._emitter.emit,
+                spawn=self._spawn,
+                fetch_orders=orders_fetcher,
+                logger=self._logger,
+            )
+            if credentials is not None
+            else None
+        )
         self._books: dict[str, OrderBook[Any]] = {}
         self._tasks: set["asyncio.Task[None]"] = set()
         self._recovery = RecoveryContext(trades_fetcher, self._spawn, self._emitter.emit, self._logger)

@@ -34,6 +34,7 @@ CONNECTION_EVENTS = frozenset(
         "unsubscribed",
         "wss-error",
         "callback_error",
+        "account_reconciled",
         "invalid_message",
         "maintenance",
         "checksum",
