@@ -101,6 +101,7 @@ class Client:
             options=wss_options,
             trades_fetcher=self._fetch_trades,
             orders_fetcher=self._fetch_orders,
+            history_fetcher=self._fetch_orders_between,
         )
         # Last: a client refused for a bad argument above leaves no handler behind.
         self._log_handler = attach_handler(log_filename, log_level)
@@ -124,6 +125,12 @@ class Client:
     async def _fetch_orders(self, ids: Sequence[int]) -> Sequence[Order]:
         """The final state of orders that closed while the authenticated connection was down (reconciliation)."""
         return await self.rest.auth.get_orders_history(ids=list(ids))
+
+    async def _fetch_orders_between(self, symbol: str, start: int, end: int) -> Sequence[Order]:
+        """The closed orders of ``symbol`` updated in ``[start, end]`` (ms): where a new order whose answer a drop
+        lost is looked for when the fresh snapshot does not hold it."""
+        # Bitfinex returns 25 by default: a busy account can close more than that in the few seconds looked at.
+        return await self.rest.auth.get_orders_history(symbol=symbol, start=start, end=end, limit=2500)
 
     async def __aenter__(self) -> "Client":
         return self

@@ -6,7 +6,10 @@ from typing import Any, Deque, List, Optional, Union
 from ._wire import dumps
 from .connection import Connection
 
-__all__ = ["FaultsMixin", "ConnectionRef"]
+__all__ = ["FaultsMixin", "ConnectionRef", "LOST_INPUTS"]
+
+#: key of ``Connection.extensions``: how many inbound inputs the server is still to ignore
+LOST_INPUTS = "lost_inputs"
 
 #: A connection given as the object or by its ``id``.
 ConnectionRef = Union[Connection, int]
@@ -103,6 +106,13 @@ class FaultsMixin:
         """Send a raw frame: a ``str`` goes out verbatim (e.g. malformed JSON), anything else is encoded."""
         text = frame if isinstance(frame, str) else dumps(frame)
         await self.connection(connection).send_raw(text)
+
+    def lose_next_input(self, connection: ConnectionRef, count: int = 1) -> None:
+        """Make the server ignore the next ``count`` channel-0 inputs (``[0, TYPE, null, BODY]``) it receives on
+        an authenticated connection, as if they were lost on the way: they are recorded in ``received`` but
+        never executed nor answered. The way to test a client facing an input that never reached Bitfinex."""
+        conn = self.connection(connection)
+        conn.extensions[LOST_INPUTS] = conn.extensions.get(LOST_INPUTS, 0) + count
 
     def refuse_handshakes(self, count: int = 1, status: int = 503) -> None:
         """Answer the next ``count`` WebSocket handshakes with HTTP ``status`` (e.g. 429, 503)."""

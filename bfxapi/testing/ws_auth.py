@@ -24,6 +24,7 @@ from .account_channel import AuthSession, send_snapshots, session_of
 from .auth import AuthError, check_signature, consume_nonce, find_account
 from .connection import Connection
 from .exchange import Outbox, notification
+from .faults import LOST_INPUTS
 from .operations import REQ_TYPES, calc, ox_multi, run_op
 from .ws_server import error_event
 
@@ -112,6 +113,9 @@ class AccountWebSocket:
         session = session_of(conn)
         if session is None:
             await conn.send_event(error_event(10100, "auth: required"))
+            return
+        if conn.extensions.get(LOST_INPUTS, 0) > 0:  # the lose_next_input fault
+            conn.extensions[LOST_INPUTS] -= 1
             return
         type, body = data[1], data[3]
         exchange = self.sim.exchange

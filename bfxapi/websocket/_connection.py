@@ -61,6 +61,9 @@ class WebSocketOptions:
     subscribe_timeout: float = 10.0
     #: seconds Bitfinex has to answer an input (order, offer) with its notification
     input_timeout: float = 10.0
+    #: seconds, from a drop, to find out what became of a new order or a cancel whose answer it lost (reconnect,
+    #: fresh snapshots, order history over REST) before giving up with ``InputInterruptedError``
+    input_resolution_timeout: float = 30.0
     #: authenticate with the dead-man switch: Bitfinex cancels every order of the account when the
     #: authenticated connection closes, for whatever reason
     dead_man_switch: bool = False
@@ -92,7 +95,7 @@ class WebSocketOptions:
 
     def __post_init__(self) -> None:
         for name in ("open_timeout", "close_timeout", "ping_interval", "silence_limit", "subscribe_timeout",
-                     "input_timeout"):  # fmt: skip
+                     "input_timeout", "input_resolution_timeout"):  # fmt: skip
             _positive(name, getattr(self, name))
         _positive("repeat_log_interval", self.repeat_log_interval, zero=True)
         for name in ("dead_man_switch", "checksums", "sequence", "audit_account_sequence", "timestamps", "bulk",

@@ -22,6 +22,7 @@ __all__ = [
     "StreamOverflowError",
     "InputTimeoutError",
     "InputInterruptedError",
+    "OrderNotPlacedError",
     "MaintenanceInProgressError",
 ]
 
@@ -101,8 +102,15 @@ class InputTimeoutError(BfxWebSocketException, TimeoutError):
 
 
 class InputInterruptedError(BfxWebSocketException, ConnectionError):
-    """The authenticated connection dropped before Bitfinex answered an input; it may or may not have been
-    executed."""
+    """The authenticated connection dropped before Bitfinex answered an input, and the outcome could not be
+    recovered (the message says why: the server cannot tell, could not be asked, or the cancel was not applied).
+
+    New orders and cancels by id are looked up after the reconnection instead (see README, "Inputs")."""
+
+
+class OrderNotPlacedError(InputInterruptedError):
+    """A new order's answer was lost to a drop and Bitfinex holds no order with its ``cid`` and date, open or
+    closed: it was not placed and may be sent again."""
 
 
 class MaintenanceInProgressError(BfxWebSocketException):

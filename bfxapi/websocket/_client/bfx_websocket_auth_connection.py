@@ -16,7 +16,8 @@ from ..._utils.signatures import ws_auth_message
 from ...exceptions import InvalidCredentialError, NonceError
 from ...types import Notification
 from .._connection import Connection, ConnectionContext
-from ..account import Account
+from ..account import Account, OrdersFetcher
+from .. import _outcomes
 from .._protocol import AccountSequence, ErrorCode, Flag
 from .._handlers.auth_events_handler import AuthEventsHandler
 from .._pacing import ConnectionRateGovernor
@@ -25,6 +26,7 @@ from ..exceptions import (
     ConnectionNotOpen,
     InputInterruptedError,
     InputTimeoutError,
+    BfxWebSocketException,
     InvalidMessageError,
     MaintenanceInProgressError,
 )
@@ -38,11 +40,20 @@ _NONCE_RETRIES = 3
 
 
 class _Pending:
-    __slots__ = ("identity", "future")
+    __slots__ = ("identity", "future", "target", "resolution")
 
-    def __init__(self, identity: dict[str, Any], future: "asyncio.Future[Notification[Any]]") -> None:
+    def __init__(
+        self,
+        identity: dict[str, Any],
+        future: "asyncio.Future[Notification[Any]]",
+        target: Optional[_outcomes.Target],
+    ) -> None:
         self.identity = identity
         self.future = future
+        #: what can be looked up after a drop (None: nothing, the server cannot tell)
+        self.target = target
+        #: the task finding out the outcome after a drop lost the answer
+        self.resolution: Optional["asyncio.Task[None]"] = None
 
 
 class BfxWebSocketAuthConnection(Connection):
@@ -56,6 +67,8 @@ class BfxWebSocketAuthConnection(Connection):
         credentials: "Credentials",
         nonce: NonceGenerator,
         account: Optional[Account] = None,
+        orders_fetcher: Optional[OrdersFetcher] = None,
+        history_fetcher: Optional[_outcomes.HistoryFetcher] = None,
     ) -> None:
         super().__init__(host, context, "authenticated", governor)
         self._credentials = credentials
@@ -63,6 +76,9 @@ class BfxWebSocketAuthConnection(Connection):
         # The account's feeding methods are private to the client (users only read the account).
         # pylint: disable=protected-access
         self._account = account
+        self._orders_fetcher = orders_fetcher
+        self._history_fetcher = history_fetcher
+        self._resolving: set[_Pending] = set()
         self._handler = AuthEventsHandler(
             self._emitter.emit, self._answer, self._logger, account._observe if account is not None else None
         )
@@ -106,7 +122,7 @@ class BfxWebSocketAuthConnection(Connection):
         """Send an input and wait for the ``answer`` notification matching ``identity``."""
         self._check_ready()
         future: "asyncio.Future[Notification[Any]]" = asyncio.get_running_loop().create_future()
-        pending = _Pending(identity, future)
+        pending = _Pending(identity, future, _outcomes.target_of(abbreviation, body, _outcomes.now_ms()))
         self._pending.setdefault(answer, deque()).append(pending)
         timeout = self._context.options.input_timeout
         try:
@@ -120,14 +136,19 @@ class BfxWebSocketAuthConnection(Connection):
             try:
                 return await asyncio.wait_for(asyncio.shield(future), timeout)
             except asyncio.TimeoutError:
-                raise InputTimeoutError(
-                    f"Bitfinex did not answer the {abbreviation!r} input within {timeout:g} s; it may or may not "
-                    "have been executed: check the account (orders, offers) before sending it again"
-                ) from None
+                if pending.resolution is None:
+                    raise InputTimeoutError(
+                        f"Bitfinex did not answer the {abbreviation!r} input within {timeout:g} s; it may or may "
+                        "not have been executed: check the account (orders, offers) before sending it again"
+                    ) from None
+            # A drop lost the answer: the resolution, bounded by input_resolution_timeout, settles the future.
+            return await asyncio.shield(future)
         finally:
             queue = self._pending.get(answer)
             if queue is not None and pending in queue:
                 queue.remove(pending)
+            if pending.resolution is not None and not pending.resolution.done():
+                pending.resolution.cancel()
 
     async def send_input(self, abbreviation: str, body: Any) -> None:
         """Send an input that gets no notification back."""
@@ -247,15 +268,79 @@ class BfxWebSocketAuthConnection(Connection):
         self.info = None
         if self._account is not None:
             self._account._session_lost()  # pylint: disable=protected-access
-        error = InputInterruptedError(
-            "the authenticated connection dropped before Bitfinex answered; the input may or may not have been "
-            "executed: check the account before sending it again"
-        )
+        can_ask = self._account is not None and self._orders_fetcher is not None and self._history_fetcher is not None
         for queue in self._pending.values():
             for pending in queue:
-                if not pending.future.done():
-                    pending.future.set_exception(error)
+                if pending.future.done():
+                    continue
+                if self.closed:
+                    pending.future.set_exception(InputInterruptedError(_cannot_tell(_CLOSED)))
+                elif pending.target is None:
+                    pending.future.set_exception(InputInterruptedError(_cannot_tell(_UNTOLD)))
+                elif not can_ask:
+                    pending.future.set_exception(InputInterruptedError(_cannot_tell(_UNASKED)))
+                else:
+                    self._resolving.add(pending)
+                    pending.resolution = asyncio.get_running_loop().create_task(
+                        self._resolve(pending), name="bfxapi:input-resolution"
+                    )
             queue.clear()
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        # Closing ends the reconnection the resolutions wait for: their callers learn it at once.
+        for pending in list(self._resolving):
+            if not pending.future.done():
+                pending.future.set_exception(InputInterruptedError(_cannot_tell(_CLOSED)))
+            if pending.resolution is not None:
+                pending.resolution.cancel()
+        await super().close(code, reason)
+
+    async def _resolve(self, pending: _Pending) -> None:
+        """Settle an input whose answer a drop lost with what the server says after the reconnection."""
+        limit = self._context.options.input_resolution_timeout
+        try:
+            outcome = await asyncio.wait_for(self._outcome(pending), limit)
+        except asyncio.TimeoutError:
+            error: BaseException = InputInterruptedError(
+                f"the connection dropped before Bitfinex answered, and the server could not be asked within {limit:g} "
+                "s (input_resolution_timeout): the input may or may not have been executed; check the account "
+                "before sending it again"
+            )
+        except BfxWebSocketException as failure:
+            error = failure
+        except Exception as failure:  # pylint: disable=broad-exception-caught
+            # A failed lookup (REST down, refused...) must not pass for an answer.
+            error = InputInterruptedError(
+                f"the connection dropped before Bitfinex answered, and asking the server failed ({failure}): the "
+                "input may or may not have been executed; check the account before sending it again"
+            )
+        else:
+            if not pending.future.done():
+                pending.future.set_result(outcome)
+            return
+        finally:
+            self._resolving.discard(pending)
+        if not pending.future.done():
+            pending.future.set_exception(error)
+
+    async def _outcome(self, pending: _Pending) -> Notification[Any]:
+        account, by_ids, in_window = self._account, self._orders_fetcher, self._history_fetcher
+        assert account is not None and by_ids is not None and in_window is not None and pending.target is not None
+        # Only the snapshots of the new session say what the server holds now.
+        await account.wait_synced()
+        return await _outcomes.resolve(pending.target, account.orders, by_ids, in_window)
+
+
+_CLOSED = "the client was closed"
+_UNTOLD = "the server cannot tell what became of this kind of input"
+_UNASKED = "the server could not be asked (no managed account and order history to look the order up in)"
+
+
+def _cannot_tell(why: str) -> str:
+    return (
+        f"the authenticated connection dropped before Bitfinex answered and {why}: the input may or may not have "
+        "been executed; check the account before sending it again"
+    )
 
 
 def _no_identity(data: Any) -> bool:

@@ -33,6 +33,7 @@ from ..exceptions import (
     UnknownSubscriptionError,
 )
 from ..account import Account, OrdersFetcher
+from .._outcomes import HistoryFetcher
 from ..order_book import OrderBook
 from ..subscriptions import CHANNELS, Subscription
 from .bfx_websocket_auth_connection import BfxWebSocketAuthConnection
@@ -74,6 +75,7 @@ class BfxWebSocketClient:
         loads: Optional[Callable[[str], Any]] = None,
         trades_fetcher: Optional[TradesFetcher] = None,
         orders_fetcher: Optional[OrdersFetcher] = None,
+        history_fetcher: Optional[HistoryFetcher] = None,
     ) -> None:
         use_default_logging()
         self._host = host
@@ -101,6 +103,8 @@ class BfxWebSocketClient:
         self._fail_task: Optional["asyncio.Task[None]"] = None
         self._maintenance: set[Connection] = set()
         self._auth: Optional[BfxWebSocketAuthConnection] = None
+        self._orders_fetcher = orders_fetcher
+        self._history_fetcher = history_fetcher
         self._inputs = BfxWebSocketInputs(self._auth_connection)
         self._account = (
             Account(
@@ -255,6 +259,8 @@ class BfxWebSocketClient:
                 self._credentials,
                 self._nonce,
                 self._account,
+                self._orders_fetcher,
+                self._history_fetcher,
             )
             self._auth.start()
         try:

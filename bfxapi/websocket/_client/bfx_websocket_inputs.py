@@ -7,6 +7,9 @@ orders by ``cid`` (one is generated when not given), updates and cancels by orde
 offer cancels by offer id; answers without an identity (new funding offers, multi-operations) go to the
 oldest input of their kind, which is the order in which one connection delivers them.
 
+When a drop loses the answer of a new order or of a cancel by id, the call waits for the reconnection and
+returns what the server holds (see ``bfxapi.websocket._outcomes``); other inputs raise ``InputInterruptedError``.
+
 Every argument is checked before anything is sent (see ``bfxapi._utils.order_bodies``): a bad one raises
 ``InvalidInputError`` (``InvalidInputTypeError`` for a wrong type) and no frame leaves the client. The answers
 travel under the ``notify`` filter, which the client always asks for when ``filters`` are given.
@@ -114,6 +117,10 @@ class BfxWebSocketInputs:
         ("oc_multi", {...}), ("ou", {...})]``; returns the ``ox_multi-req`` notification, whose data holds
         one notification per operation."""
         ops = order_bodies.order_multi_op(operations)
+        for kind, body in ops:
+            # Every new order carries a cid, the only way to find it again by what the client knows.
+            if kind == "on" and body.get("cid") is None:
+                body["cid"] = self.next_cid()
         return await self._connection().request("ox_multi", ops, "ox_multi-req", {})
 
     async def submit_funding_offer(
