@@ -8,7 +8,7 @@ from ._utils.credentials import Credentials, credentials_from
 from ._utils.logging import attach_handler, detach_handler, use_default_logging
 from ._utils.nonce import NonceGenerator
 from .exceptions import InvalidInputError, InvalidInputTypeError
-from .types import Order
+from .types import Order, Trade
 from .rest import BfxRestInterface
 from .rest.options import RestOptions, rest_options_kwargs
 from .websocket import BfxWebSocketClient, WebSocketOptions
@@ -102,6 +102,7 @@ class Client:
             trades_fetcher=self._fetch_trades,
             orders_fetcher=self._fetch_orders,
             history_fetcher=self._fetch_orders_between,
+            account_trades_fetcher=self._fetch_account_trades,
         )
         # Last: a client refused for a bad argument above leaves no handler behind.
         self._log_handler = attach_handler(log_filename, log_level)
@@ -126,6 +127,21 @@ class Client:
         """The final state of orders that closed while the authenticated connection was down (reconciliation)."""
         return await self.rest.auth.get_orders_history(ids=list(ids))
 
+    async def _fetch_account_trades(self, after: Optional[int]) -> Sequence[Trade]:
+        """The account's trades with an id above ``after``, oldest first, every page of them (the fills the
+        authenticated connection missed while it was down); with ``None``, the newest trade alone."""
+        if after is None:
+            return await self.rest.auth.get_trades_history(limit=1)
+        trades: dict[int, Trade] = {}
+        end: Optional[int] = None
+        for _ in range(_TRADE_PAGES):  # newest first, back in time until a trade the client knew
+            page = await self.rest.auth.get_trades_history(end=end, limit=_TRADE_PAGE)
+            trades.update((trade.id, trade) for trade in page if trade.id > after)
+            if len(page) < _TRADE_PAGE or any(trade.id <= after for trade in page):
+                break
+            end = min(trade.mts_create for trade in page)  # inclusive: trades of one ms may span two pages
+        return sorted(trades.values(), key=lambda trade: (trade.mts_create, trade.id))
+
     async def _fetch_orders_between(self, symbol: str, start: int, end: int) -> Sequence[Order]:
         """The closed orders of ``symbol`` updated in ``[start, end]`` (ms): where a new order whose answer a drop
         lost is looked for when the fresh snapshot does not hold it."""
@@ -148,6 +164,11 @@ class Client:
             f"Client(rest_host={self._rest_host!r}, wss_host={self._wss_host!r}, "
             f"credentials={self._credentials!r})"
         )
+
+
+#: Bitfinex's largest page of trades history, and how many pages one reconciliation reads at most
+_TRADE_PAGE = 2500
+_TRADE_PAGES = 20
 
 
 def _host(given: Any, variable: str, default: str, schemes: tuple[str, ...]) -> str:

@@ -15,6 +15,7 @@ item 11): each test here fails if the guarantee it names is broken.
 import asyncio
 import json
 import time
+from typing import Any
 
 import pytest
 
@@ -89,7 +90,8 @@ async def test_rest_and_websocket_of_a_client_share_one_nonce_source(monkeypatch
             for round_ in range(2):
                 before = len(sim.rest_log)
                 await asyncio.wait_for(asyncio.gather(*(bfx.rest.auth.get_wallets() for _ in range(5))), 10)
-                phases.append([int(r.headers["bfx-nonce"]) for r in sim.rest_log[before:]])
+                # (the managed account's own requests, its newest trade and its reconciliation, are left out)
+                phases.append([int(r.headers["bfx-nonce"]) for r in sim.rest_log[before:] if _wallets(r)])
                 if round_ == 0:
                     await sim.drop(auth_connection(sim))  # WebSocket auth 2, between the two REST rounds
                     await sim.wait_for(lambda: len(_ws_auths(sim, account)) == 2)
@@ -97,6 +99,8 @@ async def test_rest_and_websocket_of_a_client_share_one_nonce_source(monkeypatch
                     assert [answer.get("status") for _, answer in auths] == ["OK", "OK"], auths  # no 10114
                     await events.wait_count("authenticated", 2)
             rest = [r for r in sim.rest_log if r.path.startswith("/v2/auth/")]
+            assert all(r.status == 200 for r in rest)  # the account's requests too: no 10114 anywhere
+            rest = [r for r in rest if _wallets(r)]
             auths = _ws_auths(sim, account)
         finally:
             await bfx.close()
@@ -106,4 +110,8 @@ async def test_rest_and_websocket_of_a_client_share_one_nonce_source(monkeypatch
     # In the order the simulator saw them: auth 1 < REST round 1 < auth 2 < REST round 2, strictly increasing.
     seen = [auths[0][0], *phases[0], auths[1][0], *phases[1]]
     assert seen == sorted(seen) and len(set(seen)) == len(seen) == 12
-    assert account.last_nonce == seen[-1]
+    assert account.last_nonce >= seen[-1]
+
+
+def _wallets(record: Any) -> bool:
+    return str(record.path).endswith("/auth/r/wallets")

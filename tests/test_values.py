@@ -102,7 +102,10 @@ def serializer_of(name: str) -> Serializer[Any]:
 
 
 def hints(name: str) -> dict[str, Any]:
-    return typing.get_type_hints(getattr(types, name))
+    """The annotations of the fields of ``name`` (class variables such as ``Trade.recovered`` are not fields)."""
+    klass = getattr(types, name)
+    return {key: value for key, value in typing.get_type_hints(klass).items()
+            if key in {field.name for field in dataclasses.fields(klass)}}
 
 
 def base_and_optional(annotation: Any) -> tuple[Any, bool]:

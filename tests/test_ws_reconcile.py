@@ -110,3 +110,90 @@ async def test_an_order_whose_end_cannot_be_fetched_is_reported_unresolved() -> 
         assert report.unresolved == (order.id,)
         assert events.count("order_cancel") == cancels  # never a close event with a guessed status
         assert order.id not in bfx.wss.account.orders
+
+
+async def test_fills_made_while_away_are_delivered_once_in_order_marked_recovered() -> None:
+    async with simulator() as sim:
+        account = sim.add_account(wallets={"exchange": {"USD": 10_000}})
+        # Without sequence numbers, so that the socket's late copies of the fills can be replayed below.
+        bfx = auth_client(sim, account, sequence=False)
+        events = Recorder(bfx, *EVENTS, "trade_execution", "trade_execution_update")
+        await bfx.wss.connect()
+        assert await bfx.wss.account.wait_synced(SYNC)
+        order = (await bfx.wss.inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", "0.1", "20000")).data
+        await sim.fill_order(account, order.id, amount=0.03)  # a fill the client sees live
+        await events.wait_count("trade_execution", 1)
+        connection = auth_connection(sim)
+
+        async def two_fills() -> None:
+            await sim.fill_order(account, order.id, amount=0.05)
+            await sim.fill_order(account, order.id)  # the rest: 0.02
+
+        await _away(sim, account, two_fills)
+        await events.wait_count("account_reconciled", 1, timeout=10)
+        executions = [trade for (trade,) in events.of("trade_execution")]
+        history = sorted(await bfx.rest.auth.get_trades_history(), key=lambda t: (t.mts_create, t.id))
+        assert [t.id for t in executions] == [t.id for t in history]  # every fill, once, in execution order
+        assert [t.recovered for t in executions] == [False, True, True]
+        assert [round(t.exec_amount, 8) for t in executions] == [0.03, 0.05, 0.02]
+        (report,) = events.of("account_reconciled")[0]
+        assert [data.id for event, data in report.events if event == "trade_execution"] == [t.id for t in history[1:]]
+
+        # The socket's late copies of the recovered fills are dropped: still one delivery each.
+        late = [text for text, data in connection._held if isinstance(data, list) and data[1] in ("te", "tu")]  # pylint: disable=protected-access
+        assert len(late) == 4
+        new = auth_connection(sim)
+        updates = events.count("trade_execution_update")
+        for text in late:
+            await new.send_raw(text)
+        await sim.fill_order(account, (await bfx.wss.inputs.submit_order(
+            "EXCHANGE LIMIT", "tBTCUSD", "0.01", "20000")).data.id)  # a new live fill, after the late copies
+        await events.wait_count("trade_execution", 4)
+        assert events.count("trade_execution") == 4 and events.count("trade_execution_update") == updates + 1
+
+
+def _trade(trade_id: int, mts: int) -> Any:
+    from bfxapi.types import Trade  # pylint: disable=import-outside-toplevel
+    return Trade(trade_id, "tBTCUSD", mts, 7, 0.01, 20000.0, "EXCHANGE LIMIT", 20000.0, 1, None, None, None)
+
+
+async def test_live_fills_wait_for_the_recovered_ones_so_all_arrive_in_execution_order() -> None:
+    import asyncio  # pylint: disable=import-outside-toplevel
+
+    from bfxapi.websocket import Account  # pylint: disable=import-outside-toplevel
+
+    emitted: list[tuple[str, int, bool]] = []
+    fetched = asyncio.Event()
+    release = asyncio.Event()
+
+    async def fetch_trades(after: Any) -> list[Any]:
+        if after is None:
+            return [_trade(1, 1000)]
+        fetched.set()
+        await release.wait()  # live frames arrive while the missed trades are on their way
+        return [_trade(3, 3000), _trade(4, 4000), _trade(5, 5000)]
+
+    tasks: list[Any] = []
+    account = Account(["trading"], emit=lambda event, data, *_: emitted.append((event, getattr(data, "id", 0),
+                                                                                getattr(data, "recovered", False))),
+                      spawn=lambda coroutine, name: tasks.append(asyncio.ensure_future(coroutine)),
+                      fetch_orders=None, fetch_trades=fetch_trades)
+    account._session_started()  # pylint: disable=protected-access
+    await asyncio.gather(*tasks)  # the baseline: trade 1
+    account._observe("order_snapshot", [])  # pylint: disable=protected-access
+    account._observe("position_snapshot", [])  # pylint: disable=protected-access
+    assert account._observe("trade_execution", _trade(2, 2000)) is True  # pylint: disable=protected-access
+    account._session_lost()  # pylint: disable=protected-access
+    account._session_started()  # pylint: disable=protected-access
+    account._observe("order_snapshot", [])  # pylint: disable=protected-access
+    account._observe("position_snapshot", [])  # pylint: disable=protected-access
+    await asyncio.wait_for(fetched.wait(), 5)
+    # live copies of a missed trade and a new trade, during the fetch: held, not delivered yet
+    assert account._observe("trade_execution", _trade(5, 5000)) is False  # pylint: disable=protected-access
+    assert account._observe("trade_execution", _trade(6, 6000)) is False  # pylint: disable=protected-access
+    release.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), 5)
+    trades = [(event, trade_id, recovered) for event, trade_id, recovered in emitted if event == "trade_execution"]
+    assert trades == [("trade_execution", 3, True), ("trade_execution", 4, True), ("trade_execution", 5, True),
+                      ("trade_execution", 6, False)]
+    assert emitted[-1][0] == "account_reconciled"

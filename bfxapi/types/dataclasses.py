@@ -11,7 +11,7 @@ Merchant (Bitfinex Pay) payloads are JSON objects with camelCase keys; each of t
 """
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Optional, TypeVar
 
 from ..exceptions import MalformedPayloadError
 
@@ -47,6 +47,7 @@ __all__ = [
     "Order",
     "Position",
     "Trade",
+    "RecoveredTrade",
     "FundingTrade",
     "FundingTradeExecution",
     "OrderTrade",
@@ -394,6 +395,16 @@ class Trade:
     fee_currency: Optional[str]
     # The client order id of the order that traded: null when that order was placed without one.
     cid: Optional[int]
+    #: True for a trade the client fetched over REST after a reconnection (:class:`RecoveredTrade`)
+    recovered: ClassVar[bool] = False
+
+
+@dataclass(slots=True)
+class RecoveredTrade(Trade):
+    """A trade of the account that executed while the authenticated connection was down: fetched from the trades
+    history after the reconnection and delivered as ``trade_execution``, once, in execution order."""
+
+    recovered: ClassVar[bool] = True
 
 
 @dataclass(slots=True)

@@ -12,18 +12,26 @@ market data; a client without credentials has no account and pays nothing.
 """
 
 import asyncio
+import dataclasses
 import datetime
 import logging
 from types import MappingProxyType
 from typing import Any, Awaitable, Callable, Coroutine, Hashable, Mapping, Optional, Sequence
 
-from ..types import FundingCredit, FundingLoan, FundingOffer, Order, Position, Wallet
+from ..types import FundingCredit, FundingLoan, FundingOffer, Order, Position, RecoveredTrade, Trade, Wallet
 from ._reconcile import CLOSED_ORDERS, Reconciliation, differences
 
-__all__ = ["Account", "Reconciliation", "OrdersFetcher"]
+__all__ = ["Account", "Reconciliation", "OrdersFetcher", "TradesFetcher"]
 
 #: fetches closed orders by id from the order history (REST ``auth/r/orders/hist``)
 OrdersFetcher = Callable[[Sequence[int]], Awaitable[Sequence[Order]]]
+#: fetches the account's trades whose id is above the given one (trade ids only grow), oldest first; with
+#: ``None``, only the newest trade (REST ``auth/r/trades/hist``, paged)
+TradesFetcher = Callable[[Optional[int]], Awaitable[Sequence[Trade]]]
+
+_TRADE_EVENTS = ("trade_execution", "trade_execution_update")
+#: trades remembered to drop a late duplicate from the socket (far more than an outage's worth)
+_SEEN_TRADES = 4096
 Spawn = Callable[[Coroutine[Any, Any, None], str], Any]
 
 # the filter category (protocol.md, auth filters) that carries each kind of state
@@ -87,6 +95,9 @@ _EFFECTS: dict[str, tuple[str, int]] = {
 }
 
 
+_TRADE_FIELDS = tuple(field.name for field in dataclasses.fields(Trade))
+
+
 class Account:
     """The account of an authenticated client: ``bfx.wss.account``.
 
@@ -112,7 +123,8 @@ class Account:
 
     __slots__ = (
         "_stores", "_views", "_expected", "_received", "_synced", "_waiters", "_emit", "_spawn", "_fetch_orders",
-        "_logger", "_known", "_lost_at", "_reconciling", "_told", "_closed_while_away",
+        "_logger", "_known", "_lost_at", "_reconciling", "_told", "_closed_while_away", "_fetch_trades",
+        "_seen_trades", "_trade_baseline", "_held_trades",
     )  # fmt: skip
 
     def __init__(
@@ -122,6 +134,7 @@ class Account:
         emit: Optional[Callable[..., Any]] = None,
         spawn: Optional[Spawn] = None,
         fetch_orders: Optional[OrdersFetcher] = None,
+        fetch_trades: Optional[TradesFetcher] = None,
         logger: Optional[logging.Logger] = None,
     ) -> None:
         self._stores: dict[str, dict[Any, Any]] = {kind: {} for kind in _CATEGORY}
@@ -147,6 +160,13 @@ class Account:
         self._reconciling = False
         self._told: list[tuple[str, Any]] = []
         self._closed_while_away: dict[int, Order] = {}
+        self._fetch_trades = fetch_trades
+        # (event, trade id) delivered, oldest first; and the newest trade id known, above which a trade the
+        # client did not deliver was missed (ids, not times: clocks may disagree, trade ids only grow)
+        self._seen_trades: dict[tuple[str, int], None] = {}
+        self._trade_baseline: Optional[int] = None
+        # live trades held while the ones missed are fetched, so that all arrive in execution order
+        self._held_trades: Optional[list[tuple[str, Trade]]] = None
 
     # -- views ---------------------------------------------------------------------------------------
 
@@ -222,9 +242,14 @@ class Account:
 
     def _session_started(self) -> None:
         """A new authentication: its snapshots are awaited again (the state stays until they replace it)."""
+        if self._trade_baseline is None and self._fetch_trades is not None and self._spawn is not None:
+            # Trades before the first authentication are not the client's to tell: learn where they end.
+            self._spawn(self._learn_trade_baseline(), "bfxapi:account-trade-baseline")
         self._received.clear()
         self._synced = False
         self._reconciling = self._lost_at is not None and self._emit is not None
+        if self._reconciling and self._spawn is not None and self._held_trades is None:
+            self._held_trades = []
         if not self._expected:
             self._set_synced()
 
@@ -234,11 +259,14 @@ class Account:
         self._received.clear()
         self._synced = False
 
-    def _observe(self, event: str, data: Any) -> None:
-        """Apply an account event; called before the event is emitted."""
+    def _observe(self, event: str, data: Any) -> Optional[bool]:
+        """Apply an account event; called before the event is emitted, which is dropped if this returns False
+        (a trade the client already delivered, recovered over REST before the socket's late copy came)."""
+        if event in _TRADE_EVENTS:
+            return self._trade_seen(event, data)
         effect = _EFFECTS.get(event)
         if effect is None:
-            return
+            return None
         kind, action = effect
         if action == _SNAPSHOT:
             previous = self._replace(kind, data)
@@ -251,6 +279,36 @@ class Account:
             self._stores[kind][_KEYS[kind](data)] = data
         else:
             self._stores[kind].pop(_KEYS[kind](data), None)
+        return None
+
+    def _trade_seen(self, event: str, trade: Trade) -> bool:
+        """Remember a trade delivered; False when it was already (the socket's copy of a recovered trade)."""
+        key = (event, trade.id)
+        if key in self._seen_trades:
+            return False
+        if self._held_trades is not None:
+            self._held_trades.append((event, trade))
+            return False
+        self._remember_trade(key, trade)
+        return True
+
+    def _remember_trade(self, key: tuple[str, int], trade: Trade) -> None:
+        self._seen_trades[key] = None
+        if len(self._seen_trades) > _SEEN_TRADES:
+            del self._seen_trades[next(iter(self._seen_trades))]
+        if self._trade_baseline is None or trade.id > self._trade_baseline:
+            self._trade_baseline = trade.id
+
+    async def _learn_trade_baseline(self) -> None:
+        assert self._fetch_trades is not None
+        try:
+            newest = await self._fetch_trades(None)
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            self._logger.warning("account: the newest trade could not be fetched (%s): fills missed during a "
+                                 "later outage cannot be told apart from older ones", error)
+            return
+        known = max((trade.id for trade in newest), default=0)
+        self._trade_baseline = max(self._trade_baseline or 0, known)
 
     def _replace(self, kind: str, items: Sequence[Any]) -> dict[Any, Any]:
         """Make a snapshot authoritative for its kind and return the state it replaced: the seam where a
@@ -307,7 +365,40 @@ class Account:
             if closed.pop(order.id, None) is not None and order.id not in self._stores["orders"]:
                 told.append((CLOSED_ORDERS, order))
                 self._emit(CLOSED_ORDERS, order)
+        try:
+            await self._recover_trades(told)
+        finally:
+            self._release_held_trades()
         self._report(downtime, told, sorted(closed))
+
+    async def _recover_trades(self, told: list[tuple[str, Any]]) -> None:
+        """Deliver the account's trades that executed while away, in execution order, each once."""
+        baseline = self._trade_baseline
+        if self._fetch_trades is None or baseline is None:
+            return
+        try:
+            trades = await self._fetch_trades(baseline)
+        except Exception as error:  # pylint: disable=broad-exception-caught
+            self._logger.warning("account: the trades executed while the connection was down could not be fetched "
+                                 "(%s): fills may be missing", error)
+            return
+        assert self._emit is not None
+        for trade in sorted(trades, key=lambda t: (t.mts_create, t.id)):
+            if trade.id <= baseline or ("trade_execution", trade.id) in self._seen_trades:
+                continue
+            recovered = RecoveredTrade(*[getattr(trade, name) for name in _TRADE_FIELDS])
+            for event in _TRADE_EVENTS:  # the socket's late copies of either are dropped
+                self._remember_trade((event, recovered.id), recovered)
+            told.append(("trade_execution", recovered))
+            self._emit("trade_execution", recovered)
+
+    def _release_held_trades(self) -> None:
+        """Deliver the live trades held during the recovery, after the recovered ones (each once)."""
+        held, self._held_trades = self._held_trades or [], None
+        assert self._emit is not None
+        for event, trade in held:
+            if self._trade_seen(event, trade):
+                self._emit(event, trade)
 
     def _report(self, downtime: datetime.timedelta, told: list[tuple[str, Any]], unresolved: list[int]) -> None:
         assert self._emit is not None

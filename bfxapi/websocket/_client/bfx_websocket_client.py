@@ -33,6 +33,7 @@ from ..exceptions import (
     UnknownSubscriptionError,
 )
 from ..account import Account, OrdersFetcher
+from ..account import TradesFetcher as AccountTradesFetcher
 from .._outcomes import HistoryFetcher
 from ..order_book import OrderBook
 from ..subscriptions import CHANNELS, Subscription
@@ -76,6 +77,7 @@ class BfxWebSocketClient:
         trades_fetcher: Optional[TradesFetcher] = None,
         orders_fetcher: Optional[OrdersFetcher] = None,
         history_fetcher: Optional[HistoryFetcher] = None,
+        account_trades_fetcher: Optional[AccountTradesFetcher] = None,
     ) -> None:
         use_default_logging()
         self._host = host
@@ -112,6 +114,7 @@ class BfxWebSocketClient:
                 emit=self._emitter.emit,
                 spawn=self._spawn,
                 fetch_orders=orders_fetcher,
+                fetch_trades=account_trades_fetcher,
                 logger=self._logger,
             )
             if credentials is not None

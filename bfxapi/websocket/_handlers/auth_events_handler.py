@@ -23,7 +23,8 @@ from ..exceptions import InvalidMessageError
 __all__ = ["AuthEventsHandler", "NOTIFICATIONS"]
 
 Emit = Callable[..., bool]
-Observer = Callable[[str, Any], None]
+#: sees each typed event before it is emitted; returning False drops it (a trade already delivered)
+Observer = Callable[[str, Any], Optional[bool]]
 
 # abbreviation -> (event, serializer, is a snapshot)
 _EVENTS: dict[str, tuple[str, Serializer[Any], bool]] = {
@@ -117,8 +118,8 @@ class AuthEventsHandler:
             event, serializer, snapshot = entry
             payload = frame[2]
             data = serializer.from_wire_list(payload) if snapshot else serializer.from_wire(payload)
-            if self.observer is not None:
-                self.observer(event, data)
+            if self.observer is not None and self.observer(event, data) is False:
+                return
             self.emit(event, data)
         elif abbreviation == "n":
             event, notification = parse_notification(frame[2])
