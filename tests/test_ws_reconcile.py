@@ -197,3 +197,20 @@ async def test_live_fills_wait_for_the_recovered_ones_so_all_arrive_in_execution
     assert trades == [("trade_execution", 3, True), ("trade_execution", 4, True), ("trade_execution", 5, True),
                       ("trade_execution", 6, False)]
     assert emitted[-1][0] == "account_reconciled"
+
+
+async def test_the_simulator_names_the_authenticated_connection_of_an_account() -> None:
+    import pytest  # pylint: disable=import-outside-toplevel
+
+    async with simulator() as sim:
+        account = sim.add_account(wallets={"exchange": {"USD": 10}})
+        other = sim.add_account()
+        with pytest.raises(KeyError):
+            sim.authenticated_connection()
+        bfx = auth_client(sim, account)
+        await bfx.wss.connect()
+        connection = sim.authenticated_connection(account)
+        assert connection is auth_connection(sim) and sim.authenticated_connection(account.api_key) is connection
+        assert sim.authenticated_connection() is connection
+        with pytest.raises(KeyError):
+            sim.authenticated_connection(other)

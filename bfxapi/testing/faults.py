@@ -37,6 +37,16 @@ class FaultsMixin:
                 return conn
         raise KeyError(f"no connection with id {ref}")
 
+    def authenticated_connection(self, account: Any = None) -> Connection:
+        """The open connection authenticated (as ``account``, an account or its API key, when given): the one to
+        stall, drop or starve to test what a bot does when its account channel fails."""
+        wanted = None if account is None else getattr(account, "api_key", account)
+        for conn in self.connections:
+            session = conn.extensions.get("auth")
+            if conn.open and session is not None and (wanted is None or session.account.api_key == wanted):
+                return conn
+        raise KeyError("no open authenticated connection" + ("" if wanted is None else f" for {str(wanted)[:4]}..."))
+
     def _targets(self, ref: Optional[ConnectionRef]) -> List[Connection]:
         if ref is None:
             return [c for c in self.connections if c.open]
