@@ -131,3 +131,26 @@ async def test_closing_the_client_fails_an_input_being_resolved_at_once() -> Non
 def test_the_resolution_timeout_is_checked() -> None:
     with pytest.raises(InvalidInputError):
         WebSocketOptions(input_resolution_timeout=0)
+
+
+async def test_an_order_whose_sending_failed_is_looked_up_too() -> None:
+    # Found by the soak test: the server closed the connection and the client had not noticed yet, so the send
+    # itself failed; the order was never placed, and the caller must learn that, not "may not have reached".
+    async with simulator() as sim:
+        account = sim.add_account(wallets={"exchange": {"USD": 10_000}})
+        bfx = auth_client(sim, account)
+        await bfx.wss.connect()
+        assert await bfx.wss.account.wait_synced(5)
+        connection = bfx.wss._auth  # pylint: disable=protected-access
+        assert connection is not None
+
+        async def send_into_a_closing_socket(_: Any) -> None:
+            # What aiohttp does when the server has closed the socket and the client has not noticed yet.
+            del connection.send  # the next sends are the real ones again
+            await sim.drop(sim.authenticated_connection(account))
+            raise ConnectionResetError("Cannot write to closing transport")
+
+        connection.send = send_into_a_closing_socket  # type: ignore[method-assign]
+        with pytest.raises(OrderNotPlacedError):
+            await asyncio.wait_for(bfx.wss.inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", "0.01", "15000"), 20)
+        assert not account.orders and not bfx.wss.account.orders

@@ -129,10 +129,18 @@ class BfxWebSocketAuthConnection(Connection):
             try:
                 await self.send([0, abbreviation, None, body])
             except ConnectionError:
-                raise InputInterruptedError(
-                    f"the connection dropped while sending the {abbreviation!r} input; it may not have reached "
-                    "Bitfinex"
-                ) from None
+                if pending.target is None or not self._can_ask():
+                    raise InputInterruptedError(
+                        f"the connection dropped while sending the {abbreviation!r} input; it may not have reached "
+                        "Bitfinex"
+                    ) from None
+                # The socket is going away: its loss starts the lookup of this input (it is pending), which says
+                # whether the server got it.
+                limit = self._context.options.input_resolution_timeout + timeout
+                try:
+                    return await asyncio.wait_for(asyncio.shield(future), limit)
+                except asyncio.TimeoutError:
+                    raise InputInterruptedError(_cannot_tell(_UNASKED)) from None
             try:
                 return await asyncio.wait_for(asyncio.shield(future), timeout)
             except asyncio.TimeoutError:
@@ -268,7 +276,7 @@ class BfxWebSocketAuthConnection(Connection):
         self.info = None
         if self._account is not None:
             self._account._session_lost()  # pylint: disable=protected-access
-        can_ask = self._account is not None and self._orders_fetcher is not None and self._history_fetcher is not None
+        can_ask = self._can_ask()
         for queue in self._pending.values():
             for pending in queue:
                 if pending.future.done():
@@ -285,6 +293,10 @@ class BfxWebSocketAuthConnection(Connection):
                         self._resolve(pending), name="bfxapi:input-resolution"
                     )
             queue.clear()
+
+    def _can_ask(self) -> bool:
+        """Whether an input's outcome can be looked up after a drop (the account and the order history)."""
+        return self._account is not None and self._orders_fetcher is not None and self._history_fetcher is not None
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
         # Closing ends the reconnection the resolutions wait for: their callers learn it at once.
