@@ -14,7 +14,7 @@ from bfxapi.websocket import WebSocketOptions
 from bfxapi.websocket._outcomes import RECOVERED
 from bfxapi.websocket.exceptions import InputInterruptedError, OrderNotPlacedError
 
-from ws_support import auth_client, auth_connection, simulator
+from ws_support import FAST, auth_client, auth_connection, simulator
 
 SYNC = 5.0
 #: bounds the wait for an outcome: input timeout (3 s) well before, the resolution's own bound after
@@ -154,3 +154,29 @@ async def test_an_order_whose_sending_failed_is_looked_up_too() -> None:
         with pytest.raises(OrderNotPlacedError):
             await asyncio.wait_for(bfx.wss.inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", "0.01", "15000"), 20)
         assert not account.orders and not bfx.wss.account.orders
+
+
+async def test_a_lookup_that_fails_is_never_taken_for_an_answer() -> None:
+    import socket  # pylint: disable=import-outside-toplevel
+
+    with socket.socket() as probe:  # the order history over REST: a loopback port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{probe.getsockname()[1]}/v2"
+    async with simulator() as sim:
+        account = sim.add_account(wallets={"exchange": {"USD": 10_000}})
+        bfx = Client(account.api_key, account.api_secret, wss_host=sim.wss_host, rest_host=refused,
+                     wss_options=FAST)
+        sim.clients.append(bfx)
+        await bfx.wss.connect()
+        assert await bfx.wss.account.wait_synced(SYNC)
+
+        async def fill(frame: Any) -> None:  # the order is placed and fills while away: not in the snapshot
+            await sim.wait_for(lambda: any(o.cid == frame[3]["cid"] for o in account.orders.values()))
+            await sim.fill_order(account, next(o.id for o in account.orders.values() if o.cid == frame[3]["cid"]))
+
+        pending = await _lost_answer(
+            sim, "on", lambda: bfx.wss.inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", "0.01", "20000"), fill)
+        with pytest.raises(InputInterruptedError) as caught:
+            await asyncio.wait_for(pending, OUTCOME)
+        assert not isinstance(caught.value, OrderNotPlacedError)  # the server did place it: never "not placed"
+        assert "asking the server failed" in str(caught.value)
