@@ -18,11 +18,12 @@ file then sends its signed REST requests one at a time, and none is refused for 
 """
 
 import asyncio
+import contextlib
 import os
 import threading
 import time
 from types import TracebackType
-from typing import Callable, Optional, Type, Union
+from typing import Callable, Iterator, Optional, Type, Union
 
 from ..exceptions import BfxBaseException, InvalidInputError
 
@@ -161,38 +162,34 @@ class FileNonce(NonceGenerator):
 
     def next(self) -> int:
         """The next nonce: ``max(clock in microseconds, last nonce of any process + 1)``, written back to the file."""
-        with self._lock:
-            fd = self._descriptor()
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-                try:
-                    # Our own last nonce counts too, should the file have been replaced under us.
-                    nonce = self._after(max(self._read(fd), self._last))
-                    os.pwrite(fd, b"%0*d\n" % (_WIDTH, nonce), 0)
-                finally:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-            except OSError as error:
-                if isinstance(error, NonceFileError):
-                    raise
-                raise NonceFileError(f"nonce file {self.path!r}: {error.strerror}") from None
+        with self._lock, self._locked(fcntl.LOCK_EX) as fd:
+            # Our own last nonce counts too, should the file have been replaced under us.
+            nonce = self._after(max(self._read(fd), self._last))
+            os.pwrite(fd, b"%0*d\n" % (_WIDTH, nonce), 0)
             self._last = nonce
             return nonce
 
     @property
     def last(self) -> int:
         """The last nonce any process took from the file (0 before the first)."""
-        with self._lock:
-            fd = self._descriptor()
+        with self._lock, self._locked(fcntl.LOCK_SH) as fd:
+            return max(self._read(fd), self._last)
+
+    @contextlib.contextmanager
+    def _locked(self, mode: int) -> Iterator[int]:
+        """The file's descriptor under ``flock(mode)`` (the caller holds the thread lock); an OS failure is a
+        :class:`NonceFileError`."""
+        fd = self._descriptor()
+        try:
+            fcntl.flock(fd, mode)
             try:
-                fcntl.flock(fd, fcntl.LOCK_SH)
-                try:
-                    return max(self._read(fd), self._last)
-                finally:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-            except OSError as error:
-                if isinstance(error, NonceFileError):
-                    raise
-                raise NonceFileError(f"nonce file {self.path!r}: {error.strerror}") from None
+                yield fd
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        except NonceFileError:
+            raise
+        except OSError as error:
+            raise NonceFileError(f"nonce file {self.path!r}: {error.strerror}") from None
 
     def hold(self, timeout: Optional[float] = None) -> "_FileHold":
         """The cross-process lock of ``path + ".lock"`` (see the class docstring); waiting for it does not block
