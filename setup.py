@@ -31,6 +31,10 @@ setup(
     ],
     extras_require={
         "speedups": ["orjson>=3.9"],
+        # SOCKS5 proxies (Client(proxy="socks5://...")): aiohttp speaks HTTP proxies only
+        "socks": ["aiohttp-socks>=0.9"],
+        # the simulator's throw-away TLS certificate (Simulator(tls=True), --tls); not needed with cert/key files
+        "simulator-tls": ["trustme>=1.1"],
         "dev": [
             "build>=1.0",
             "orjson>=3.9",
@@ -41,6 +45,10 @@ setup(
             "pytest-asyncio>=0.24",
             "pytest-timeout>=2.3",
             "websockets>=14.0",  # the tests' and benchmarks' independent raw client; bfxapi does not import it
+            "aiohttp-socks>=0.9",  # the socks extra, tested
+            "trustme>=1.1",  # the simulator-tls extra: real certificates in the TLS and proxy tests
+            "proxy.py>=2.4",  # a real HTTP proxy server, started on loopback by the proxy tests
+            "pproxy>=2.7",  # a real SOCKS5 proxy server, the same for the socks extra's test
         ],
     },
     classifiers=[

@@ -2,11 +2,18 @@
 
 Default options, as a user gets them: SEQ_ALL + OB_CHECKSUM, orjson when installed. Also reports the
 ``reconnection`` and ``invalid_message`` events seen (a sequence gap makes our client reconnect).
+
+With ``BFX_BENCH_STATS=off`` in the environment (``stats_overhead.py`` sets it), the receive loop runs without
+the counters behind ``bfx.wss.stats()``: the same loop, rebuilt from its source minus the counter lines, so the
+comparison always measures the real loop with and without them.
 """
 
 import asyncio
 import cProfile
 import gc
+import inspect
+import os
+import textwrap
 from typing import Any
 
 from bfxapi import Client
@@ -15,9 +22,36 @@ from bfxapi._utils.json_decoder import BACKEND
 import _meter
 import _scenarios as sc
 
+#: the statements of the receive loop that keep stats() counters, removed when BFX_BENCH_STATS=off
+STATS_LINES = ("self.frames_received += 1", "self.bytes_received += len(raw)")
+
+
+def compile_receive(without_stats: bool) -> Any:
+    """``Connection._receive`` compiled again from its source, without ``STATS_LINES`` if asked (both sides of a
+    comparison are compiled the same way, so that only those lines differ)."""
+    from bfxapi.websocket import _connection  # pylint: disable=import-outside-toplevel
+
+    source = textwrap.dedent(inspect.getsource(_connection.Connection._receive))
+    lines = source.splitlines()
+    kept = [line for line in lines if not (without_stats and line.strip() in STATS_LINES)]
+    if without_stats and len(lines) - len(kept) != len(STATS_LINES):
+        raise SystemExit(f"the receive loop no longer has the counter lines {STATS_LINES}: update client_ours.py")
+    namespace = dict(vars(_connection))
+    exec("\n".join(kept), namespace)  # pylint: disable=exec-used
+    return namespace["_receive"]
+
+
+def receive_without_stats() -> None:
+    """Replace ``Connection._receive`` with the same loop without ``STATS_LINES``."""
+    from bfxapi.websocket import _connection  # pylint: disable=import-outside-toplevel
+
+    _connection.Connection._receive = compile_receive(without_stats=True)
+
 
 async def main() -> None:
     args = _meter.client_args(__doc__ or "")
+    if os.environ.get("BFX_BENCH_STATS") == "off":
+        receive_without_stats()
     scenario = sc.SCENARIOS[args.scenario]
     baseline = _meter.rss_kib()
     meter = _meter.Meter(args.total)
@@ -43,7 +77,8 @@ async def main() -> None:
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(args.profile)
-        _meter.emit({**result, **problems, "json": BACKEND})
+        # frames the stats counters saw: 0 when they were taken out (BFX_BENCH_STATS=off)
+        _meter.emit({**result, **problems, "json": BACKEND, "frames_counted": wss.stats().frames_received})
 
     async def consume(spec: dict[str, Any]) -> None:
         updates = frozenset(sc.UPDATE_EVENTS)

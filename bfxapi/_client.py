@@ -4,11 +4,14 @@ import os
 from urllib.parse import urlsplit
 from typing import Any, Optional, Sequence, Union
 
+import aiohttp
+
 from ._utils.credentials import Credentials, credentials_from
 from ._utils.logging import attach_handler, detach_handler, use_default_logging
+from ._utils.network import Network, SslOption
 from ._utils.nonce import NonceGenerator
+from ._rest_history import RestHistory
 from .exceptions import InvalidInputError, InvalidInputTypeError
-from .types import Order, Trade
 from .rest import BfxRestInterface
 from .rest.options import RestOptions, rest_options_kwargs
 from .websocket import BfxWebSocketClient, WebSocketOptions
@@ -52,6 +55,14 @@ class Client:
     ``nonce`` is where nonces come from (default: a new ``NonceGenerator``, one per client): give every
     process that uses the same key a ``bfxapi.FileNonce(path)`` of one file.
 
+    How REST and every WebSocket connection reach their hosts (README, "Proxies, TLS and your own session"):
+    ``proxy`` is an ``http://``/``https://`` proxy URL, credentials allowed (``http://user:pass@host:3128``), or
+    ``socks5://``/``socks5h://`` with the ``socks`` extra; ``trust_env=True`` (without ``proxy``) uses the
+    standard ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY``/``NO_PROXY`` variables. ``ssl`` is an ``ssl.SSLContext``
+    (private CA, client certificate) or the path of a CA bundle to trust; ``None`` is the system's verified
+    context. ``session`` is an aiohttp ``ClientSession`` the application owns, used by REST and WebSocket and
+    never closed by the client. Proxy credentials never appear in a log line, a ``repr`` or an error message.
+
     ``async with Client(...) as bfx:`` closes everything on exit.
     """
 
@@ -69,6 +80,10 @@ class Client:
         wss_options: Optional[WebSocketOptions] = None,
         rest_options: Optional[RestOptions] = None,
         nonce: Optional[NonceGenerator] = None,
+        proxy: Optional[str] = None,
+        trust_env: bool = False,
+        ssl: SslOption = None,
+        session: Optional[aiohttp.ClientSession] = None,
     ) -> None:
         self._credentials: Optional[Credentials] = credentials_from(api_key, api_secret, filters)
         timeout = _timeout(timeout)
@@ -87,10 +102,14 @@ class Client:
                 f"nonce must be a bfxapi.FileNonce or another NonceGenerator, not {type(nonce).__name__}"
             )
         self._nonce = nonce if nonce is not None else NonceGenerator()
+        # Checked once for both interfaces (the CA bundle read once); the WebSocket client gets it whole, the REST
+        # interface the same values through its public options.
+        self._network = Network.build(proxy=proxy, trust_env=trust_env, ssl=ssl, session=session)
         use_default_logging()
         #: the REST interface: ``rest.public``, ``rest.auth``, ``rest.merchant``
         self.rest = BfxRestInterface(
-            rest_host, api_key, api_secret, nonce=self._nonce, **rest_options_kwargs(rest_options)
+            rest_host, api_key, api_secret, nonce=self._nonce, proxy=proxy, trust_env=trust_env,
+            ssl=self._network.ssl, session=session, **rest_options_kwargs(rest_options)
         )
         #: the WebSocket client
         self.wss = BfxWebSocketClient(
@@ -99,10 +118,8 @@ class Client:
             timeout=timeout,
             nonce=self._nonce,
             options=wss_options,
-            trades_fetcher=self._fetch_trades,
-            orders_fetcher=self._fetch_orders,
-            history_fetcher=self._fetch_orders_between,
-            account_trades_fetcher=self._fetch_account_trades,
+            network=self._network,
+            history=RestHistory(self.rest),
         )
         # Last: a client refused for a bad argument above leaves no handler behind.
         self._log_handler = attach_handler(log_filename, log_level)
@@ -115,38 +132,6 @@ class Client:
         if self._log_handler is not None:
             detach_handler(self._log_handler)
             self._log_handler = None
-
-    async def _fetch_trades(self, symbol: str, start: int, end: int, limit: int) -> Sequence[Any]:
-        """The trades the WebSocket client missed while reconnecting (``recover_trades``), oldest first."""
-        public = self.rest.public
-        if symbol.startswith("f"):
-            return await public.get_f_trades(symbol, limit=limit, start=start, end=end, sort=1)
-        return await public.get_t_trades(symbol, limit=limit, start=start, end=end, sort=1)
-
-    async def _fetch_orders(self, ids: Sequence[int]) -> Sequence[Order]:
-        """The final state of orders that closed while the authenticated connection was down (reconciliation)."""
-        return await self.rest.auth.get_orders_history(ids=list(ids))
-
-    async def _fetch_account_trades(self, after: Optional[int]) -> Sequence[Trade]:
-        """The account's trades with an id above ``after``, oldest first, every page of them (the fills the
-        authenticated connection missed while it was down); with ``None``, the newest trade alone."""
-        if after is None:
-            return await self.rest.auth.get_trades_history(limit=1)
-        trades: dict[int, Trade] = {}
-        end: Optional[int] = None
-        for _ in range(_TRADE_PAGES):  # newest first, back in time until a trade the client knew
-            page = await self.rest.auth.get_trades_history(end=end, limit=_TRADE_PAGE)
-            trades.update((trade.id, trade) for trade in page if trade.id > after)
-            if len(page) < _TRADE_PAGE or any(trade.id <= after for trade in page):
-                break
-            end = min(trade.mts_create for trade in page)  # inclusive: trades of one ms may span two pages
-        return sorted(trades.values(), key=lambda trade: (trade.mts_create, trade.id))
-
-    async def _fetch_orders_between(self, symbol: str, start: int, end: int) -> Sequence[Order]:
-        """The closed orders of ``symbol`` updated in ``[start, end]`` (ms): where a new order whose answer a drop
-        lost is looked for when the fresh snapshot does not hold it."""
-        # Bitfinex returns 25 by default: a busy account can close more than that in the few seconds looked at.
-        return await self.rest.auth.get_orders_history(symbol=symbol, start=start, end=end, limit=2500)
 
     async def __aenter__(self) -> "Client":
         return self
@@ -162,13 +147,12 @@ class Client:
     def __repr__(self) -> str:
         return (
             f"Client(rest_host={self._rest_host!r}, wss_host={self._wss_host!r}, "
-            f"credentials={self._credentials!r})"
+            f"credentials={self._credentials!r}"
+            + (f", proxy={self._network.proxy.shown!r}" if self._network.proxy is not None else "")
+            + (", trust_env=True" if self._network.trust_env else "")
+            + (", session=<the application's>" if self._network.session is not None else "")
+            + ")"
         )
-
-
-#: Bitfinex's largest page of trades history, and how many pages one reconciliation reads at most
-_TRADE_PAGE = 2500
-_TRADE_PAGES = 20
 
 
 def _host(given: Any, variable: str, default: str, schemes: tuple[str, ...]) -> str:

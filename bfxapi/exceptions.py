@@ -21,6 +21,11 @@ __all__ = [
     "MalformedPayloadError",
     "LabelerSerializerException",
     "ServerError",
+    "ConnectivityError",
+    "ProxyError",
+    "ProxyAuthenticationError",
+    "TlsError",
+    "CertificateError",
 ]
 
 
@@ -109,6 +114,54 @@ class MalformedPayloadError(BfxBaseException, ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.type_name, self.payload, self.reason))
+
+
+class ConnectivityError(BfxBaseException):
+    """The way to the server (a proxy, TLS) refused the connection for a reason that trying again will not change:
+    the configuration must (``Client(proxy=..., ssl=...)``). The WebSocket client stops with it instead of
+    reconnecting forever; the REST interface raises it and never retries it.
+
+    A proxy or a server that cannot be reached at all is not one: that is an ordinary connection error
+    (:class:`~bfxapi.rest.exceptions.RestConnectionError`, or a WebSocket reconnection), which may heal.
+    Messages name the proxy without its credentials."""
+
+
+class ProxyError(ConnectivityError):
+    """The proxy refused to carry the connection (HTTP ``status`` 4xx to its ``CONNECT`` or to the request, or a
+    SOCKS refusal, ``status`` 0). ``proxy`` is the proxy's URL without credentials."""
+
+    def __init__(self, message: str, status: int = 0, proxy: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.proxy = proxy
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, self.status, self.proxy))
+
+
+class ProxyAuthenticationError(ProxyError):
+    """The proxy refused its credentials (HTTP 407 Proxy Authentication Required, or a SOCKS5 authentication
+    failure): check the user name and password of ``proxy=`` (or of the ``HTTP(S)_PROXY`` variable)."""
+
+
+class TlsError(ConnectivityError):
+    """The TLS handshake with the server failed (``host`` names it): a protocol or cipher mismatch, a client
+    certificate the server refused, a plain-text server behind an ``https://``/``wss://`` URL."""
+
+    def __init__(self, message: str, host: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.host = host
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, self.host))
+
+
+class CertificateError(TlsError):
+    """The server's certificate could not be verified: signed by a CA this client does not trust, expired, or
+    for another name. Nothing was sent. Trust a private CA with ``Client(ssl="ca.pem")`` or an
+    ``ssl.SSLContext``; a certificate that should be trusted and is not may mean someone is in the middle."""
 
 
 #: The name the official v3 beta used for the same error.

@@ -75,6 +75,10 @@ async def env() -> AsyncIterator[Env]:
         bfx = Client(account.api_key, account.api_secret, rest_host=sim.rest_host, wss_host=sim.wss_host,
                      wss_options=OPTIONS, rest_options={"rate_limits": None})
         await bfx.wss.connect()
+        # The managed account learns, once, where the account's fills end (one request per kind of fill): let
+        # those requests go out before any case counts what was sent.
+        await sim.wait_for(lambda: sim.rest_requests_to("auth/r/trades/hist")
+                           and sim.rest_requests_to("auth/r/funding/trades/hist"))
         try:
             yield Env(sim, bfx)
         finally:

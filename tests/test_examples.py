@@ -223,6 +223,12 @@ SPECS: dict[str, Spec] = {
         r"^bid volume [\d.]+ BTC, ask volume [\d.]+ BTC$": 1, r"^[1-9]\d* checksum\(s\) verified, 0 mismatch": 1,
         r"^tBTCUSD is closed$": 1,
     }, deadline=15),
+    "websocket/health.py": Spec({
+        r"^health: ws 1/1 open, 2 subscriptions, silent [\d.]+ s, ping (n/a|[\d.]+ ms), [1-9]\d* frames \([\d.]+ KiB\), "
+        r"\d+ heartbeats, 0 reconnections, 0 gaps, 0 mismatches, 0 resyncs \| rest [12] requests, errors: none, "
+        r"0 x 429, limiter wait [\d.]+ s, p50 [\d.]+ ms, p99 [\d.]+ ms$": 2,
+        r"ping [\d.]+ ms": 1,
+    }, deadline=15),
     "websocket/async_iteration.py": Spec({
         r"^trades: snapshot of the last \d+ trades$": 1, r"^trades: -?[\d.e-]+ at \d+$": 5,
         r"^ticker: tETHUSD last [\d.]+, bid [\d.]+, ask [\d.]+$": 5, r"^ticker: \d+ update\(s\) dropped$": 1,

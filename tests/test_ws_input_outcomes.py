@@ -12,7 +12,7 @@ from bfxapi.exceptions import InvalidInputError
 from bfxapi.types import Notification, Order
 from bfxapi.websocket import WebSocketOptions
 from bfxapi.websocket._outcomes import RECOVERED
-from bfxapi.websocket.exceptions import InputInterruptedError, OrderNotPlacedError
+from bfxapi.websocket.exceptions import InputInterruptedError, InputNotExecutedError, OrderNotPlacedError
 
 from ws_support import FAST, auth_client, auth_connection, simulator
 
@@ -104,16 +104,17 @@ async def test_a_cancel_whose_answer_was_lost_gets_the_cancelled_order() -> None
         assert placed.id not in account.orders and placed.id not in bfx.wss.account.orders
 
 
-async def test_an_update_whose_answer_was_lost_still_fails_because_the_server_cannot_tell() -> None:
+async def test_a_cancel_the_server_never_received_is_reported_not_executed() -> None:
     async with simulator() as sim:
-        _, bfx = await _connected(sim)
+        account, bfx = await _connected(sim)
         placed = (await bfx.wss.inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", "0.01", "15000")).data
-        pending = await _lost_answer(sim, "ou", lambda: bfx.wss.inputs.update_order(placed.id, price="15100"))
-        with pytest.raises(InputInterruptedError) as info:
+        sim.lose_next_input(auth_connection(sim))
+        pending = await _lost_answer(sim, "oc", lambda: bfx.wss.inputs.cancel_order(id=placed.id))
+        with pytest.raises(InputNotExecutedError) as info:
             await asyncio.wait_for(pending, OUTCOME)
 
-        assert not isinstance(info.value, OrderNotPlacedError)
-        assert "server cannot tell" in str(info.value)
+        assert "still open" in str(info.value) and "may be sent again" in str(info.value)
+        assert placed.id in account.orders and placed.id in bfx.wss.account.orders
 
 
 async def test_closing_the_client_fails_an_input_being_resolved_at_once() -> None:

@@ -258,17 +258,17 @@ async def test_an_unanswered_input_times_out() -> None:
 
 
 async def test_an_input_interrupted_by_a_drop_fails_clearly() -> None:
-    # An update: its outcome cannot be looked up (new orders and cancels are, see test_ws_input_outcomes.py).
+    # A new funding offer: it has no client id, so its outcome cannot be looked up (orders, updates and cancels
+    # are, see test_ws_input_outcomes*.py).
     async with simulator() as sim:
-        account = sim.add_account(wallets={"exchange": {"USD": 1000}})
+        account = sim.add_account(wallets={"funding": {"USD": 1000}})
         bfx = auth_client(sim, account, input_timeout=5.0, silence_limit=5.0)
         events = Recorder(bfx, "authenticated")
         await bfx.wss.connect()
-        placed = (await bfx.wss.inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", "0.001", "20000")).data
         connection = auth_connection(sim)
-        sim.stall(connection)  # the update reaches the server, its answer never leaves
-        pending = asyncio.ensure_future(bfx.wss.inputs.update_order(placed.id, price="20100"))
-        await sim.wait_for_received(lambda m: isinstance(m, list) and m[1] == "ou", connection)
+        sim.stall(connection)  # the offer reaches the server, its answer never leaves
+        pending = asyncio.ensure_future(bfx.wss.inputs.submit_funding_offer("LIMIT", "fUSD", "200", "0.0002", 2))
+        await sim.wait_for_received(lambda m: isinstance(m, list) and m[1] == "fon", connection)
         await sim.drop(connection)
         with pytest.raises(InputInterruptedError) as info:
             await asyncio.wait_for(pending, 5)

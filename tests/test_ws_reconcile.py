@@ -166,18 +166,20 @@ async def test_live_fills_wait_for_the_recovered_ones_so_all_arrive_in_execution
     fetched = asyncio.Event()
     release = asyncio.Event()
 
-    async def fetch_trades(after: Any) -> list[Any]:
-        if after is None:
-            return [_trade(1, 1000)]
-        fetched.set()
-        await release.wait()  # live frames arrive while the missed trades are on their way
-        return [_trade(3, 3000), _trade(4, 4000), _trade(5, 5000)]
+    class History:  # the one REST question a "trading"-filtered account asks here
+        @staticmethod
+        async def trades_after(after: Any) -> list[Any]:
+            if after is None:
+                return [_trade(1, 1000)]
+            fetched.set()
+            await release.wait()  # live frames arrive while the missed trades are on their way
+            return [_trade(3, 3000), _trade(4, 4000), _trade(5, 5000)]
 
     tasks: list[Any] = []
     account = Account(["trading"], emit=lambda event, data, *_: emitted.append((event, getattr(data, "id", 0),
                                                                                 getattr(data, "recovered", False))),
                       spawn=lambda coroutine, name: tasks.append(asyncio.ensure_future(coroutine)),
-                      fetch_orders=None, fetch_trades=fetch_trades)
+                      history=History())  # type: ignore[arg-type]
     account._session_started()  # pylint: disable=protected-access
     await asyncio.gather(*tasks)  # the baseline: trade 1
     account._observe("order_snapshot", [])  # pylint: disable=protected-access

@@ -1,17 +1,23 @@
 """``BfxRestInterface``: the REST client, with its ``public``, ``auth`` and ``merchant`` endpoint groups."""
 
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Any, Mapping, NoReturn, Optional, Type
 from urllib.parse import urlsplit
 
+import aiohttp
+
 from ..exceptions import IncompleteCredentialError, InvalidInputError, InvalidInputTypeError
 from .._utils.nonce import NonceGenerator
 from .._utils.logging import use_default_logging
+from .._utils.network import Network, SslOption
 from .._utils.values import integer, real_number
 from ._interface import DEFAULT_RATE_LIMITS, Credentials, Middleware, RateLimiter, RetryPolicy
 from ._interface.params import required
+from ._interface.timeouts import override as override_timeout
 from ._interfaces import RestAuthEndpoints, RestMerchantEndpoints, RestPublicEndpoints
 from .options import REST_OPTION_KEYS
+from .stats import RestStats
 
 __all__ = ["BfxRestInterface"]
 
@@ -21,7 +27,7 @@ class BfxRestInterface:
 
     ``BfxRestInterface(host, api_key=None, api_secret=None, *, nonce=None, timeout=30.0, connect_timeout=10.0,
     connection_limit=10, keepalive_timeout=30.0, rate_limits=DEFAULT_RATE_LIMITS, rate_limit_window=60.0,
-    rate_limit_penalty=60.0, retry=None)``
+    rate_limit_penalty=60.0, retry=None, proxy=None, trust_env=False, ssl=None, session=None)``
 
     * ``host``: the v2 root, e.g. ``https://api.bitfinex.com/v2`` (``bfxapi.REST_HOST``).
     * ``api_key``/``api_secret``: needed by ``auth`` and ``merchant``; give both or neither.
@@ -42,6 +48,14 @@ class BfxRestInterface:
       when the server sends no ``Retry-After`` (Bitfinex blocks the IP for 60 s).
     * ``retry``: a :class:`~bfxapi.rest.RetryPolicy` to retry idempotent reads (public GETs and ``auth/r/``)
       after rate limits, 5xx pages, maintenance and connection errors; writes are never retried.
+    * ``proxy``, ``trust_env``, ``ssl``, ``session``: how requests reach the host, as for ``bfxapi.Client`` (an HTTP
+      or SOCKS proxy, the ``HTTPS_PROXY``/``NO_PROXY`` variables, the CA to trust, the application's own aiohttp
+      session, which is never closed here; with it, ``connection_limit``/``keepalive_timeout`` are the session's
+      business). A refusal by the proxy raises :class:`~bfxapi.exceptions.ProxyError` (407:
+      :class:`~bfxapi.exceptions.ProxyAuthenticationError`), a certificate that cannot be verified
+      :class:`~bfxapi.exceptions.CertificateError`; neither is retried.
+
+    ``with rest.timeout(seconds):`` gives the calls inside the block another timeout (:meth:`timeout`).
 
     Every option is checked here, before anything is sent: a value of the wrong type raises
     :class:`~bfxapi.exceptions.InvalidInputTypeError`, one out of range or an unknown option
@@ -66,12 +80,16 @@ class BfxRestInterface:
         rate_limit_window: float = 60.0,
         rate_limit_penalty: float = 60.0,
         retry: Optional[RetryPolicy] = None,
+        proxy: Optional[str] = None,
+        trust_env: bool = False,
+        ssl: SslOption = None,
+        session: Optional[aiohttp.ClientSession] = None,
         **unknown: NoReturn,  # a misspelt option: refused by type checkers, and below with the valid names
     ) -> None:
         if unknown:
             raise InvalidInputError(
                 f"BfxRestInterface has no option {next(iter(unknown))!r}: the options are "
-                f"{', '.join(('nonce',) + REST_OPTION_KEYS)}"
+                f"{', '.join(('nonce',) + REST_OPTION_KEYS + _NETWORK_OPTIONS)}"
             )
         host = _host(host)
         if nonce is not None and not isinstance(nonce, NonceGenerator):
@@ -87,6 +105,7 @@ class BfxRestInterface:
         penalty = required(real_number(rate_limit_penalty, "rate_limit_penalty", positive=True), "rate_limit_penalty")
         if retry is not None and not isinstance(retry, RetryPolicy):
             raise InvalidInputTypeError(f"retry must be a bfxapi.rest.RetryPolicy or None, not {type(retry).__name__}")
+        network = Network.build(proxy=proxy, trust_env=trust_env, ssl=ssl, session=session)
         use_default_logging()
         if api_key and not api_secret:
             raise IncompleteCredentialError("api_key was given without api_secret: give both, or neither.")
@@ -105,6 +124,7 @@ class BfxRestInterface:
             rate_limiter=RateLimiter(limits, window=window),
             retry=retry,
             rate_limit_penalty=penalty,
+            network=network,
         )
         #: public market data endpoints
         self.public = RestPublicEndpoints(self._middleware)
@@ -128,6 +148,18 @@ class BfxRestInterface:
         """The client-side rate limiter (its ``limits`` and windows)."""
         return self._middleware.rate_limiter
 
+    def stats(self) -> RestStats:
+        """A snapshot of the client's requests, errors, 429s, rate-limiter waits and latency percentiles (see
+        :class:`~bfxapi.rest.stats.RestStats`); cheap enough to call every second."""
+        return self._middleware.counters.snapshot()
+
+    def timeout(self, seconds: Optional[float]) -> AbstractContextManager[None]:
+        """``with rest.timeout(2.5): await rest.public.get_t_ticker("tBTCUSD")``: the requests this interface
+        sends from inside the block (in this task, and in tasks started inside it) get ``seconds`` for the whole
+        request instead of the interface's ``timeout`` (``None``: no limit); blocks nest, the innermost wins."""
+        seconds = real_number(seconds, "timeout", positive=True)
+        return override_timeout(self._middleware, seconds)
+
     async def close(self) -> None:
         """Close the HTTP session and its connections (idempotent)."""
         await self._middleware.close()
@@ -145,6 +177,9 @@ class BfxRestInterface:
 
     def __repr__(self) -> str:
         return f"BfxRestInterface(host={self.host!r}, authenticated={self.authenticated})"
+
+
+_NETWORK_OPTIONS = ("proxy", "trust_env", "ssl", "session")
 
 
 def _host(host: Any) -> str:

@@ -17,6 +17,7 @@ from typing import Dict, List, Mapping, NoReturn, Optional
 from .market import DEFAULT_SYMBOLS, is_funding
 from .sim_accounts import DEMO_WALLETS
 from .simulator import Simulator
+from .tls import SimulatorTlsError
 
 PROG = "python -m bfxapi.testing"
 
@@ -116,6 +117,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="seconds between heartbeats on each channel (0 = none)")
     parser.add_argument("--no-rate-limits", action="store_true",
                         help="disable the connection-rate and REST rate limits")
+    parser.add_argument("--tls", action="store_true",
+                        help="serve wss:// and https:// with a throw-away certificate (needs trustme: pip install "
+                             "'bfxapi[simulator-tls]'); its CA's file is printed at start")
+    parser.add_argument("--tls-cert", metavar="PEM", help="serve TLS with this certificate (implies --tls)")
+    parser.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     return parser
 
 
@@ -129,6 +135,10 @@ def _bind_error(host: str, port: int, error: OSError) -> str:
 
 def _print_banner(sim: Simulator) -> None:
     lines = [f"WebSocket: {sim.wss_host}", f"REST:      {sim.rest_host}"]
+    ca_path = sim.tls.ca_path if sim.tls is not None else None
+    if ca_path is not None:
+        lines += [f"TLS CA:    {ca_path} (throw-away; trust it with Client(ssl=\"{ca_path}\"),",
+                  f"           or SSL_CERT_FILE={ca_path} for an unmodified program)"]
     demo = sim.demo_account
     if demo is not None:
         lines += [f"Demo account (user id {demo.user_id}):", f"  API key:    {demo.api_key}",
@@ -161,10 +171,15 @@ def _stop_on_signals() -> "asyncio.Future[int]":
 async def _serve(args: argparse.Namespace) -> int:
     # Signals first, so that one arriving while the server starts still ends the program quietly.
     stopped = _stop_on_signals()
-    sim = Simulator(seed=args.seed, symbols=args.symbols, host=args.host, port=args.port,
-                    market_interval=args.market_interval, heartbeat_interval=args.heartbeat_interval or None,
-                    connection_limit=None if args.no_rate_limits else 20,
-                    rest_rate_limits=None if args.no_rate_limits else {})
+    try:
+        sim = Simulator(seed=args.seed, symbols=args.symbols, host=args.host, port=args.port,
+                        market_interval=args.market_interval, heartbeat_interval=args.heartbeat_interval or None,
+                        connection_limit=None if args.no_rate_limits else 20,
+                        rest_rate_limits=None if args.no_rate_limits else {},
+                        tls=args.tls, tls_certfile=args.tls_cert, tls_keyfile=args.tls_key)
+    except SimulatorTlsError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr, flush=True)
+        return 2
     try:
         await sim.start()
     except OSError as error:

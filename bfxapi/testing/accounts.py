@@ -260,7 +260,8 @@ class Account:
     ``caps``, ``maker_fee``/``taker_fee`` (fractions), ``wallets`` ((type, currency) -> :class:`Wallet`),
     ``orders`` (active, id -> :class:`Order`), ``order_history`` (closed orders), ``positions`` (active, symbol
     -> :class:`Position`), ``position_history``, ``offers``/``offer_history``, ``credits``/``loans`` (active,
-    id -> :class:`FundingContract`) and their ``*_history``, ``trades``, ``funding_trades``, ``ledgers``,
+    id -> :class:`FundingContract`) and their ``*_history``, ``trades``, ``funding_trades``, ``notifications``
+    (every one issued, delivered or not), ``ledgers``,
     ``movements``, ``alerts``, ``settings``, ``last_nonce`` (shared by REST and WS), ``sessions`` (live
     authenticated connections).
     """
@@ -289,6 +290,9 @@ class Account:
         self.loans: Dict[int, FundingContract] = {}
         self.loan_history: List[FundingContract] = []
         self.trades: List[OwnTrade] = []
+        #: every notification the server issued for the account (``[MTS, TYPE, MESSAGE_ID, null, NOTIFY_INFO,
+        #: CODE, STATUS, TEXT]``), in order, whether or not a connection was there to carry it: what the server did
+        self.notifications: List[List[Any]] = []
         self.funding_trades: List[OwnFundingTrade] = []
         self.ledgers: List[LedgerEntry] = []
         self.movements: List[List[Any]] = []

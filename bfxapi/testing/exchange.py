@@ -40,6 +40,7 @@ class Outbox:
         self.messages.append(Message(account, type, payload, tag))
 
     def notify(self, account: Account, payload: List[Any]) -> None:
+        account.notifications.append(payload)
         self.add(account, "n", payload, ("notify", None))
 
     def wallet(self, account: Account, wallet: Wallet) -> None:

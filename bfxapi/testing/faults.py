@@ -1,7 +1,8 @@
 """Fault injection: methods a test (or a user) calls on a running simulator while clients are connected."""
 
+import contextlib
 from collections import deque
-from typing import Any, Deque, List, Optional, Union
+from typing import Any, AsyncIterator, Callable, Deque, List, Optional, Set, Union
 
 from ._wire import dumps
 from .connection import Connection
@@ -21,9 +22,13 @@ class FaultsMixin:
     connections: List[Connection]
     maintenance: bool
     _refusals: Deque[int]
+    #: API keys of the accounts kept away (:meth:`away`): their authentications are cut off
+    away_keys: Set[str]
+    account: Callable[[Any], Any]  # of AccountsMixin
 
     def _init_faults(self) -> None:
         self._refusals = deque()
+        self.away_keys = set()
 
     def notify(self) -> None:  # implemented by Simulator
         raise NotImplementedError
@@ -123,6 +128,33 @@ class FaultsMixin:
         never executed nor answered. The way to test a client facing an input that never reached Bitfinex."""
         conn = self.connection(connection)
         conn.extensions[LOST_INPUTS] = conn.extensions.get(LOST_INPUTS, 0) + count
+
+    @contextlib.asynccontextmanager
+    async def away(self, account: Any, timeout: float = 5.0) -> AsyncIterator[None]:
+        """Keep an account's clients disconnected for the ``async with`` block: its authenticated connections
+        are dropped (1006) on entry, and every authentication of the account inside the block is cut off the
+        same way, before it is answered, so the client keeps reconnecting and sees nothing. What the block does
+        to the account (``fill_order``, ``take_offer``, ``close_position``, the market's fills, the dead-man
+        switch of the dropped connection) happens while the client is away; after the block, its next
+        reconnection finds the account changed. Public connections are left alone."""
+        key = self.account(account).api_key
+        self.away_keys.add(key)
+        try:
+            await self.drop_account(account, timeout)
+            yield
+        finally:
+            self.away_keys.discard(key)
+
+    async def drop_account(self, account: Any, timeout: float = 5.0) -> None:
+        """Abort every open connection authenticated as ``account`` (1006) and wait until they are closed."""
+        key = self.account(account).api_key
+        targets = [conn for conn in self.connections
+                   if conn.open and getattr(conn.extensions.get("auth"), "account", None) is not None
+                   and conn.extensions["auth"].account.api_key == key]
+        for conn in targets:
+            conn.abort()
+        for conn in targets:
+            await conn.wait_closed(timeout)
 
     def refuse_handshakes(self, count: int = 1, status: int = 503) -> None:
         """Answer the next ``count`` WebSocket handshakes with HTTP ``status`` (e.g. 429, 503)."""

@@ -2,7 +2,7 @@
 
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
 
-from .accounts import Account, FundingContract, Order
+from .accounts import Account, FundingContract, Order, Position
 from .exchange import Exchange, Outbox
 from .market import StepResult
 from .rest_account import register_account_routes
@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from .simulator import Simulator
 
 __all__ = ["AccountsMixin", "DEMO_WALLETS"]
+
+#: the order flag that closes a position (protocol.md, order flags)
+_CLOSE = 512
 
 #: The demo account's starting balances.
 DEMO_WALLETS: Dict[str, Dict[str, float]] = {
@@ -101,6 +104,22 @@ class AccountsMixin:
             contract = self.exchange.funding.take(owner, offer, offer.rate if rate is None else rate, out)
             await self.exchange.deliver(out)
             return contract
+
+    async def close_position(self, account: Any, symbol: str) -> Position:
+        """Close the account's position on ``symbol`` at the market now, as a trader on the website would: a
+        ``MARKET`` order of the opposite amount with the ``CLOSE`` flag, whose fills (``te``/``tu``), position
+        close (``pc``) and wallet updates go to the account's sessions. Returns the closed position."""
+        sim: "Simulator" = self  # type: ignore[assignment]
+        owner = self.account(account)
+        async with sim.market_lock:
+            position = owner.positions.get(symbol)
+            if position is None:
+                raise KeyError(f"no open position on {symbol}")
+            out = Outbox()
+            body = {"type": "MARKET", "symbol": symbol, "amount": f"{-position.amount:.8f}", "flags": _CLOSE}
+            self.exchange.trading.submit(owner, body, out)
+            await self.exchange.deliver(out)
+            return position
 
     def add_unlinked_deposit(self, account: Any, currency: str, amount: float) -> Dict[str, Any]:
         """Record a Bitfinex Pay deposit that matches no invoice (``deposits/unlinked``)."""

@@ -16,6 +16,7 @@ from .market import DEFAULT_SYMBOLS, Market, StepResult
 from .rest_server import DEFAULT_REST_RATE_LIMITS, RestFrontEnd
 from .accounts import Account
 from .sim_accounts import AccountsMixin
+from .tls import PathLike, SimulatorTls
 from .ws_server import WebSocketFrontEnd
 
 __all__ = ["Simulator"]
@@ -46,6 +47,11 @@ class Simulator(FaultsMixin, AccountsMixin):
     * ``demo_account``: create a funded demo account (``sim.demo_account``) first (default True).
     * ``calc_batch_limit`` (30 requests per ``calc`` input) and ``calc_rate_limit`` (8 ``calc`` inputs per
       ``calc_rate_window`` s per connection; None = off), protocol.md §2.2/§7.6: see :mod:`.ws_auth`.
+    * ``tls``: serve ``wss://`` and ``https://`` with a throw-away certificate made by ``trustme`` (its CA is
+      ``sim.tls.ca_path``; ``client_kwargs()`` and ``environ()`` make a client trust it), or with
+      ``tls_certfile``/``tls_keyfile`` (PEM files; they turn TLS on, and need no trustme). ``tls_client_cert``:
+      also require a client certificate signed by the throw-away CA (``sim.tls.client_context()`` holds one).
+      :class:`~bfxapi.testing.tls.SimulatorTlsError` when it cannot be set up.
 
     Accounts: :meth:`add_account`, ``accounts``, :meth:`account`, :meth:`fill_order`, :meth:`take_offer`;
     every REST request is recorded in ``rest_log``.
@@ -76,6 +82,10 @@ class Simulator(FaultsMixin, AccountsMixin):
         calc_batch_limit: int = 30,
         calc_rate_limit: Optional[int] = 8,
         calc_rate_window: float = 1.0,
+        tls: bool = False,
+        tls_certfile: Optional[PathLike] = None,
+        tls_keyfile: Optional[PathLike] = None,
+        tls_client_cert: bool = False,
     ) -> None:
         self.seed = seed
         self.symbols = list(symbols)
@@ -99,6 +109,10 @@ class Simulator(FaultsMixin, AccountsMixin):
         self.calc_batch_limit = calc_batch_limit
         self.calc_rate_limit = calc_rate_limit
         self.calc_rate_window = calc_rate_window
+        #: the TLS setup (None: plain ws:// and http://); made here, so that a missing trustme fails at once
+        self.tls: Optional[SimulatorTls] = None
+        if tls or tls_certfile is not None or tls_keyfile is not None or tls_client_cert:
+            self.tls = SimulatorTls(host, tls_certfile, tls_keyfile, tls_client_cert)
         start = start_time if start_time is not None else int(time.time() // 60 * 60_000)
         self.market = Market(seed, self.symbols, start, max(1, int(market_interval * 1000)))
         rng = random.Random(f"{seed}:server")
@@ -127,18 +141,21 @@ class Simulator(FaultsMixin, AccountsMixin):
     # --- lifecycle ------------------------------------------------------------------------------------------------
     @property
     def wss_host(self) -> str:
-        """``ws://HOST:PORT/ws/2``."""
-        return f"ws://{self.host}:{self.port}/ws/2"
+        """``ws://HOST:PORT/ws/2`` (``wss://`` with TLS)."""
+        return f"{'wss' if self.tls else 'ws'}://{self.host}:{self.port}/ws/2"
 
     @property
     def rest_host(self) -> str:
-        """``http://HOST:PORT/v2``."""
-        return f"http://{self.host}:{self.port}/v2"
+        """``http://HOST:PORT/v2`` (``https://`` with TLS)."""
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}/v2"
 
-    def client_kwargs(self, account: Optional[Account] = None) -> Dict[str, str]:
-        """The keyword arguments that point a bfxapi ``Client`` at this simulator: the two hosts, and the key
-        and secret of ``account`` when one is given (``Client(**sim.client_kwargs(sim.demo_account))``)."""
-        kwargs = {"rest_host": self.rest_host, "wss_host": self.wss_host}
+    def client_kwargs(self, account: Optional[Account] = None) -> Dict[str, Any]:
+        """The keyword arguments that point a bfxapi ``Client`` at this simulator: the two hosts, the key and
+        secret of ``account`` when one is given (``Client(**sim.client_kwargs(sim.demo_account))``), and with a
+        throw-away certificate ``ssl``: a context trusting its CA (and holding a client certificate if required)."""
+        kwargs: Dict[str, Any] = {"rest_host": self.rest_host, "wss_host": self.wss_host}
+        if self.tls is not None and self.tls.throwaway:
+            kwargs["ssl"] = self.tls.client_context()
         if account is not None:
             kwargs.update(api_key=account.api_key, api_secret=account.api_secret)
         return kwargs
@@ -146,8 +163,13 @@ class Simulator(FaultsMixin, AccountsMixin):
     def environ(self, account: Optional[Account] = None) -> Dict[str, str]:
         """The environment variables that point an unmodified program at this simulator: ``BFX_WSS_HOST`` and
         ``BFX_REST_HOST`` (read by bfxapi's ``Client`` when no host is given) and, for ``account``,
-        ``BFX_API_KEY`` and ``BFX_API_SECRET`` (which the examples read)."""
+        ``BFX_API_KEY`` and ``BFX_API_SECRET`` (which the examples read). With a throw-away certificate,
+        ``SSL_CERT_FILE`` names its CA: OpenSSL's default context (bfxapi's default among others) then trusts it,
+        and only it, in that process."""
         variables = {"BFX_REST_HOST": self.rest_host, "BFX_WSS_HOST": self.wss_host}
+        ca_path = self.tls.ca_path if self.tls is not None else None
+        if ca_path is not None:
+            variables["SSL_CERT_FILE"] = ca_path
         if account is not None:
             variables.update(BFX_API_KEY=account.api_key, BFX_API_SECRET=account.api_secret)
         return variables
@@ -164,7 +186,8 @@ class Simulator(FaultsMixin, AccountsMixin):
         self._changed = asyncio.Event()
         self._runner = web.AppRunner(self.make_app(), handle_signals=False, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
+        site = web.TCPSite(self._runner, self.host, self.port,
+                           ssl_context=self.tls.server_context if self.tls is not None else None)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
         if self.auto_market:
@@ -186,6 +209,8 @@ class Simulator(FaultsMixin, AccountsMixin):
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self.tls is not None:
+            self.tls.close()  # the CA file; a restart writes it again
 
     async def __aenter__(self) -> "Simulator":
         await self.start()

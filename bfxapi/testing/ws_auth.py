@@ -75,6 +75,9 @@ class AccountWebSocket:
                 await conn.send_event({"event": "auth", "status": "FAILED", "chanId": 0, "code": error.code,
                                        "msg": error.msg})
                 return
+            if account.api_key in self.sim.away_keys:  # the away() fault: cut off before the answer
+                conn.abort()
+                return
             raw_filter = data.get("filter")
             filters = [f for f in raw_filter if isinstance(f, str)] if isinstance(raw_filter, list) else None
             self._auth_count += 1

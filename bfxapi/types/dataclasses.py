@@ -50,6 +50,7 @@ __all__ = [
     "RecoveredTrade",
     "FundingTrade",
     "FundingTradeExecution",
+    "RecoveredFundingTrade",
     "OrderTrade",
     "Ledger",
     "FundingOffer",
@@ -432,6 +433,17 @@ class FundingTradeExecution:
     rate: float
     period: int
     maker: Optional[int]
+    #: True for a funding trade the client fetched over REST after a reconnection (:class:`RecoveredFundingTrade`)
+    recovered: ClassVar[bool] = False
+
+
+@dataclass(slots=True)
+class RecoveredFundingTrade(FundingTradeExecution):
+    """A funding trade of the account that executed while the authenticated connection was down: fetched from the
+    funding trades history after the reconnection and delivered as ``funding_trade_execution``, once, in execution
+    order. ``maker`` is None: the history rows the client reads do not say it."""
+
+    recovered: ClassVar[bool] = True
 
 
 @dataclass(slots=True)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 import aiohttp
 from aiohttp import WSMsgType
 
+from .._utils.network import Route, open_websocket
 from .._utils.json_encoder import dumps
 from ..exceptions import InvalidInputError, InvalidInputTypeError
 from .._utils.log_throttle import LogThrottle
@@ -38,6 +39,7 @@ from ._protocol import (
     info_action,
 )
 from .exceptions import ConnectionNotOpen, InvalidMessageError, ReconnectionTimeoutError, VersionMismatchError
+from .stats import ConnectionState, ConnectionStats
 
 if TYPE_CHECKING:
     from ._event_emitter import BfxEventEmitter
@@ -73,6 +75,8 @@ class WebSocketOptions:
     public_connection_limit: tuple[Optional[int], float] = (20, 60.0)
     #: new connections allowed per window on the authenticated connection
     auth_connection_limit: tuple[Optional[int], float] = (5, 15.0)
+    #: ``calc`` inputs allowed per window (Bitfinex: 8 per second); more wait for room instead of being refused
+    calc_rate_limit: tuple[Optional[int], float] = (8, 1.0)
     #: ask for book checksum frames (OB_CHECKSUM)
     checksums: bool = True
     #: ask for sequence numbers on every frame (SEQ_ALL) and audit them
@@ -92,19 +96,25 @@ class WebSocketOptions:
     #: after a trades subscription is restored, fetch over REST the trades its fresh snapshot (the last 30) does
     #: not reach back to, and deliver them before the live ones (needs the REST client of ``bfxapi.Client``)
     recover_trades: bool = False
+    #: while the authenticated connection is down, poll the wallets and open orders over REST every so many seconds
+    #: (None: off), so that the managed account (``bfx.wss.account``) shows fresh balances during a long outage;
+    #: what a poll finds changed is told as the usual events, once (needs the REST client of ``bfxapi.Client``)
+    poll_account_interval: Optional[float] = None
 
     def __post_init__(self) -> None:
         for name in ("open_timeout", "close_timeout", "ping_interval", "silence_limit", "subscribe_timeout",
                      "input_timeout", "input_resolution_timeout"):  # fmt: skip
             _positive(name, getattr(self, name))
         _positive("repeat_log_interval", self.repeat_log_interval, zero=True)
+        if self.poll_account_interval is not None:
+            _positive("poll_account_interval", self.poll_account_interval)
         for name in ("dead_man_switch", "checksums", "sequence", "audit_account_sequence", "timestamps", "bulk",
                      "recover_trades"):  # fmt: skip
             if not isinstance(getattr(self, name), bool):
                 raise InvalidInputTypeError(f"WebSocketOptions.{name} must be True or False")
         if not isinstance(self.backoff, Backoff):
             raise InvalidInputTypeError("WebSocketOptions.backoff must be a bfxapi.websocket.Backoff")
-        for name in ("public_connection_limit", "auth_connection_limit"):
+        for name in ("public_connection_limit", "auth_connection_limit", "calc_rate_limit"):
             limit = getattr(self, name)
             if not (isinstance(limit, tuple) and len(limit) == 2):
                 raise InvalidInputTypeError(f"WebSocketOptions.{name} must be (count or None, seconds)")
@@ -152,10 +162,13 @@ class ConnectionContext:
     on_maintenance: Callable[["Connection", bool], None]
     #: whether the client is in maintenance now
     maintenance: Callable[[], bool]
+    #: how the host is reached (proxy, TLS trust); None: directly, with the system's trust
+    route: Optional[Route] = None
 
 
-# Failures after which a new attempt may succeed: refused, DNS, TLS, HTTP 408/429/5xx on the upgrade,
-# timeouts, resets, a socket that did not start like a Bitfinex one.
+# Failures after which a new attempt may succeed: refused, DNS, HTTP 408/429/5xx on the upgrade, timeouts, resets,
+# a socket that did not start like a Bitfinex one. (A proxy's refusal or a failed TLS check is a ConnectivityError,
+# raised by open_websocket: not retryable, it stops the client.)
 _RETRYABLE = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
 # Failures only the user can act on: they stop the client.
 _FATAL = (VersionMismatchError, ReconnectionTimeoutError)
@@ -167,6 +180,26 @@ else:
     _Socket = aiohttp.ClientWebSocketResponse
 
 _CLOSING = frozenset((WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR))
+
+
+class Tallies:
+    """The counters of a connection's rare events (for ``stats()``). One attribute of the connection rather than
+    seven: CPython keeps the fast attribute layout of a class's instances for 30 names at most, and past that every
+    attribute access of the connection, the receive loop's included, gets slower."""
+
+    __slots__ = ("reconnections", "sequence_gaps", "checksum_mismatches", "book_resyncs", "ping_cid", "ping_sent",
+                 "ping_rtt")
+
+    def __init__(self) -> None:
+        self.reconnections = 0
+        self.sequence_gaps = 0
+        #: bumped by the client, which knows the managed books of each connection
+        self.checksum_mismatches = 0
+        self.book_resyncs = 0
+        #: the cid and time.monotonic() of the last ping sent, and the round trip of the last one answered
+        self.ping_cid = 0
+        self.ping_sent = 0.0
+        self.ping_rtt: Optional[float] = None
 
 
 class Connection:
@@ -193,6 +226,11 @@ class Connection:
         self._ping_ids = itertools.count(1)
         #: whether the server announced maintenance (info 20060, or platform status 0 on connect)
         self.maintenance = False
+        # What stats() reports: two plain int attributes that the receive loop adds to per frame (nothing else is
+        # done per frame: stats() derives the rest when asked), and the counters of rare events in one object.
+        self.frames_received = 0
+        self.bytes_received = 0
+        self.tallies = Tallies()
 
     # -- public surface ----------------------------------------------------------------------------
 
@@ -208,6 +246,30 @@ class Connection:
     @property
     def flags(self) -> int:
         return self._flags
+
+    @property
+    def state(self) -> ConnectionState:
+        if self._closing:
+            return "closed"
+        if self._ready.is_set():
+            return "open"
+        return "reconnecting" if self._connected_once else "connecting"
+
+    def stats(self) -> ConnectionStats:
+        """A snapshot of the connection's counters (see :class:`~bfxapi.websocket.stats.ConnectionStats`)."""
+        return ConnectionStats(
+            name=self.name,
+            state=self.state,
+            subscriptions=self._stats_subscriptions(),
+            since_last_frame=max(0.0, time.monotonic() - self._last_frame) if self.frames_received else None,
+            ping_rtt=self.tallies.ping_rtt,
+            frames_received=self.frames_received,
+            bytes_received=self.bytes_received,
+            reconnections=self.tallies.reconnections,
+            sequence_gaps=self.tallies.sequence_gaps,
+            checksum_mismatches=self.tallies.checksum_mismatches,
+            book_resyncs=self.tallies.book_resyncs,
+        )
 
     def start(self) -> None:
         """Start supervising the connection in a task of the running loop."""
@@ -279,6 +341,10 @@ class Connection:
     def _on_maintenance_end(self) -> None:
         """Info 20061: the server resumed after maintenance."""
 
+    def _stats_subscriptions(self) -> tuple[str, ...]:
+        """The ``sub_id`` of every subscription the connection owns."""
+        return ()
+
     # -- supervision -------------------------------------------------------------------------------
 
     def _supervisor_done(self, task: "asyncio.Task[None]") -> None:
@@ -327,6 +393,7 @@ class Connection:
                     attempts + 1,
                     downtime.total_seconds(),
                 )
+                self.tallies.reconnections += 1
                 self._emitter.emit("reconnection", attempts + 1, downtime)
             else:
                 self._logger.info("%s: connected to %s", self.name, self.host)
@@ -365,8 +432,9 @@ class Connection:
     async def _connect(self) -> "_Socket":
         options = self._context.options
         ws = await asyncio.wait_for(
-            self._context.session().ws_connect(
-                self.host,
+            open_websocket(
+                self._context.session(),
+                self._context.route or Route(self.host, None, True),
                 autoping=True,
                 heartbeat=None,
                 compress=0,
@@ -391,6 +459,8 @@ class Connection:
                 f"the server closed the connection before its info frame ({message.type.name})"
             )
         self._last_frame = time.monotonic()
+        self.frames_received += 1
+        self.bytes_received += len(message.data)
         try:
             info = self._context.loads(message.data)
         except Exception as error:  # pylint: disable=broad-exception-caught
@@ -451,8 +521,11 @@ class Connection:
                 self._invalid(message.data, f"unexpected {message.type.name} frame")
                 continue
             self._last_frame = clock()
+            raw = message.data
+            self.frames_received += 1
+            self.bytes_received += len(raw)
             try:
-                data = loads(message.data)
+                data = loads(raw)
             except Exception:  # pylint: disable=broad-exception-caught
                 # ValueError for bad JSON; RecursionError or MemoryError for a hostile one: none stops the loop.
                 self._invalid(message.data, "not valid JSON")
@@ -478,6 +551,9 @@ class Connection:
         if kind == "info":
             self._handle_info(event)
         elif kind == "pong":
+            tallies = self.tallies
+            if event.get("cid") == tallies.ping_cid:
+                tallies.ping_rtt = time.monotonic() - tallies.ping_sent
             self._logger.debug("%s: pong %s", self.name, event.get("cid"))
         elif kind == "conf":
             if event.get("status") != "OK":
@@ -525,8 +601,10 @@ class Connection:
                 return
             if now >= next_ping:
                 next_ping = now + options.ping_interval
+                cid = next(self._ping_ids)
+                self.tallies.ping_cid, self.tallies.ping_sent = cid, time.monotonic()
                 try:
-                    await ws.send_str(dumps({"event": "ping", "cid": next(self._ping_ids)}))
+                    await ws.send_str(dumps({"event": "ping", "cid": cid}))
                 except _RETRYABLE:
                     return
 
@@ -541,6 +619,7 @@ class Connection:
             raise InvalidMessageError(f"frame on {self.name}", data, str(error)) from None
         if gap is None:
             return
+        self.tallies.sequence_gaps += 1
         self._emitter.emit("sequence_gap", self.name, gap.expected, gap.received)
         self._logger.warning(
             "%s: %s sequence gap (expected %d, got %d): frames were lost; reconnecting",

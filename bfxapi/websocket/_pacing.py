@@ -1,14 +1,16 @@
-"""How fast connections may be (re)opened: reconnection backoff and Bitfinex's connection-rate limits."""
+"""How fast connections may be (re)opened: reconnection backoff and Bitfinex's connection-rate limits; and how
+fast inputs with a rate limit of their own (``calc``) may be sent."""
 
 import asyncio
 import math
 import random
+from collections import deque
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import Awaitable, Callable, Deque, Optional
 
 from ..exceptions import InvalidInputError, InvalidInputTypeError
 
-__all__ = ["Backoff", "ConnectionRateGovernor"]
+__all__ = ["Backoff", "ConnectionRateGovernor", "InputPacer"]
 
 
 @dataclass(frozen=True)
@@ -101,3 +103,66 @@ class ConnectionRateGovernor:
         parent_entry = self._parent_entries.pop(id(entry), None)
         if parent_entry is not None and self.parent is not None:
             self.parent.settle(parent_entry)
+
+
+class InputPacer:
+    """Keeps one kind of input under ``limit`` per ``window`` seconds by making the extra ones *wait*: Bitfinex
+    refuses the 9th ``calc`` within a second with an error event (11010) and does nothing, which a caller of an
+    input that gets no answer could not even notice.
+
+    A sliding window of the times inputs were let through; callers queue on a lock, so a burst goes out in call
+    order. The server counts inputs when they *arrive*, and two inputs sent one window apart can arrive closer
+    than that (the first one delayed more than the second on the way), so the client's window is ``margin``
+    seconds longer than the server's. ``limit`` None: no pacing. ``clock`` and ``sleep`` exist for tests.
+    """
+
+    def __init__(
+        self,
+        limit: Optional[int],
+        window: float,
+        *,
+        margin: float = 0.1,
+        clock: Optional[Callable[[], float]] = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise InvalidInputError("limit must be an int of at least 1 (or None for no limit)")
+        self.limit = limit
+        self.window = window + margin if limit is not None else window
+        self._clock = clock
+        self._sleep = sleep
+        self._sent: Deque[float] = deque()
+        self._lock: Optional[asyncio.Lock] = None
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+        #: inputs let through, and the seconds they waited in all (for ``bfx.wss.stats()``)
+        self.inputs = 0
+        self.waited = 0.0
+
+    def _now(self) -> float:
+        return self._clock() if self._clock else asyncio.get_running_loop().time()
+
+    async def acquire(self) -> float:
+        """Wait until one more input may be sent and count it (the caller sends it at once); return the seconds
+        waited."""
+        if self.limit is None:
+            self.inputs += 1
+            return 0.0
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._loop is not loop:
+            # asyncio locks belong to one event loop: a client run again in a new loop gets a new one.
+            self._lock, self._loop = asyncio.Lock(), loop
+        started = self._now()
+        async with self._lock:
+            sent = self._sent
+            while True:
+                now = self._now()
+                while sent and now - sent[0] >= self.window:
+                    sent.popleft()
+                if len(sent) < self.limit:
+                    sent.append(now)
+                    break
+                await self._sleep(sent[0] + self.window - now)
+        waited = self._now() - started
+        self.inputs += 1
+        self.waited += waited
+        return waited

@@ -12,7 +12,7 @@ Nothing here does I/O; :class:`~bfxapi.websocket.account.Account` applies the re
 
 import datetime
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 __all__ = ["Reconciliation", "differences", "CLOSED_ORDERS"]
 
@@ -46,6 +46,33 @@ class Reconciliation:
     unresolved: tuple[int, ...] = ()
 
 
+def _equal(before: Any, after: Any) -> bool:
+    return bool(before == after)
+
+
+def _same_wallet(before: Any, after: Any) -> bool:
+    """Equal balances. The available balance counts only when both sides know it: Bitfinex leaves it null in
+    snapshots (it comes with updates and ``calc``), and a null is not a change."""
+    if (before.balance, before.unsettled_interest) != (after.balance, after.unsettled_interest):
+        return False
+    return before.available_balance is None or after.available_balance is None or \
+        before.available_balance == after.available_balance
+
+
+_ORDER_STATE = ("amount", "amount_orig", "price", "price_avg", "order_status", "order_type", "flags", "price_trailing",
+                "price_aux_limit", "mts_tif", "gid")
+
+
+def _same_order(before: Any, after: Any) -> bool:
+    """The same order state: what a trader acts on, not the bookkeeping fields (routing, placement id, meta) that
+    the REST rows and the socket's may fill differently."""
+    return all(getattr(before, name) == getattr(after, name) for name in _ORDER_STATE)
+
+
+#: how two versions of an item are compared (default: equal dataclasses)
+_SAME: dict[str, Callable[[Any, Any], bool]] = {"wallets": _same_wallet, "orders": _same_order}
+
+
 def differences(
     kind: str, before: Mapping[Any, Any], after: Mapping[Any, Any]
 ) -> tuple[list[tuple[str, Any]], list[Any]]:
@@ -53,7 +80,8 @@ def differences(
     closed, each in the order of its mapping), and the keys of closed orders whose final state must be fetched."""
     appeared, changed, closed = _EVENTS[kind]
     events = [(appeared, item) for key, item in after.items() if key not in before]
-    events += [(changed, item) for key, item in after.items() if key in before and before[key] != item]
+    same = _SAME.get(kind, _equal)
+    events += [(changed, item) for key, item in after.items() if key in before and not same(before[key], item)]
     gone = [key for key in before if key not in after]
     if closed is None:
         return events, (gone if kind == "orders" else [])

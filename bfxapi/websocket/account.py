@@ -12,27 +12,24 @@ market data; a client without credentials has no account and pays nothing.
 """
 
 import asyncio
-import dataclasses
 import datetime
 import logging
 from types import MappingProxyType
-from typing import Any, Awaitable, Callable, Coroutine, Hashable, Mapping, Optional, Sequence
+from typing import Any, Callable, Coroutine, Hashable, Mapping, Optional, Sequence
 
-from ..types import FundingCredit, FundingLoan, FundingOffer, Order, Position, RecoveredTrade, Trade, Wallet
+from ..types import FundingCredit, FundingLoan, FundingOffer, Order, Position, Wallet
+from ._fills import FUNDING_TRADES, TRADES, Fills
+from ._history import History
 from ._reconcile import CLOSED_ORDERS, Reconciliation, differences
 
-__all__ = ["Account", "Reconciliation", "OrdersFetcher", "TradesFetcher"]
+__all__ = ["Account", "Reconciliation"]
 
-#: fetches closed orders by id from the order history (REST ``auth/r/orders/hist``)
-OrdersFetcher = Callable[[Sequence[int]], Awaitable[Sequence[Order]]]
-#: fetches the account's trades whose id is above the given one (trade ids only grow), oldest first; with
-#: ``None``, only the newest trade (REST ``auth/r/trades/hist``, paged)
-TradesFetcher = Callable[[Optional[int]], Awaitable[Sequence[Trade]]]
-
-_TRADE_EVENTS = ("trade_execution", "trade_execution_update")
-#: trades remembered to drop a late duplicate from the socket (far more than an outage's worth)
-_SEEN_TRADES = 4096
 Spawn = Callable[[Coroutine[Any, Any, None], str], Any]
+
+#: the kinds of state a poll while down refreshes (WebSocketOptions.poll_account_interval)
+_POLLED = frozenset({"wallets", "orders"})
+#: the longest wait between two polls that keep failing (the interval doubles from the one asked for)
+_POLL_BACKOFF_LIMIT = 300.0
 
 # the filter category (protocol.md, auth filters) that carries each kind of state
 _CATEGORY = {
@@ -95,8 +92,6 @@ _EFFECTS: dict[str, tuple[str, int]] = {
 }
 
 
-_TRADE_FIELDS = tuple(field.name for field in dataclasses.fields(Trade))
-
 
 class Account:
     """The account of an authenticated client: ``bfx.wss.account``.
@@ -122,9 +117,9 @@ class Account:
     """
 
     __slots__ = (
-        "_stores", "_views", "_expected", "_received", "_synced", "_waiters", "_emit", "_spawn", "_fetch_orders",
-        "_logger", "_known", "_lost_at", "_reconciling", "_told", "_closed_while_away", "_fetch_trades",
-        "_seen_trades", "_trade_baseline", "_held_trades",
+        "_stores", "_views", "_expected", "_received", "_synced", "_waiters", "_emit", "_spawn", "_history",
+        "_logger", "_known", "_lost_at", "_reconciling", "_told", "_closed_while_away", "_fills", "_fill_events",
+        "_poll_interval", "_poll_task",
     )  # fmt: skip
 
     def __init__(
@@ -133,17 +128,15 @@ class Account:
         *,
         emit: Optional[Callable[..., Any]] = None,
         spawn: Optional[Spawn] = None,
-        fetch_orders: Optional[OrdersFetcher] = None,
-        fetch_trades: Optional[TradesFetcher] = None,
+        history: Optional[History] = None,
+        poll_interval: Optional[float] = None,
         logger: Optional[logging.Logger] = None,
     ) -> None:
         self._stores: dict[str, dict[Any, Any]] = {kind: {} for kind in _CATEGORY}
         self._views = {kind: MappingProxyType(store) for kind, store in self._stores.items()}
-        self._expected = frozenset(
-            kind
-            for kind, category in _CATEGORY.items()
-            if filters is None or any(f == category or f.startswith(category + "-") for f in filters)
-        )
+        categories = {category for category in _CATEGORY.values() if filters is None or any(
+            f == category or f.startswith(category + "-") for f in filters)}
+        self._expected = frozenset(kind for kind, category in _CATEGORY.items() if category in categories)
         self._received: set[str] = set()
         self._synced = False
         # futures rather than an asyncio.Event: the account is made with the client, perhaps outside the loop
@@ -151,7 +144,7 @@ class Account:
         self._waiters: list["asyncio.Future[None]"] = []
         self._emit = emit
         self._spawn = spawn
-        self._fetch_orders = fetch_orders
+        self._history = history
         self._logger = logger or logging.getLogger("bfxapi.websocket")
         # kinds some session has received (only those can be compared after a reconnection)
         self._known: set[str] = set()
@@ -160,13 +153,12 @@ class Account:
         self._reconciling = False
         self._told: list[tuple[str, Any]] = []
         self._closed_while_away: dict[int, Order] = {}
-        self._fetch_trades = fetch_trades
-        # (event, trade id) delivered, oldest first; and the newest trade id known, above which a trade the
-        # client did not deliver was missed (ids, not times: clocks may disagree, trade ids only grow)
-        self._seen_trades: dict[tuple[str, int], None] = {}
-        self._trade_baseline: Optional[int] = None
-        # live trades held while the ones missed are fetched, so that all arrive in execution order
-        self._held_trades: Optional[list[tuple[str, Trade]]] = None
+        # fills of the categories the filters let through, each family recovered on its own
+        self._fills = tuple(Fills(family, history, self._logger) for family in (TRADES, FUNDING_TRADES)
+                            if family.category in categories)
+        self._fill_events = {event: fills for fills in self._fills for event in fills.family.events}
+        self._poll_interval = poll_interval
+        self._poll_task: Any = None
 
     # -- views ---------------------------------------------------------------------------------------
 
@@ -242,14 +234,18 @@ class Account:
 
     def _session_started(self) -> None:
         """A new authentication: its snapshots are awaited again (the state stays until they replace it)."""
-        if self._trade_baseline is None and self._fetch_trades is not None and self._spawn is not None:
-            # Trades before the first authentication are not the client's to tell: learn where they end.
-            self._spawn(self._learn_trade_baseline(), "bfxapi:account-trade-baseline")
+        self._stop_polling()
+        if self._spawn is not None:
+            for fills in self._fills:
+                if fills.baseline is None and fills.can_recover:
+                    # Fills before the first authentication are not the client's to tell: learn where they end.
+                    self._spawn(fills.learn_baseline(), f"bfxapi:account-{fills.family.category}-baseline")
         self._received.clear()
         self._synced = False
         self._reconciling = self._lost_at is not None and self._emit is not None
-        if self._reconciling and self._spawn is not None and self._held_trades is None:
-            self._held_trades = []
+        if self._reconciling and self._spawn is not None:
+            for fills in self._fills:
+                fills.hold()
         if not self._expected:
             self._set_synced()
 
@@ -258,12 +254,23 @@ class Account:
             self._lost_at = datetime.datetime.now(datetime.timezone.utc)
         self._received.clear()
         self._synced = False
+        if self._can_poll() and self._poll_task is None and self._known & _POLLED:
+            assert self._spawn is not None and self._poll_interval is not None
+            self._poll_task = self._spawn(self._poll_while_down(self._poll_interval), "bfxapi:account-poll")
+
+    def _can_poll(self) -> bool:
+        return None not in (self._poll_interval, self._history, self._spawn, self._emit)
+
+    def _closed(self) -> None:
+        """The client closed: nothing more is fetched for the account."""
+        self._stop_polling()
 
     def _observe(self, event: str, data: Any) -> Optional[bool]:
         """Apply an account event; called before the event is emitted, which is dropped if this returns False
-        (a trade the client already delivered, recovered over REST before the socket's late copy came)."""
-        if event in _TRADE_EVENTS:
-            return self._trade_seen(event, data)
+        (a fill the client already delivered, recovered over REST before the socket's late copy came)."""
+        fills = self._fill_events.get(event)
+        if fills is not None:
+            return fills.live(event, data)
         effect = _EFFECTS.get(event)
         if effect is None:
             return None
@@ -281,34 +288,51 @@ class Account:
             self._stores[kind].pop(_KEYS[kind](data), None)
         return None
 
-    def _trade_seen(self, event: str, trade: Trade) -> bool:
-        """Remember a trade delivered; False when it was already (the socket's copy of a recovered trade)."""
-        key = (event, trade.id)
-        if key in self._seen_trades:
-            return False
-        if self._held_trades is not None:
-            self._held_trades.append((event, trade))
-            return False
-        self._remember_trade(key, trade)
-        return True
+    # -- polling while the connection is down (WebSocketOptions.poll_account_interval) --------------------------
 
-    def _remember_trade(self, key: tuple[str, int], trade: Trade) -> None:
-        self._seen_trades[key] = None
-        if len(self._seen_trades) > _SEEN_TRADES:
-            del self._seen_trades[next(iter(self._seen_trades))]
-        if self._trade_baseline is None or trade.id > self._trade_baseline:
-            self._trade_baseline = trade.id
+    def _stop_polling(self) -> None:
+        task, self._poll_task = self._poll_task, None
+        if task is not None:
+            task.cancel()
 
-    async def _learn_trade_baseline(self) -> None:
-        assert self._fetch_trades is not None
-        try:
-            newest = await self._fetch_trades(None)
-        except Exception as error:  # pylint: disable=broad-exception-caught
-            self._logger.warning("account: the newest trade could not be fetched (%s): fills missed during a "
-                                 "later outage cannot be told apart from older ones", error)
-            return
-        known = max((trade.id for trade in newest), default=0)
-        self._trade_baseline = max(self._trade_baseline or 0, known)
+    async def _poll_while_down(self, interval: float) -> None:
+        """Poll the wallets and open orders until the connection is back (which cancels this task), backing off
+        while the polls fail; tell what changed, once, as the usual events."""
+        assert self._history is not None
+        failures = 0
+        while True:
+            await asyncio.sleep(min(interval * 2**failures, max(interval, _POLL_BACKOFF_LIMIT)))
+            try:
+                wallets = await self._history.wallets() if "wallets" in self._known else None
+                orders = await self._history.open_orders() if "orders" in self._known else None
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                if failures == 0:
+                    self._logger.warning("account: polling the wallets and orders while the connection is down "
+                                         "failed (%s); trying again, less often", error)
+                failures = min(failures + 1, 16)
+                continue
+            failures = 0
+            if wallets is not None:
+                self._apply_polled("wallets", wallets)
+            if orders is not None:
+                closed = self._apply_polled("orders", orders)
+                if closed:
+                    await self._tell_closed({order_id: self._stores["orders"][order_id] for order_id in closed},
+                                            self._told, remove=True)
+
+    def _apply_polled(self, kind: str, items: Sequence[Any]) -> list[Any]:
+        """Take a poll's view of ``kind`` where it differs from the state held, telling each change; return the
+        orders no longer open, which stay held until their final state is fetched."""
+        assert self._emit is not None
+        store, key = self._stores[kind], _KEYS[kind]
+        polled = {key(item): item for item in items}
+        previous = dict(store)
+        events, closed = differences(kind, previous, polled)
+        for event, data in events:
+            store[key(data)] = data
+            self._told.append((event, data))
+            self._emit(event, data)
+        return closed
 
     def _replace(self, kind: str, items: Sequence[Any]) -> dict[Any, Any]:
         """Make a snapshot authoritative for its kind and return the state it replaced: the seam where a
@@ -351,54 +375,43 @@ class Account:
 
     async def _resolve_closed(self, downtime: datetime.timedelta, told: list[tuple[str, Any]],
                               closed: dict[int, Order]) -> None:
-        final: Sequence[Order] = ()
-        if closed and self._fetch_orders is not None:
-            try:
-                final = await self._fetch_orders(sorted(closed))
-            except Exception as error:  # pylint: disable=broad-exception-caught
-                self._logger.warning(
-                    "account: the final state of %d order(s) closed while the connection was down could not be "
-                    "fetched (%s): no close event for them; see account_reconciled.unresolved", len(closed), error
-                )
-        assert self._emit is not None
-        for order in sorted((o for o in final if o.id in closed), key=lambda o: (o.mts_update or 0, o.id)):
-            if closed.pop(order.id, None) is not None and order.id not in self._stores["orders"]:
-                told.append((CLOSED_ORDERS, order))
-                self._emit(CLOSED_ORDERS, order)
         try:
-            await self._recover_trades(told)
+            await self._tell_closed(closed, told)
+            for fills in self._fills:
+                await fills.recover(self._emit_fill, told)
         finally:
-            self._release_held_trades()
+            for fills in self._fills:
+                fills.release(self._emit_fill)
         self._report(downtime, told, sorted(closed))
 
-    async def _recover_trades(self, told: list[tuple[str, Any]]) -> None:
-        """Deliver the account's trades that executed while away, in execution order, each once."""
-        baseline = self._trade_baseline
-        if self._fetch_trades is None or baseline is None:
+    async def _tell_closed(self, closed: dict[int, Order], told: list[tuple[str, Any]], remove: bool = False) -> None:
+        """Fetch the final state of orders that closed while away and tell each (``order_cancel``); those told
+        leave ``closed`` (and, with ``remove``, the store, where a poll kept them until now)."""
+        if not closed or self._history is None:
             return
         try:
-            trades = await self._fetch_trades(baseline)
+            final: Sequence[Order] = await self._history.orders_by_id(sorted(closed))
         except Exception as error:  # pylint: disable=broad-exception-caught
-            self._logger.warning("account: the trades executed while the connection was down could not be fetched "
-                                 "(%s): fills may be missing", error)
+            self._logger.warning(
+                "account: the final state of %d order(s) closed while the connection was down could not be "
+                "fetched (%s): no close event for them yet", len(closed), error
+            )
             return
         assert self._emit is not None
-        for trade in sorted(trades, key=lambda t: (t.mts_create, t.id)):
-            if trade.id <= baseline or ("trade_execution", trade.id) in self._seen_trades:
+        store = self._stores["orders"]
+        for order in sorted((o for o in final if o.id in closed), key=lambda o: (o.mts_update or 0, o.id)):
+            if closed.pop(order.id, None) is None:
                 continue
-            recovered = RecoveredTrade(*[getattr(trade, name) for name in _TRADE_FIELDS])
-            for event in _TRADE_EVENTS:  # the socket's late copies of either are dropped
-                self._remember_trade((event, recovered.id), recovered)
-            told.append(("trade_execution", recovered))
-            self._emit("trade_execution", recovered)
+            if remove:
+                store.pop(order.id, None)
+            elif order.id in store:
+                continue
+            told.append((CLOSED_ORDERS, order))
+            self._emit(CLOSED_ORDERS, order)
 
-    def _release_held_trades(self) -> None:
-        """Deliver the live trades held during the recovery, after the recovered ones (each once)."""
-        held, self._held_trades = self._held_trades or [], None
+    def _emit_fill(self, event: str, fill: Any) -> None:
         assert self._emit is not None
-        for event, trade in held:
-            if self._trade_seen(event, trade):
-                self._emit(event, trade)
+        self._emit(event, fill)
 
     def _report(self, downtime: datetime.timedelta, told: list[tuple[str, Any]], unresolved: list[int]) -> None:
         assert self._emit is not None

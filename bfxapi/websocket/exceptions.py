@@ -22,6 +22,7 @@ __all__ = [
     "StreamOverflowError",
     "InputTimeoutError",
     "InputInterruptedError",
+    "InputNotExecutedError",
     "OrderNotPlacedError",
     "MaintenanceInProgressError",
 ]
@@ -103,12 +104,19 @@ class InputTimeoutError(BfxWebSocketException, TimeoutError):
 
 class InputInterruptedError(BfxWebSocketException, ConnectionError):
     """The authenticated connection dropped before Bitfinex answered an input, and the outcome could not be
-    recovered (the message says why: the server cannot tell, could not be asked, or the cancel was not applied).
+    recovered (the message says why: the server cannot tell, or could not be asked).
 
-    New orders and cancels by id are looked up after the reconnection instead (see README, "Inputs")."""
+    Orders, updates, cancels and offer cancels are looked up after the reconnection instead (see README,
+    "Inputs interrupted by a drop"): the caller gets the real answer, or :class:`InputNotExecutedError`."""
 
 
-class OrderNotPlacedError(InputInterruptedError):
+class InputNotExecutedError(InputInterruptedError):
+    """An input's answer was lost to a drop, and the account seen after the reconnection shows that Bitfinex did
+    not execute it (the order to cancel is still open, the update's values are not there...): it may be sent
+    again. The message says what was looked at."""
+
+
+class OrderNotPlacedError(InputNotExecutedError):  # pylint: disable=too-many-ancestors
     """A new order's answer was lost to a drop and Bitfinex holds no order with its ``cid`` and date, open or
     closed: it was not placed and may be sent again."""
 

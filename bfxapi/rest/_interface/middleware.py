@@ -41,6 +41,7 @@ redirects is a configuration to fix, not to work around.
 
 import asyncio
 import logging
+import time
 from typing import Any, Mapping, Optional
 
 import aiohttp
@@ -49,6 +50,7 @@ from yarl import URL
 from ..._utils.credentials import Credentials
 from ..._utils.json_encoder import dumps
 from ..._utils.logging import get_logger
+from ..._utils.network import CONNECTION_ERRORS, Network
 from ..._utils.nonce import NonceGenerator
 from ..._utils.signatures import rest_auth_headers
 from ..._version import __version__
@@ -59,16 +61,19 @@ from ..exceptions import (
     RestConnectionError,
     RestTimeoutError,
 )
+from ..stats import RestCounters
 from .params import query_string_params
 from .rate_limiter import RateLimiter
 from .responses import decode_response
 from .retry import RetryPolicy, is_retryable
+from .timeouts import effective as effective_timeout
 from ...exceptions import InvalidInputError
 
 __all__ = ["Middleware", "Credentials"]
 
 _LOGGER = get_logger("rest")
 _NONCE_RESENDS = 3
+_HEADERS = {"Accept": "application/json", "User-Agent": f"bfxapi/{__version__}"}
 # A Location header is the server's text: shown in an error, but not without bound.
 _LOCATION_SHOWN = 300
 
@@ -99,6 +104,7 @@ class Middleware:
         rate_limiter: RateLimiter,
         retry: Optional[RetryPolicy],
         rate_limit_penalty: float,
+        network: Optional[Network] = None,
     ) -> None:
         if connection_limit < 1:
             raise InvalidInputError("connection_limit must be at least 1")
@@ -115,6 +121,11 @@ class Middleware:
         self._session: Optional[aiohttp.ClientSession] = None
         self._session_loop: Optional[asyncio.AbstractEventLoop] = None
         self._auth_lock: Optional[asyncio.Lock] = None
+        #: proxy, TLS trust and the application's session, if any (see bfxapi._utils.network)
+        self._network = network if network is not None else Network()
+        self._route = self._network.route(self.host)
+        #: what ``stats()`` reports (requests, errors, 429s, rate-limiter waits, latencies)
+        self.counters = RestCounters()
 
     @property
     def authenticated(self) -> bool:
@@ -129,6 +140,13 @@ class Middleware:
     # --- session ------------------------------------------------------------------------------------------------
 
     def _get_session(self) -> aiohttp.ClientSession:
+        given = self._network.session
+        if given is not None:
+            # The application's session, used as it is and never closed here: close() closes what it opened.
+            if given.closed:
+                raise RestConnectionError("the aiohttp session given to the client (session=) was closed by its "
+                                          "owner: close the client first, or give it an open session")
+            return given
         # Created on first use, inside the running loop: aiohttp sessions belong to the loop that made them.
         loop = asyncio.get_running_loop()
         session = self._session
@@ -139,7 +157,7 @@ class Middleware:
             # gone, so its connections are unusable; start over with a fresh session and lock.
             _LOGGER.debug("REST session belonged to another event loop: opening a new one")
             self._auth_lock = None
-        connector = aiohttp.TCPConnector(
+        connector = self._route.connector(  # a SOCKS proxy's connector, or a plain TCP one
             limit=self.connection_limit,
             limit_per_host=self.connection_limit,
             keepalive_timeout=self._keepalive_timeout,
@@ -147,7 +165,7 @@ class Middleware:
         self._session = aiohttp.ClientSession(
             connector=connector,
             timeout=self._client_timeout,
-            headers={"Accept": "application/json", "User-Agent": f"bfxapi/{__version__}"},
+            headers=_HEADERS,
         )
         self._session_loop = loop
         return self._session
@@ -208,15 +226,16 @@ class Middleware:
         attempt = 1
         resends = 0
         while True:
-            await self.rate_limiter.acquire(group, family)
+            await self._limit(group, family)
             answer: Optional[_Answer] = None
             try:
-                answer = await self._send(method, path, query, text, signed)
+                answer = await self._counted_send(method, path, query, text, signed)
                 return decode_response(
                     answer.status, answer.body, answer.headers, method=method, path=path,
                     penalty=self.rate_limit_penalty,
                 )
-            except NonceTooSmallError:
+            except NonceTooSmallError as error:
+                self.counters.failed(error)
                 # See the module docstring: refused before anything was done, so resending is safe.
                 if answer is None or answer.nonce is None or resends >= _NONCE_RESENDS:
                     raise
@@ -224,6 +243,7 @@ class Middleware:
                 _LOGGER.warning("%s %s: nonce overtaken by another request of this key (10114); signing it "
                                 "again with a fresh nonce (resend %d of %d)", method, path, resends, _NONCE_RESENDS)
             except Exception as error:  # pylint: disable=broad-exception-caught
+                self.counters.failed(error)
                 if retry is None or attempt >= retry.attempts or not is_retryable(error, retry):
                     raise
                 delay = retry.delay(attempt, error)
@@ -232,10 +252,29 @@ class Middleware:
                 attempt += 1
                 await asyncio.sleep(delay)
 
+    async def _limit(self, group: str, family: str) -> None:
+        """Wait for the client-side rate limiter, the time it took counted (queueing behind other calls too)."""
+        started = time.monotonic()
+        await self.rate_limiter.acquire(group, family)
+        self.counters.limiter_wait += time.monotonic() - started
+
+    async def _counted_send(
+        self, method: str, path: str, query: dict[str, str], text: Optional[str], signed: bool
+    ) -> _Answer:
+        """:meth:`_send`, counted: one request, and once answered its latency and whether it was a 429."""
+        counters = self.counters
+        counters.requests += 1
+        started = time.monotonic()
+        answer = await self._send(method, path, query, text, signed)
+        counters.answered(time.monotonic() - started, answer.status)
+        return answer
+
     async def _send(self, method: str, path: str, query: dict[str, str], text: Optional[str], signed: bool) -> _Answer:
         session = self._get_session()
+        timeout = effective_timeout(self, self.timeout)  # `with rest.timeout(s):` overrides it for one call
+        network = self._request_options(timeout)
         url = f"{self.host}/{path}"
-        headers: dict[str, str] = {}
+        headers = self._headers(session)
         data: Optional[bytes] = None
         if text is not None:
             headers["Content-Type"] = "application/json"
@@ -251,25 +290,30 @@ class Middleware:
                 assert credentials is not None
                 # Held until the answer's headers are in (see the module docstring); the hold extends the
                 # lock to the other processes of a shared nonce file, and waiting for it counts in the timeout.
-                async with self._auth_lock, self.nonce.hold(self.timeout):
+                async with self._auth_lock, self.nonce.hold(timeout):
                     nonce = self.nonce.next()
                     headers.update(
                         rest_auth_headers(credentials.api_key, credentials.api_secret, path, nonce, text or "")
                     )
                     response = await session.request(method, url, params=query or None, data=data,
-                                                     headers=headers, allow_redirects=False)
+                                                     headers=headers, allow_redirects=False, **network)
             else:
                 response = await session.request(method, url, params=query or None, data=data, headers=headers,
-                                                 allow_redirects=False)
+                                                 allow_redirects=False, **network)
             try:
                 body = await response.read()
             finally:
                 response.release()
         except asyncio.TimeoutError:
-            raise RestTimeoutError(f"{method} {path}: no complete answer within {self.timeout} s") from None
-        except aiohttp.ClientError as error:
-            # The aiohttp error is not chained: some carry the request headers (API key, signature).
-            raise RestConnectionError(f"{method} {path}: {type(error).__name__}: {error}") from None
+            raise RestTimeoutError(f"{method} {path}: no complete answer within {timeout} s") from None
+        except CONNECTION_ERRORS as error:
+            # The aiohttp error is not chained: some carry the request headers (API key, signature, proxy
+            # credentials). A proxy's refusal or a TLS failure is typed, and never retried.
+            failure = self._route.failure(error)
+            raise (failure or RestConnectionError(f"{method} {path}: {self._route.describe(error)}")) from None
+        refusal = self._route.refusal(response.status)  # a 407 from the proxy forwarding a plain http:// request
+        if refusal is not None:
+            raise refusal
         if _LOGGER.isEnabledFor(logging.DEBUG):
             _LOGGER.debug("%s %s -> HTTP %d in %.1f ms", method, path, response.status,
                           (loop.time() - started) * 1000)
@@ -282,6 +326,24 @@ class Middleware:
                 location=target,
             )
         return _Answer(response.status, body, response.headers, nonce)
+
+    def _request_options(self, timeout: Optional[float]) -> dict[str, Any]:
+        """Per request, so that they hold on the application's session too: the timeout, TLS trust, proxy."""
+        if timeout == self.timeout:
+            client_timeout = self._client_timeout
+        else:
+            client_timeout = aiohttp.ClientTimeout(total=timeout, connect=self._client_timeout.connect)
+        return {"timeout": client_timeout, **self._route.kwargs()}
+
+    def _headers(self, session: aiohttp.ClientSession) -> dict[str, str]:
+        """The request's own headers: ours where the application's session does not set them (ours has them as
+        defaults), and the proxy's credentials when a plain http:// request is forwarded."""
+        headers = self._route.headers()
+        if session is not self._session:
+            for name, value in _HEADERS.items():
+                if name not in session.headers:
+                    headers[name] = value
+        return headers
 
     def __repr__(self) -> str:
         return f"Middleware(host={self.host!r}, authenticated={self.authenticated})"

@@ -16,7 +16,8 @@ from ..._utils.signatures import ws_auth_message
 from ...exceptions import InvalidCredentialError, NonceError
 from ...types import Notification
 from .._connection import Connection, ConnectionContext
-from ..account import Account, OrdersFetcher
+from ..account import Account
+from .._history import History
 from .. import _outcomes
 from .._protocol import AccountSequence, ErrorCode, Flag
 from .._handlers.auth_events_handler import AuthEventsHandler
@@ -67,8 +68,7 @@ class BfxWebSocketAuthConnection(Connection):
         credentials: "Credentials",
         nonce: NonceGenerator,
         account: Optional[Account] = None,
-        orders_fetcher: Optional[OrdersFetcher] = None,
-        history_fetcher: Optional[_outcomes.HistoryFetcher] = None,
+        history: Optional[History] = None,
     ) -> None:
         super().__init__(host, context, "authenticated", governor)
         self._credentials = credentials
@@ -76,9 +76,11 @@ class BfxWebSocketAuthConnection(Connection):
         # The account's feeding methods are private to the client (users only read the account).
         # pylint: disable=protected-access
         self._account = account
-        self._orders_fetcher = orders_fetcher
-        self._history_fetcher = history_fetcher
+        self._history = history
         self._resolving: set[_Pending] = set()
+        # orders this client's inputs were told they cancelled (recent ones): a cancel whose answer was lost and
+        # that finds one of them cancelled was not the one Bitfinex executed
+        self._cancelled = _outcomes.Cancellations()
         self._handler = AuthEventsHandler(
             self._emitter.emit, self._answer, self._logger, account._observe if account is not None else None
         )
@@ -122,7 +124,7 @@ class BfxWebSocketAuthConnection(Connection):
         """Send an input and wait for the ``answer`` notification matching ``identity``."""
         self._check_ready()
         future: "asyncio.Future[Notification[Any]]" = asyncio.get_running_loop().create_future()
-        pending = _Pending(identity, future, _outcomes.target_of(abbreviation, body, _outcomes.now_ms()))
+        pending = _Pending(identity, future, _outcomes.target_of(abbreviation, body, _outcomes.now_ms(), self._account))
         self._pending.setdefault(answer, deque()).append(pending)
         timeout = self._context.options.input_timeout
         try:
@@ -192,7 +194,11 @@ class BfxWebSocketAuthConnection(Connection):
         if chosen is not None:
             queue.remove(chosen)
             if not chosen.future.done():
+                self._note_cancelled(notification)
                 chosen.future.set_result(notification)
+
+    def _note_cancelled(self, notification: Notification[Any]) -> None:
+        self._cancelled.add(_outcomes.cancelled_ids(notification))
 
     # -- connection hooks ----------------------------------------------------------------------------
 
@@ -257,6 +263,9 @@ class BfxWebSocketAuthConnection(Connection):
             self._check_sequence(self._audit, data)
         if data[1] != "hb":
             self._handler(data)
+        else:
+            # Channel 0 belongs to no subscription: its heartbeat is told with None in the subscription's place.
+            self._emitter.emit("heartbeat", None)
 
     @property
     def last_sequence(self) -> int:
@@ -296,7 +305,7 @@ class BfxWebSocketAuthConnection(Connection):
 
     def _can_ask(self) -> bool:
         """Whether an input's outcome can be looked up after a drop (the account and the order history)."""
-        return self._account is not None and self._orders_fetcher is not None and self._history_fetcher is not None
+        return self._account is not None and self._history is not None
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
         # Closing ends the reconnection the resolutions wait for: their callers learn it at once.
@@ -336,11 +345,11 @@ class BfxWebSocketAuthConnection(Connection):
             pending.future.set_exception(error)
 
     async def _outcome(self, pending: _Pending) -> Notification[Any]:
-        account, by_ids, in_window = self._account, self._orders_fetcher, self._history_fetcher
-        assert account is not None and by_ids is not None and in_window is not None and pending.target is not None
+        account, history = self._account, self._history
+        assert account is not None and history is not None and pending.target is not None
         # Only the snapshots of the new session say what the server holds now.
         await account.wait_synced()
-        return await _outcomes.resolve(pending.target, account.orders, by_ids, in_window)
+        return await _outcomes.resolve(pending.target, account, history, self._cancelled)
 
 
 _CLOSED = "the client was closed"

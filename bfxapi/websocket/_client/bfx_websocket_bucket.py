@@ -109,6 +109,9 @@ class BfxWebSocketBucket(Connection):
     def is_empty(self) -> bool:
         return not self._table.owned
 
+    def _stats_subscriptions(self) -> tuple[str, ...]:
+        return tuple(self._table.owned)
+
     # -- requests from the client -------------------------------------------------------------------
 
     async def subscribe(self, record: SubscriptionRecord) -> None:

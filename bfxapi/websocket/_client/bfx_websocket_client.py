@@ -2,6 +2,7 @@
 feeding one event emitter."""
 
 import asyncio
+import dataclasses
 import itertools
 import logging
 import signal
@@ -14,12 +15,13 @@ import aiohttp
 from ..._utils.json_decoder import loads as default_loads
 from ..._utils.log_throttle import LogThrottle
 from ..._utils.logging import get_logger, use_default_logging
+from ..._utils.network import Network
 from ..._utils.nonce import NonceGenerator
 from .._connection import Connection, ConnectionContext, WebSocketOptions
 from .._event_emitter import ALL_EVENTS, BfxEventEmitter
-from .._pacing import ConnectionRateGovernor
+from .._pacing import ConnectionRateGovernor, InputPacer
 from .._stream import Overflow, Stream
-from .._trades_recovery import RecoveryContext, TradesFetcher, TradesRecovery
+from .._trades_recovery import RecoveryContext, TradesRecovery
 from ..._utils.values import integer
 from ...exceptions import InvalidInputError, InvalidInputTypeError
 from ..exceptions import (
@@ -32,10 +34,10 @@ from ..exceptions import (
     UnknownChannelError,
     UnknownSubscriptionError,
 )
-from ..account import Account, OrdersFetcher
-from ..account import TradesFetcher as AccountTradesFetcher
-from .._outcomes import HistoryFetcher
+from ..account import Account
+from .._history import History
 from ..order_book import OrderBook
+from ..stats import WebSocketStats
 from ..subscriptions import CHANNELS, Subscription
 from .bfx_websocket_auth_connection import BfxWebSocketAuthConnection
 from .bfx_websocket_bucket import MAX_SUBSCRIPTIONS, BfxWebSocketBucket, SubscriptionRecord
@@ -74,10 +76,8 @@ class BfxWebSocketClient:
         options: Optional[WebSocketOptions] = None,
         logger: Optional[logging.Logger] = None,
         loads: Optional[Callable[[str], Any]] = None,
-        trades_fetcher: Optional[TradesFetcher] = None,
-        orders_fetcher: Optional[OrdersFetcher] = None,
-        history_fetcher: Optional[HistoryFetcher] = None,
-        account_trades_fetcher: Optional[AccountTradesFetcher] = None,
+        history: Optional[History] = None,
+        network: Optional[Network] = None,
     ) -> None:
         use_default_logging()
         self._host = host
@@ -96,7 +96,10 @@ class BfxWebSocketClient:
         self._streams: set[Stream] = set()
         self._max_connections = 0
         self._bucket_numbers = itertools.count(1)
-        self._session: Optional[aiohttp.ClientSession] = None
+        self._session: Optional[aiohttp.ClientSession] = None  # the client's own (never the application's)
+        #: proxy, TLS trust and the application's session, if any (see bfxapi._utils.network)
+        self._network = network if network is not None else Network()
+        self._route = self._network.route(host)
         self._public_governor: Optional[ConnectionRateGovernor] = None
         self._running = False
         self._closing = False
@@ -105,16 +108,16 @@ class BfxWebSocketClient:
         self._fail_task: Optional["asyncio.Task[None]"] = None
         self._maintenance: set[Connection] = set()
         self._auth: Optional[BfxWebSocketAuthConnection] = None
-        self._orders_fetcher = orders_fetcher
-        self._history_fetcher = history_fetcher
-        self._inputs = BfxWebSocketInputs(self._auth_connection)
+        self._history = history
+        self._calc_pacer = InputPacer(*self._options.calc_rate_limit)
+        self._inputs = BfxWebSocketInputs(self._auth_connection, self._calc_pacer)
         self._account = (
             Account(
                 credentials.auth_filters,
                 emit=self._emitter.emit,
                 spawn=self._spawn,
-                fetch_orders=orders_fetcher,
-                fetch_trades=account_trades_fetcher,
+                history=history,
+                poll_interval=self._options.poll_account_interval,
                 logger=self._logger,
             )
             if credentials is not None
@@ -122,7 +125,8 @@ class BfxWebSocketClient:
         )
         self._books: dict[str, OrderBook[Any]] = {}
         self._tasks: set["asyncio.Task[None]"] = set()
-        self._recovery = RecoveryContext(trades_fetcher, self._spawn, self._emitter.emit, self._logger)
+        public_trades = history.public_trades if history is not None else None
+        self._recovery = RecoveryContext(public_trades, self._spawn, self._emitter.emit, self._logger)
 
     # -- state -----------------------------------------------------------------------------------
 
@@ -159,6 +163,17 @@ class BfxWebSocketClient:
     def inputs(self) -> BfxWebSocketInputs:
         """Order and funding inputs (they need credentials and an authenticated connection)."""
         return self._inputs
+
+    def stats(self) -> WebSocketStats:
+        """A snapshot of every connection's health and counters (see :mod:`bfxapi.websocket.stats`); cheap
+        enough to call every second. Empty before ``connect()`` and after ``close()``."""
+        connections = [bucket.stats() for bucket in self._buckets]
+        if self._auth is not None:
+            auth = self._auth.stats()
+            if auth.state == "open" and not self._auth.authenticated:
+                auth = dataclasses.replace(auth, state="authenticating")
+            connections.append(auth)
+        return WebSocketStats(tuple(connections), self._calc_pacer.inputs, self._calc_pacer.waited)
 
     @property
     def account(self) -> Account:
@@ -262,8 +277,7 @@ class BfxWebSocketClient:
                 self._credentials,
                 self._nonce,
                 self._account,
-                self._orders_fetcher,
-                self._history_fetcher,
+                self._history,
             )
             self._auth.start()
         try:
@@ -305,6 +319,8 @@ class BfxWebSocketClient:
         connections: list[Connection] = [*buckets, *([self._auth] if self._auth is not None else [])]
         self._auth = None
         await asyncio.gather(*(connection.close(code, reason) for connection in connections), return_exceptions=True)
+        if self._account is not None:
+            self._account._closed()  # pylint: disable=protected-access
         self._records.clear()
         self._infos.clear()
         self._maintenance.clear()
@@ -417,6 +433,8 @@ class BfxWebSocketClient:
         sub_id = book.sub_id
         if sub_id is None or self._closing:
             return
+        if sub_id in self._records:
+            self._records[sub_id][1].tallies.checksum_mismatches += 1
         streak = book.mismatch_streak
         delay = self._options.backoff.delay(streak - 2) if streak > 1 else 0.0
         if streak == BOOK_RESYNC_REPORT:
@@ -435,6 +453,7 @@ class BfxWebSocketClient:
                 await asyncio.sleep(delay)
             if sub_id not in self._records or self._closing:
                 return  # unsubscribed or closed in the meantime
+            self._records[sub_id][1].tallies.book_resyncs += 1
             try:
                 await self.resubscribe(sub_id)
             except Exception as error:  # pylint: disable=broad-exception-caught
@@ -599,6 +618,7 @@ class BfxWebSocketClient:
             on_fatal=self._on_fatal,
             on_maintenance=self._on_maintenance,
             maintenance=lambda: bool(self._maintenance),
+            route=self._route,
         )
 
     def _new_bucket(self) -> BfxWebSocketBucket:
@@ -620,12 +640,20 @@ class BfxWebSocketClient:
         return self._auth
 
     def _get_session(self) -> aiohttp.ClientSession:
+        given = self._network.session
+        if given is not None:
+            # The application's session: used as it is, never closed by close(). It follows redirects, so
+            # open_websocket() checks the handshake's history instead.
+            if given.closed:
+                raise BfxWebSocketException("the aiohttp session given to the client (session=) was closed by its "
+                                            "owner: close the client before its session")
+            return given
         if self._session is None or self._session.closed:
             # aiohttp follows redirects of the WebSocket handshake and has no switch for it: refuse them here, so
             # that nothing (the authentication above all) is ever sent to a host the client was not given.
             refuse = aiohttp.TraceConfig()
             refuse.on_request_redirect.append(_refuse_redirect)
-            self._session = aiohttp.ClientSession(trace_configs=[refuse])
+            self._session = aiohttp.ClientSession(connector=self._route.connector(), trace_configs=[refuse])
         return self._session
 
     def _on_maintenance(self, connection: Connection, active: bool) -> None:

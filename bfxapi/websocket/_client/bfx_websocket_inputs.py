@@ -13,6 +13,11 @@ returns what the server holds (see ``bfxapi.websocket._outcomes``); other inputs
 Every argument is checked before anything is sent (see ``bfxapi._utils.order_bodies``): a bad one raises
 ``InvalidInputError`` (``InvalidInputTypeError`` for a wrong type) and no frame leaves the client. The answers
 travel under the ``notify`` filter, which the client always asks for when ``filters`` are given.
+
+``calc`` is paced: Bitfinex takes at most 30 requests per ``calc`` input and 8 ``calc`` inputs per second, and
+refuses the others with an error event and nothing computed (protocol.md §2.2). The client splits a longer call
+into batches of 30 and makes the inputs past 8 per second wait (``WebSocketOptions.calc_rate_limit``), so a burst
+of calls is slower, never refused.
 """
 
 import itertools
@@ -20,6 +25,7 @@ import time
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
 
 from ..._utils import order_bodies
+from .._pacing import InputPacer
 from ..._utils.json_encoder import DecimalLike
 from ...types import FundingOffer, Notification, Order
 
@@ -32,8 +38,11 @@ __all__ = ["BfxWebSocketInputs"]
 class BfxWebSocketInputs:
     """Inputs of the authenticated connection; see the module docs."""
 
-    def __init__(self, connection: Callable[[], "BfxWebSocketAuthConnection"]) -> None:
+    def __init__(
+        self, connection: Callable[[], "BfxWebSocketAuthConnection"], calc_pacer: Optional[InputPacer] = None
+    ) -> None:
         self._connection = connection
+        self._calc_pacer = calc_pacer if calc_pacer is not None else InputPacer(8, 1.0)
         # Client order ids: unique per client and, being milliseconds since the epoch to start with,
         # across restarts too (Bitfinex wants them unique per UTC day).
         self._cids = itertools.count(int(time.time() * 1000))
@@ -147,6 +156,16 @@ class BfxWebSocketInputs:
         ``position_tBTCUSD``, ``wallet_exchange_USD``, ``balance``); they arrive as the events
         ``base_margin_info``, ``symbol_margin_info``, ``funding_info_update``, ``position_update``,
         ``wallet_update`` and ``balance_update``. Bitfinex answers a ``calc`` with no notification, so
-        this returns once the request is sent."""
-        body = order_bodies.calc(args)
-        await self._connection().send_input("calc", body)
+        this returns once the request is sent.
+
+        Paced (see the module docs): more than 30 requests go as several inputs of 30 at most, and an input
+        past Bitfinex's 8 per second waits for room. Every name is checked before the first input is sent; if the
+        connection drops between two batches, the call raises and the batches before it were sent."""
+        size = order_bodies.MAX_CALC_REQUESTS
+        bodies = [order_bodies.calc(args[start:start + size]) for start in range(0, len(args), size)] or [
+            order_bodies.calc(args)  # no request at all: refused there, with the reason
+        ]
+        connection = self._connection()
+        for body in bodies:
+            await self._calc_pacer.acquire()
+            await connection.send_input("calc", body)

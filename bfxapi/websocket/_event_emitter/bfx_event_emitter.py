@@ -44,6 +44,7 @@ CONNECTION_EVENTS = frozenset(
         "checksum_mismatch",
         "order_book_out_of_sync",
         "trades_gap",
+        "heartbeat",
     )
 )
 

@@ -7,6 +7,9 @@ always at index 1 (``[CHAN, PAYLOAD, ...]``) or 2 (``[CHAN, "te", PAYLOAD, ...]`
 
 What is a snapshot: the first data frame after ``subscribed``; never judged by shape alone, because with
 BULK_UPDATES an update looks like a snapshot.
+
+A heartbeat (``[CHAN, "hb"]``) is emitted as ``heartbeat(subscription)``, to callbacks only (streams and managed
+books carry data); it is tested for only where a frame is not data, so data frames pay nothing for it.
 """
 
 from typing import Any, Callable, Optional, Sequence
@@ -24,7 +27,7 @@ Sink = Callable[[str, Any], None]
 
 
 class PublicChannelHandler:
-    """Base class: holds what every channel needs and handles heartbeats and unexpected frames."""
+    """Base class: holds what every channel needs, and reports heartbeats and unexpected frames."""
 
     __slots__ = ("subscription", "emit", "sinks", "typed")
 
@@ -32,7 +35,7 @@ class PublicChannelHandler:
         self.subscription = subscription
         self.emit = emit
         self.sinks = sinks
-        # typed frames ([CHAN, "te", PAYLOAD]) -> event name; None means "ignore" (heartbeats)
+        # typed frames ([CHAN, "te", PAYLOAD]) -> event name; None for heartbeats (no payload: see _heartbeat)
         self.typed: dict[str, Optional[str]] = {"hb": None}
 
     def __call__(self, frame: list[Any]) -> None:
@@ -42,6 +45,9 @@ class PublicChannelHandler:
         self.emit(event, self.subscription, data)
         for sink in self.sinks:
             sink(event, data)
+
+    def _heartbeat(self) -> None:
+        self.emit("heartbeat", self.subscription)
 
     def _unexpected(self, frame: list[Any], reason: str) -> InvalidMessageError:
         return InvalidMessageError(f"{self.subscription['channel']} frame", frame, reason)
@@ -66,7 +72,9 @@ class _RowHandler(PublicChannelHandler):
             self.emit(self.event, self.subscription, item)
             for sink in self.sinks:
                 sink(self.event, item)
-        elif payload != "hb":
+        elif payload == "hb":
+            self._heartbeat()
+        else:
             raise self._unexpected(frame, f"unexpected {payload!r} frame")
 
 
@@ -123,6 +131,8 @@ class _SnapshotHandler(PublicChannelHandler):
                 if value.__class__ is not int:
                     raise self._unexpected(frame, "checksum is not an integer")
                 self._deliver("checksum", value & 0xFFFFFFFF)
+            else:
+                self._heartbeat()
             return
         raise self._unexpected(frame, f"unexpected {payload!r} frame")
 
@@ -153,6 +163,8 @@ class _TradesHandler(PublicChannelHandler):
                 self.emit(event, self.subscription, item)
                 for sink in self.sinks:
                     sink(event, item)
+            else:
+                self._heartbeat()
             return
         if kind.__class__ is list and self.snapshot_pending:
             self.snapshot_pending = False
@@ -182,6 +194,8 @@ class _RecoveringTradesHandler(_TradesHandler):
             event = self.typed[kind]
             if event is not None:
                 self.recovery.live(self._deliver, event, self.parse(frame[2]))
+            else:
+                self._heartbeat()
             return
         if kind.__class__ is list and self.snapshot_pending:
             self.snapshot_pending = False
@@ -202,7 +216,9 @@ class _LiquidationHandler(PublicChannelHandler):
             rows = payload if payload and payload[0].__class__ is list else [payload]
             for item in [parse(row) for row in rows]:  # all or nothing, as for bulk book updates
                 self._deliver("liquidation_feed_update", item)
-        elif payload != "hb":
+        elif payload == "hb":
+            self._heartbeat()
+        else:
             raise self._unexpected(frame, f"unexpected {payload!r} frame")
 
 
