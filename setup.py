@@ -28,9 +28,11 @@ setup(
     install_requires=[
         "aiohttp>=3.10",
         "pyee>=11.0",
+        "typing_extensions>=4.6",  # TypeVar defaults (PEP 696): a bare Order is Order[float] (bfxapi.types.number)
     ],
     extras_require={
-        "speedups": ["orjson>=3.9"],
+        # orjson decodes float mode's frames, msgspec decimal mode's (numbers kept as their exact text)
+        "speedups": ["orjson>=3.9", "msgspec>=0.18"],
         # SOCKS5 proxies (Client(proxy="socks5://...")): aiohttp speaks HTTP proxies only
         "socks": ["aiohttp-socks>=0.9"],
         # the simulator's throw-away TLS certificate (Simulator(tls=True), --tls); not needed with cert/key files
@@ -38,6 +40,7 @@ setup(
         "dev": [
             "build>=1.0",
             "orjson>=3.9",
+            "msgspec>=0.18",
             "setuptools>=77",
             "mypy~=2.4",
             "pylint~=4.1",

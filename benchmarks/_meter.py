@@ -63,6 +63,7 @@ def client_args(description: str, argv: Optional[list[str]] = None) -> argparse.
     parser.add_argument("--total", type=int, default=200_000)
     parser.add_argument("--mode", choices=("ingest", "memory", "latency"), default="ingest")
     parser.add_argument("--api", choices=("callbacks", "stream"), default="callbacks")
+    parser.add_argument("--decimal", action="store_true", help="our client in decimal mode (Client(decimal=True))")
     parser.add_argument("--deadline", type=float, default=90.0, help="give up after this many seconds")
     parser.add_argument("--profile", default="", help="write a cProfile of the run to this file")
     return parser.parse_args(argv)

@@ -11,7 +11,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Awaitable, Callable, Optional
 
-ENDPOINTS = ("ticker", "book", "candles", "wallets")
+ENDPOINTS = ("ticker", "book", "candles", "wallets", "candles10k")
 API_KEY, API_SECRET = "bench-key", "bench-secret"
 
 

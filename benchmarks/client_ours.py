@@ -1,7 +1,8 @@
 """Our client (``bfxapi``): typed events through callbacks (``bfx.wss.on``) or streams (``bfx.wss.stream``).
 
 Default options, as a user gets them: SEQ_ALL + OB_CHECKSUM, orjson when installed. Also reports the
-``reconnection`` and ``invalid_message`` events seen (a sequence gap makes our client reconnect).
+``reconnection`` and ``invalid_message`` events seen (a sequence gap makes our client reconnect). ``--decimal``:
+decimal mode (``Client(decimal=True)``: numbers decoded as ``Decimal`` from their text, msgspec when installed).
 
 With ``BFX_BENCH_STATS=off`` in the environment (``stats_overhead.py`` sets it), the receive loop runs without
 the counters behind ``bfx.wss.stats()``: the same loop, rebuilt from its source minus the counter lines, so the
@@ -17,7 +18,7 @@ import textwrap
 from typing import Any
 
 from bfxapi import Client
-from bfxapi._utils.json_decoder import BACKEND
+from bfxapi._utils.json_decoder import BACKEND, DECIMAL_BACKEND
 
 import _meter
 import _scenarios as sc
@@ -57,7 +58,7 @@ async def main() -> None:
     meter = _meter.Meter(args.total)
     latencies = _meter.Latencies(args.total, args.total // 10)
     problems: dict[str, int] = {"reconnection": 0, "invalid_message": 0, "wss-error": 0}
-    bfx = Client(wss_host=f"ws://127.0.0.1:{args.port}/ws/2")
+    bfx = Client(wss_host=f"ws://127.0.0.1:{args.port}/ws/2", decimal=args.decimal)
     wss = bfx.wss
     snapshots = [0]
 
@@ -78,7 +79,8 @@ async def main() -> None:
             profiler.disable()
             profiler.dump_stats(args.profile)
         # frames the stats counters saw: 0 when they were taken out (BFX_BENCH_STATS=off)
-        _meter.emit({**result, **problems, "json": BACKEND, "frames_counted": wss.stats().frames_received})
+        _meter.emit({**result, **problems, "json": DECIMAL_BACKEND if args.decimal else BACKEND,
+                     "decimal": args.decimal, "frames_counted": wss.stats().frames_received})
 
     async def consume(spec: dict[str, Any]) -> None:
         updates = frozenset(sc.UPDATE_EVENTS)

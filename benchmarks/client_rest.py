@@ -1,6 +1,6 @@
 """REST load from our process: ``--impl floor`` (one aiohttp ClientSession, GET/POST + json decode),
-``ours`` (BfxRestInterface with its defaults, client-side rate limiting off) or ``ours-pool32``
-(the same with ``connection_limit=32``)."""
+``ours`` (BfxRestInterface with its defaults, client-side rate limiting off), ``ours-pool32``
+(the same with ``connection_limit=32``) or ``ours-decimal`` (``ours`` in decimal mode, ``decimal=True``)."""
 
 import asyncio
 import hashlib
@@ -45,15 +45,17 @@ def floor_calls(session: aiohttp.ClientSession, base: str) -> dict[str, Callable
         "book": lambda: get("/book/tBTCUSD/P0?len=25"),
         "candles": lambda: get("/candles/trade:1m:tBTCUSD/hist"),
         "wallets": wallets,
+        "candles10k": lambda: get("/candles/trade:1m:tBTC10K/hist?limit=10000"),
     }
 
 
-def our_calls(rest: BfxRestInterface) -> dict[str, Callable[[], Awaitable[Any]]]:
+def our_calls(rest: "BfxRestInterface[Any]") -> dict[str, Callable[[], Awaitable[Any]]]:
     return {
         "ticker": lambda: rest.public.get_t_ticker("tBTCUSD"),
         "book": lambda: rest.public.get_t_book("tBTCUSD", "P0", len=25),
         "candles": lambda: rest.public.get_candles_hist("tBTCUSD", "1m"),
         "wallets": rest.auth.get_wallets,
+        "candles10k": lambda: rest.public.get_candles_hist("tBTC10K", "1m", limit=10000),
     }
 
 
@@ -66,7 +68,8 @@ async def main() -> None:
             result = await rl.run_async(call, args.concurrency, args.warmup, args.duration)
     else:
         limit = 32 if args.impl == "ours-pool32" else 10
-        rest = BfxRestInterface(base, rl.API_KEY, rl.API_SECRET, rate_limits=None, connection_limit=limit)
+        mode: dict[str, Any] = {"decimal": args.impl == "ours-decimal"}
+        rest = BfxRestInterface(base, rl.API_KEY, rl.API_SECRET, rate_limits=None, connection_limit=limit, **mode)
         try:
             call = our_calls(rest)[args.endpoint]
             result = await rl.run_async(call, args.concurrency, args.warmup, args.duration)

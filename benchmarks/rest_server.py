@@ -1,6 +1,7 @@
 """A minimal, fast HTTP/1.1 server answering realistic canned Bitfinex REST rows (asyncio.Protocol).
 
-Routes: ``GET /v2/ticker/{symbol}``, ``GET /v2/book/{symbol}/{prec}``, ``GET /v2/candles/{key}/hist``,
+Routes: ``GET /v2/ticker/{symbol}``, ``GET /v2/book/{symbol}/{prec}``, ``GET /v2/candles/{key}/hist`` (10,000
+candles for the key ``trade:1m:tBTC10K``, 120 otherwise),
 ``POST /v2/auth/r/wallets`` (checks the HMAC-SHA384 signature and that nonces of a key strictly increase
 in arrival order, like Bitfinex: ``["error",10114,"nonce: small"]`` otherwise), ``GET /__stats`` (this
 process's CPU time, for the benchmark driver). Keep-alive, no chunked bodies; the answers are pre-encoded.
@@ -29,8 +30,16 @@ def _rows() -> dict[str, bytes]:
                for i in range(120)]
     wallets = [[kind, cur, round(rng.uniform(0, 1e4), 8), 0, round(rng.uniform(0, 1e4), 8), None, None]
                for kind in ("exchange", "margin") for cur in ("USD", "BTC", "ETH")]
-    return {name: json.dumps(rows, separators=(",", ":")).encode()
-            for name, rows in (("ticker", ticker), ("book", book), ("candles", candles), ("wallets", wallets))}
+    # A whole page of history (Bitfinex's largest, limit=10000): prices to 0.1, volumes to 1e-8, as Bitfinex sends.
+    history = []
+    price = 64000.0
+    for i in range(10_000):
+        low, high = price - rng.randint(0, 400) / 10, price + rng.randint(0, 400) / 10
+        close = round(rng.uniform(low, high), 1)
+        history.append([1_760_000_000_000 - i * 60_000, price, close, high, low, round(rng.uniform(0.001, 90), 8)])
+        price = close
+    rows = (("ticker", ticker), ("book", book), ("candles", candles), ("candles10k", history), ("wallets", wallets))
+    return {name: json.dumps(data, separators=(",", ":")).encode() for name, data in rows}
 
 
 def _response(status: str, body: bytes) -> bytes:
@@ -88,6 +97,8 @@ class HttpProtocol(asyncio.Protocol):
             return ANSWERS["ticker"]
         if path.startswith("/v2/book/"):
             return ANSWERS["book"]
+        if path.startswith("/v2/candles/trade:1m:tBTC10K/"):
+            return ANSWERS["candles10k"]
         if path.startswith("/v2/candles/"):
             return ANSWERS["candles"]
         if path == "/v2/auth/r/wallets" and method == "POST":

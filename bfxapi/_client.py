@@ -1,8 +1,9 @@
 """The ``Client`` facade: one object per API key, holding the REST and WebSocket interfaces."""
 
 import os
+from decimal import Decimal
 from urllib.parse import urlsplit
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Generic, Literal, Optional, Sequence, Union, overload
 
 import aiohttp
 
@@ -14,6 +15,9 @@ from ._rest_history import RestHistory
 from .exceptions import InvalidInputError, InvalidInputTypeError
 from .rest import BfxRestInterface
 from .rest.options import RestOptions, rest_options_kwargs
+from .rules.checker import RulesMode, rules_mode as checked_rules_mode
+from .types.codec import number_mode
+from .types.number import N
 from .websocket import BfxWebSocketClient, WebSocketOptions
 
 __all__ = [
@@ -38,8 +42,9 @@ REST_HOST_VARIABLE = "BFX_REST_HOST"
 WSS_HOST_VARIABLE = "BFX_WSS_HOST"
 
 
-class Client:
-    """Entry point of the library.
+class Client(Generic[N]):
+    """Entry point of the library; generic in its number type: ``Client[float]``, or ``Client[Decimal]`` with
+    ``decimal=True``.
 
     ``Client(api_key, api_secret, *, filters, rest_host, wss_host, timeout, log_filename, log_level)``:
     give both ``api_key`` and ``api_secret`` for authenticated endpoints and events, or neither for public
@@ -63,8 +68,63 @@ class Client:
     context. ``session`` is an aiohttp ``ClientSession`` the application owns, used by REST and WebSocket and
     never closed by the client. Proxy credentials never appear in a log line, a ``repr`` or an error message.
 
+    ``check_order_rules`` (``True`` or ``"round"``, ``"strict"``; off by default) checks every order input, REST and
+    WebSocket, against Bitfinex's order rules before it is sent (README, "Order rules"; ``bfx.rules``).
+
+    ``decimal=True`` is decimal mode (README, "Numbers"): every price, amount, rate, balance and fee, from REST and
+    from the WebSocket, is a ``decimal.Decimal`` equal to the server's text, and the client is a
+    ``Client[Decimal]`` whose methods and events are typed so (``Wallet[Decimal]``...). Default: ``float``.
+
     ``async with Client(...) as bfx:`` closes everything on exit.
     """
+
+    # The number mode picks the client's type: Client(...) is Client[float], Client(..., decimal=True) is
+    # Client[Decimal]; the REST interface, the WebSocket client and every payload they give follow it.
+    @overload
+    def __init__(
+        self: "Client[float]",
+        api_key: Optional[str] = None,
+        api_secret: Optional[str] = None,
+        *,
+        filters: Optional[Sequence[str]] = None,
+        rest_host: Optional[str] = None,
+        wss_host: Optional[str] = None,
+        timeout: Optional[float] = 60 * 15,
+        log_filename: Optional[str] = None,
+        log_level: Optional[Union[str, int]] = None,
+        wss_options: Optional[WebSocketOptions] = None,
+        rest_options: Optional[RestOptions] = None,
+        nonce: Optional[NonceGenerator] = None,
+        proxy: Optional[str] = None,
+        trust_env: bool = False,
+        ssl: SslOption = None,
+        session: Optional[aiohttp.ClientSession] = None,
+        check_order_rules: Union[bool, RulesMode] = False,
+        decimal: Literal[False] = False,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: "Client[Decimal]",
+        api_key: Optional[str] = None,
+        api_secret: Optional[str] = None,
+        *,
+        filters: Optional[Sequence[str]] = None,
+        rest_host: Optional[str] = None,
+        wss_host: Optional[str] = None,
+        timeout: Optional[float] = 60 * 15,
+        log_filename: Optional[str] = None,
+        log_level: Optional[Union[str, int]] = None,
+        wss_options: Optional[WebSocketOptions] = None,
+        rest_options: Optional[RestOptions] = None,
+        nonce: Optional[NonceGenerator] = None,
+        proxy: Optional[str] = None,
+        trust_env: bool = False,
+        ssl: SslOption = None,
+        session: Optional[aiohttp.ClientSession] = None,
+        check_order_rules: Union[bool, RulesMode] = False,
+        decimal: Literal[True],
+    ) -> None: ...
 
     def __init__(
         self,
@@ -84,7 +144,11 @@ class Client:
         trust_env: bool = False,
         ssl: SslOption = None,
         session: Optional[aiohttp.ClientSession] = None,
+        check_order_rules: Union[bool, RulesMode] = False,
+        decimal: bool = False,
     ) -> None:
+        rules_mode = checked_rules_mode(check_order_rules)
+        decimal = number_mode(decimal)
         self._credentials: Optional[Credentials] = credentials_from(api_key, api_secret, filters)
         timeout = _timeout(timeout)
         if wss_options is not None and not isinstance(wss_options, WebSocketOptions):
@@ -106,13 +170,16 @@ class Client:
         # interface the same values through its public options.
         self._network = Network.build(proxy=proxy, trust_env=trust_env, ssl=ssl, session=session)
         use_default_logging()
+        # The interfaces' overloads know their number type from a literal; here it is the one this client's overload
+        # chose (N), so the mode goes in as an option of no static type.
+        mode: dict[str, Any] = {"decimal": decimal}
         #: the REST interface: ``rest.public``, ``rest.auth``, ``rest.merchant``
-        self.rest = BfxRestInterface(
+        self.rest: BfxRestInterface[N] = BfxRestInterface(
             rest_host, api_key, api_secret, nonce=self._nonce, proxy=proxy, trust_env=trust_env,
-            ssl=self._network.ssl, session=session, **rest_options_kwargs(rest_options)
+            ssl=self._network.ssl, session=session, **mode, **rest_options_kwargs(rest_options)
         )
         #: the WebSocket client
-        self.wss = BfxWebSocketClient(
+        self.wss: BfxWebSocketClient[N] = BfxWebSocketClient(
             wss_host,
             credentials=self._credentials,
             timeout=timeout,
@@ -120,7 +187,13 @@ class Client:
             options=wss_options,
             network=self._network,
             history=RestHistory(self.rest),
+            **mode,
         )
+        #: Bitfinex's order rules (``bfxapi.rules``), one object for REST and WebSocket: with ``check_order_rules``
+        #: (``True``/``"round"``: rounded to the grid; ``"strict"``: refused off it), every order input goes through it
+        self.rules = self.rest.rules
+        self.rules.mode = rules_mode
+        self.wss.inputs.rules = self.rules
         # Last: a client refused for a bad argument above leaves no handler behind.
         self._log_handler = attach_handler(log_filename, log_level)
 
@@ -133,7 +206,7 @@ class Client:
             detach_handler(self._log_handler)
             self._log_handler = None
 
-    async def __aenter__(self) -> "Client":
+    async def __aenter__(self) -> "Client[N]":
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -144,6 +217,11 @@ class Client:
         """Whether the client was given credentials."""
         return self._credentials is not None
 
+    @property
+    def decimal(self) -> bool:
+        """Whether the client is in decimal mode (prices, amounts, rates, balances and fees are ``Decimal``)."""
+        return self.rest.decimal
+
     def __repr__(self) -> str:
         return (
             f"Client(rest_host={self._rest_host!r}, wss_host={self._wss_host!r}, "
@@ -151,6 +229,7 @@ class Client:
             + (f", proxy={self._network.proxy.shown!r}" if self._network.proxy is not None else "")
             + (", trust_env=True" if self._network.trust_env else "")
             + (", session=<the application's>" if self._network.session is not None else "")
+            + (", decimal=True" if self.decimal else "")
             + ")"
         )
 

@@ -21,7 +21,7 @@ _OFFER_PAGE = 500
 #: how many pages one recovery of fills reads at most (tens of thousands: far beyond any outage's worth)
 _PAGES = 20
 
-_T = TypeVar("_T", Trade, FundingTrade)
+_T = TypeVar("_T", Trade[Any], FundingTrade[Any])
 
 
 class RestHistory:
@@ -29,7 +29,7 @@ class RestHistory:
 
     __slots__ = ("_rest",)
 
-    def __init__(self, rest: BfxRestInterface) -> None:
+    def __init__(self, rest: "BfxRestInterface[Any]") -> None:  # either number mode: the client's own
         self._rest = rest
 
     async def public_trades(self, symbol: str, start: int, end: int, limit: int) -> Sequence[Any]:
@@ -38,25 +38,25 @@ class RestHistory:
             return await public.get_f_trades(symbol, limit=limit, start=start, end=end, sort=1)
         return await public.get_t_trades(symbol, limit=limit, start=start, end=end, sort=1)
 
-    async def orders_by_id(self, ids: Sequence[int]) -> Sequence[Order]:
+    async def orders_by_id(self, ids: Sequence[int]) -> Sequence[Order[Any]]:
         return await self._rest.auth.get_orders_history(ids=list(ids))
 
-    async def orders_between(self, symbol: Optional[str], start: int, end: int) -> Sequence[Order]:
+    async def orders_between(self, symbol: Optional[str], start: int, end: int) -> Sequence[Order[Any]]:
         return await self._rest.auth.get_orders_history(symbol=symbol, start=start, end=end, limit=_ORDER_PAGE)
 
-    async def open_orders(self) -> Sequence[Order]:
+    async def open_orders(self) -> Sequence[Order[Any]]:
         return await self._rest.auth.get_orders()
 
-    async def wallets(self) -> Sequence[Wallet]:
+    async def wallets(self) -> Sequence[Wallet[Any]]:
         return await self._rest.auth.get_wallets()
 
-    async def trades_after(self, after: Optional[int]) -> Sequence[Trade]:
+    async def trades_after(self, after: Optional[int]) -> Sequence[Trade[Any]]:
         return await _after(self._rest.auth.get_trades_history, after, _TRADE_PAGE)
 
-    async def funding_trades_after(self, after: Optional[int]) -> Sequence[FundingTrade]:
+    async def funding_trades_after(self, after: Optional[int]) -> Sequence[FundingTrade[Any]]:
         return await _after(self._rest.auth.get_funding_trades_history, after, _FUNDING_TRADE_PAGE)
 
-    async def funding_offers_between(self, symbol: str, start: int, end: int) -> Sequence[FundingOffer]:
+    async def funding_offers_between(self, symbol: str, start: int, end: int) -> Sequence[FundingOffer[Any]]:
         auth = self._rest.auth
         return await auth.get_funding_offers_history(symbol=symbol, start=start, end=end, limit=_OFFER_PAGE)
 

@@ -18,6 +18,7 @@ __all__ = [
     "NonceError",
     "InvalidInputError",
     "InvalidInputTypeError",
+    "OrderRuleError",
     "MalformedPayloadError",
     "LabelerSerializerException",
     "ServerError",
@@ -26,6 +27,8 @@ __all__ = [
     "ProxyAuthenticationError",
     "TlsError",
     "CertificateError",
+    "SyncInEventLoopError",
+    "ClientClosedError",
 ]
 
 
@@ -48,6 +51,36 @@ class InvalidInputTypeError(InvalidInputError, TypeError):
 
     It is also a ``TypeError``, the builtin error for a wrong type, and an :class:`InvalidInputError`, so
     ``except InvalidInputError`` catches every bad argument."""
+
+
+class OrderRuleError(InvalidInputError):
+    """An order breaks one of Bitfinex's order rules (see :mod:`bfxapi.rules`), found before it was sent.
+
+    ``rule`` names the rule: ``"price_precision"`` (more than 5 significant digits), ``"amount_precision"`` (more
+    than 8 decimals), ``"min_size"``/``"max_size"`` (the pair's order size limits), ``"unknown_pair"``.
+    ``field`` is the order field (``"price"``, ``"amount"``, ``"symbol"``...), ``value`` the value given (as text),
+    ``allowed`` the value the rule allows (the rounded value, the minimum or the maximum size; ``None`` for an
+    unknown pair) and ``symbol`` the pair."""
+
+    def __init__(
+        self, message: str, *, rule: str, field: str, value: Optional[str], allowed: Optional[Any],
+        symbol: Optional[str],
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.rule = rule
+        self.field = field
+        self.value = value
+        self.allowed = allowed
+        self.symbol = symbol
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_order_rule_error, (self.message, self.rule, self.field, self.value, self.allowed, self.symbol))
+
+
+def _order_rule_error(*args: Any) -> OrderRuleError:
+    message, rule, field, value, allowed, symbol = args
+    return OrderRuleError(message, rule=rule, field=field, value=value, allowed=allowed, symbol=symbol)
 
 
 class CredentialError(BfxBaseException):
@@ -162,6 +195,18 @@ class CertificateError(TlsError):
     """The server's certificate could not be verified: signed by a CA this client does not trust, expired, or
     for another name. Nothing was sent. Trust a private CA with ``Client(ssl="ca.pem")`` or an
     ``ssl.SSLContext``; a certificate that should be trusted and is not may mean someone is in the middle."""
+
+
+class SyncInEventLoopError(BfxBaseException, RuntimeError):
+    """A method of the synchronous client (``bfxapi.sync``) was called from a thread where an asyncio event loop
+    runs. Blocking there would stall that loop (and deadlock, were the call to need it): inside async code, use
+    ``bfxapi.Client`` and ``await bfx.rest.public.get_t_ticker(...)``, or call the synchronous client from another
+    thread (``await asyncio.to_thread(bfx.rest.public.get_t_ticker, "tBTCUSD")``)."""
+
+
+class ClientClosedError(BfxBaseException, RuntimeError):
+    """The synchronous client (``bfxapi.sync.Client``) was closed: its event loop and session are gone. Create a new
+    client."""
 
 
 #: The name the official v3 beta used for the same error.

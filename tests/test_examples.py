@@ -215,7 +215,7 @@ SPECS: dict[str, Spec] = {
     # --- WebSocket, what only this library has ---------------------------------------------------------------
     "websocket/awaited_inputs.py": Spec({
         r"^submit: SUCCESS: order #\d+ \(cid \d+\) at \d+$": 5, r"^update: SUCCESS: order #\d+ is now 0\.002$": 5,
-        r"^submit 1000000 BTC: ERROR: .*not enough": 1, r"^cancel: 5 of 5 orders cancelled$": 1,
+        r"^submit 1000 BTC: ERROR: .*not enough": 1, r"^cancel: 5 of 5 orders cancelled$": 1,
     }, deadline=15, account=True, check=orders_cancelled(5, 0.002)),
     "websocket/managed_order_book.py": Spec({
         r"^tBTCUSD is synced$": 1, r"^tBTCUSD: bid \d+ / ask \d+, spread [\d.]+, mid [\d.]+$": 10,
@@ -254,7 +254,7 @@ def test_every_known_example_exists() -> None:
 
 async def run_example(name: str, spec: Spec) -> str:
     env = {key: value for key, value in os.environ.items() if not key.startswith("BFX_")}
-    async with Simulator(seed=11, market_interval=0.1) as sim:
+    async with Simulator(seed=11, market_interval=0.1, ticker_interval=0.5) as sim:
         env.update(BFX_REST_HOST=sim.rest_host, BFX_WSS_HOST=sim.wss_host, PYTHONUNBUFFERED="1", **spec.env)
         account = None
         if spec.account:

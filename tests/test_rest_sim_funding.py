@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from bfxapi.rest.exceptions import GenericError
-from bfxapi.testing.accounts import LedgerEntry
+from bfxapi.testing import LedgerEntry
 from bfxapi.types import FundingAutoRenew, FundingCredit, FundingInfo, FundingLoan, FundingOffer, FundingTrade
 
 from rest_auth_server import sim_env  # noqa: F401  # pylint: disable=unused-import

@@ -5,7 +5,7 @@ account's merchant store."""
 import pytest
 
 from bfxapi.rest.exceptions import RequestParameterError
-from bfxapi.testing.rest_merchant import merchant_store
+from bfxapi.testing.server.rest.merchant import merchant_store
 from bfxapi.types import CurrencyConversion, InvoicePage, InvoiceStats, InvoiceSubmission, MerchantDeposit
 from bfxapi.types import MerchantUnlinkedDeposit
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bfxapi.rest.exceptions import GenericError, RequestParameterError
-from bfxapi.testing.operations import base_margin, position_pl, symbol_margin
+from bfxapi.testing.engine.operations import base_margin, position_pl, symbol_margin
 from bfxapi.types import (
     BaseMarginInfo,
     DerivativePositionCollateral,

@@ -197,7 +197,7 @@ async def test_wait_for_times_out(sim):
 
 
 async def test_auto_market_streams_without_advance(make_sim, connect):
-    sim = await make_sim(auto_market=True, market_interval=0.02)
+    sim = await make_sim(auto_market=True, market_interval=0.02, ticker_interval=0.04)
     client = await connect(sim)
     await client.subscribe(channel="ticker", symbol="tBTCUSD")
     updates = [await client.recv() for _ in range(3)]

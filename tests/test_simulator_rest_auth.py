@@ -162,7 +162,7 @@ async def test_funding_endpoints(sim, rest, funded):
     _, trades = await rest(sim, funded, "auth/r/funding/trades/hist")
     assert len(trades) == 1 and len(trades[0]) == 8
     _, info = await rest(sim, funded, "auth/r/info/funding/fUSD")
-    assert info[:2] == ["sym", "fUSD"] and info[2][1] == frr / 2
+    assert info[:2] == ["sym", "fUSD"] and info[2][1] == pytest.approx(frr / 2, abs=1e-8)  # rates: 8 decimals
     _, answer = await rest(sim, funded, "auth/w/funding/close", {"id": credits[0][0]})
     assert answer[1] == "fcl-req"
     _, credits_hist = await rest(sim, funded, "auth/r/funding/credits/hist")

@@ -82,7 +82,7 @@ def _clean(run: Run) -> None:
 
 @pytest.mark.timeout(60)
 async def test_with_nothing_configured_failures_reach_the_terminal_once_each(tmp_path: Path) -> None:
-    async with simulator(auto_market=True, market_interval=0.05) as sim:
+    async with simulator(auto_market=True, market_interval=0.05, ticker_interval=0.5) as sim:
         script = _script(tmp_path, """
             import asyncio, os, time
             from bfxapi import Client
@@ -223,7 +223,7 @@ async def test_configured_logging_shows_each_record_once(tmp_path: Path, setup: 
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 async def test_a_signal_closes_the_client_gracefully(tmp_path: Path, signum: signal.Signals) -> None:
-    async with simulator(auto_market=True, market_interval=0.05) as sim:
+    async with simulator(auto_market=True, market_interval=0.05, ticker_interval=0.5) as sim:
         script = _script(tmp_path, """
             from bfxapi import Client
             bfx = Client()

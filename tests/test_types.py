@@ -17,6 +17,7 @@ from bfxapi import types
 from bfxapi.exceptions import LabelerSerializerException, MalformedPayloadError
 from bfxapi.types import serializers
 from bfxapi.types.labeler import flatten
+from bfxapi.types.number import is_number
 
 # ---------------------------------------------------------------------------------------------------
 # Expected layouts: wire slot count and {field: wire slot}, fields in the official order
@@ -734,11 +735,12 @@ def test_each_field_is_read_from_its_documented_wire_slot(name: str) -> None:
 
 
 def marker(annotation: Any, slot: int) -> Any:
-    """A value of type ``annotation`` that only wire slot ``slot`` holds."""
+    """A value of type ``annotation`` that only wire slot ``slot`` holds (the number type ``N`` is float here: these
+    are the float mode's serializers)."""
     if typing.get_origin(annotation) is typing.Union:
         annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
     origin = typing.get_origin(annotation) or annotation
-    if annotation is float:
+    if annotation is float or is_number(annotation):
         return slot + 0.5
     if annotation is int:
         return 1000 + slot

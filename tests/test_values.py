@@ -31,6 +31,7 @@ from bfxapi.rest._interface import responses
 from bfxapi.rest._interface.retry import RetryPolicy
 from bfxapi.types import serializers
 from bfxapi.types.labeler import Serializer
+from bfxapi.types.number import is_number
 from bfxapi.websocket import BfxWebSocketClient
 
 from fixtures import WS_CAPTURE, fixture_path
@@ -101,10 +102,26 @@ def serializer_of(name: str) -> Serializer[Any]:
     return serializer
 
 
+def float_mode(annotation: Any) -> Any:
+    """``annotation`` in float mode: the number type ``N`` (or ``Optional[N]``) is ``float`` (``Optional[float]``)."""
+    if is_number(annotation):
+        return float
+    if typing.get_origin(annotation) in (typing.Union, pytypes.UnionType):
+        args = typing.get_args(annotation)
+        if any(is_number(arg) for arg in args):
+            return typing.Optional[float] if type(None) in args else float
+    return annotation
+
+
+def type_hints(klass: Any) -> dict[str, Any]:
+    """``typing.get_type_hints(klass)`` as float mode's serializers read them."""
+    return {key: float_mode(value) for key, value in typing.get_type_hints(klass).items()}
+
+
 def hints(name: str) -> dict[str, Any]:
     """The annotations of the fields of ``name`` (class variables such as ``Trade.recovered`` are not fields)."""
     klass = getattr(types, name)
-    return {key: value for key, value in typing.get_type_hints(klass).items()
+    return {key: value for key, value in type_hints(klass).items()
             if key in {field.name for field in dataclasses.fields(klass)}}
 
 
@@ -497,7 +514,7 @@ WS_EVENTS = ("t_ticker_update", "t_book_snapshot", "t_book_update", "invalid_mes
 
 def finite_numbers(obj: Any) -> bool:
     """Whether every number field of a payload object holds a finite int or float."""
-    for field, annotation in typing.get_type_hints(type(obj)).items():
+    for field, annotation in type_hints(type(obj)).items():
         value = getattr(obj, field)
         base, nullable = base_and_optional(annotation)
         if base in (int, float) and not (value is None and nullable) and not _accepts(annotation, value):

@@ -1,8 +1,9 @@
 """``BfxRestInterface``: the REST client, with its ``public``, ``auth`` and ``merchant`` endpoint groups."""
 
 from contextlib import AbstractContextManager
+from decimal import Decimal
 from types import TracebackType
-from typing import Any, Mapping, NoReturn, Optional, Type
+from typing import Any, Generic, Literal, Mapping, NoReturn, Optional, Type, overload
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -12,22 +13,27 @@ from .._utils.nonce import NonceGenerator
 from .._utils.logging import use_default_logging
 from .._utils.network import Network, SslOption
 from .._utils.values import integer, real_number
+from ..types.codec import Codec
+from ..types.number import N
 from ._interface import DEFAULT_RATE_LIMITS, Credentials, Middleware, RateLimiter, RetryPolicy
 from ._interface.params import required
 from ._interface.timeouts import override as override_timeout
 from ._interfaces import RestAuthEndpoints, RestMerchantEndpoints, RestPublicEndpoints
+from ..rules.checker import OrderRules, active_order_symbol
+from .history import History
 from .options import REST_OPTION_KEYS
 from .stats import RestStats
 
 __all__ = ["BfxRestInterface"]
 
 
-class BfxRestInterface:
-    """Async client of the Bitfinex REST API v2.
+class BfxRestInterface(Generic[N]):
+    """Async client of the Bitfinex REST API v2, generic in its number type (``float``, or ``Decimal`` with
+    ``decimal=True``).
 
     ``BfxRestInterface(host, api_key=None, api_secret=None, *, nonce=None, timeout=30.0, connect_timeout=10.0,
     connection_limit=10, keepalive_timeout=30.0, rate_limits=DEFAULT_RATE_LIMITS, rate_limit_window=60.0,
-    rate_limit_penalty=60.0, retry=None, proxy=None, trust_env=False, ssl=None, session=None)``
+    rate_limit_penalty=60.0, retry=None, proxy=None, trust_env=False, ssl=None, session=None, decimal=False)``
 
     * ``host``: the v2 root, e.g. ``https://api.bitfinex.com/v2`` (``bfxapi.REST_HOST``).
     * ``api_key``/``api_secret``: needed by ``auth`` and ``merchant``; give both or neither.
@@ -55,6 +61,10 @@ class BfxRestInterface:
       :class:`~bfxapi.exceptions.ProxyAuthenticationError`), a certificate that cannot be verified
       :class:`~bfxapi.exceptions.CertificateError`; neither is retried.
 
+    * ``decimal``: ``True`` for decimal mode: every price, amount, rate, balance and fee is a ``Decimal`` equal to
+      the server's text (JSON decoded so, never through ``float``), and the type is ``BfxRestInterface[Decimal]``,
+      whose methods return ``Wallet[Decimal]``... (README, "Numbers"). Default: ``float``, as the official library.
+
     ``with rest.timeout(seconds):`` gives the calls inside the block another timeout (:meth:`timeout`).
 
     Every option is checked here, before anything is sent: a value of the wrong type raises
@@ -64,6 +74,54 @@ class BfxRestInterface:
     The aiohttp session is opened on the first request, inside the running event loop. ``await close()``
     (or ``async with``) closes it; a later request opens a new one.
     """
+
+    # The number mode picks the type: BfxRestInterface(...) is BfxRestInterface[float],
+    # BfxRestInterface(..., decimal=True) is BfxRestInterface[Decimal] (README, "Numbers").
+    @overload
+    def __init__(
+        self: "BfxRestInterface[float]",
+        host: str,
+        api_key: Optional[str] = None,
+        api_secret: Optional[str] = None,
+        *,
+        nonce: Optional[NonceGenerator] = None,
+        timeout: Optional[float] = 30.0,
+        connect_timeout: Optional[float] = 10.0,
+        connection_limit: int = 10,
+        keepalive_timeout: float = 30.0,
+        rate_limits: Optional[Mapping[str, Optional[int]]] = DEFAULT_RATE_LIMITS,
+        rate_limit_window: float = 60.0,
+        rate_limit_penalty: float = 60.0,
+        retry: Optional[RetryPolicy] = None,
+        proxy: Optional[str] = None,
+        trust_env: bool = False,
+        ssl: SslOption = None,
+        session: Optional[aiohttp.ClientSession] = None,
+        decimal: Literal[False] = False,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: "BfxRestInterface[Decimal]",
+        host: str,
+        api_key: Optional[str] = None,
+        api_secret: Optional[str] = None,
+        *,
+        nonce: Optional[NonceGenerator] = None,
+        timeout: Optional[float] = 30.0,
+        connect_timeout: Optional[float] = 10.0,
+        connection_limit: int = 10,
+        keepalive_timeout: float = 30.0,
+        rate_limits: Optional[Mapping[str, Optional[int]]] = DEFAULT_RATE_LIMITS,
+        rate_limit_window: float = 60.0,
+        rate_limit_penalty: float = 60.0,
+        retry: Optional[RetryPolicy] = None,
+        proxy: Optional[str] = None,
+        trust_env: bool = False,
+        ssl: SslOption = None,
+        session: Optional[aiohttp.ClientSession] = None,
+        decimal: Literal[True],
+    ) -> None: ...
 
     def __init__(
         self,
@@ -84,12 +142,13 @@ class BfxRestInterface:
         trust_env: bool = False,
         ssl: SslOption = None,
         session: Optional[aiohttp.ClientSession] = None,
+        decimal: bool = False,
         **unknown: NoReturn,  # a misspelt option: refused by type checkers, and below with the valid names
     ) -> None:
         if unknown:
             raise InvalidInputError(
                 f"BfxRestInterface has no option {next(iter(unknown))!r}: the options are "
-                f"{', '.join(('nonce',) + REST_OPTION_KEYS + _NETWORK_OPTIONS)}"
+                f"{', '.join(('nonce',) + REST_OPTION_KEYS + _NETWORK_OPTIONS + ('decimal',))}"
             )
         host = _host(host)
         if nonce is not None and not isinstance(nonce, NonceGenerator):
@@ -113,6 +172,8 @@ class BfxRestInterface:
             raise IncompleteCredentialError("api_secret was given without api_key: give both, or neither.")
         credentials = Credentials(api_key, api_secret) if api_key and api_secret else None
         limits = None if rate_limits is None else {**DEFAULT_RATE_LIMITS, **rate_limits}
+        #: the number mode: JSON decoding and serializers (see bfxapi.types.codec)
+        self._codec: Codec[N] = Codec(decimal)
         self._middleware = Middleware(
             host,
             credentials,
@@ -125,18 +186,29 @@ class BfxRestInterface:
             retry=retry,
             rate_limit_penalty=penalty,
             network=network,
+            loads=self._codec.loads,
         )
         #: public market data endpoints
-        self.public = RestPublicEndpoints(self._middleware)
+        self.public: RestPublicEndpoints[N] = RestPublicEndpoints(self._middleware, self._codec)
         #: authenticated endpoints (account, orders, positions, funding, wallets)
-        self.auth = RestAuthEndpoints(self._middleware)
+        self.auth: RestAuthEndpoints[N] = RestAuthEndpoints(self._middleware, self._codec)
         #: Bitfinex Pay (merchant) endpoints
-        self.merchant = RestMerchantEndpoints(self._middleware)
+        self.merchant: RestMerchantEndpoints[N] = RestMerchantEndpoints(self._middleware, self._codec)
+        #: Bitfinex's order rules (:mod:`bfxapi.rules`): order writes go through them when ``rules.mode`` is set
+        self.rules = OrderRules(self.public.get_pair_info, order_symbol=active_order_symbol(self.auth))
+        self.auth._rules = self.rules  # pylint: disable=protected-access  # the group's hook, set by its owner
+        #: whole histories as async iterators (:mod:`bfxapi.rest.history`)
+        self.history: History[N] = History(self.public, self.auth)
 
     @property
     def host(self) -> str:
         """The v2 root every path is appended to."""
         return self._middleware.host
+
+    @property
+    def decimal(self) -> bool:
+        """Whether prices, amounts, rates, balances and fees are ``Decimal`` (decimal mode) or ``float``."""
+        return self._codec.decimal
 
     @property
     def authenticated(self) -> bool:
@@ -164,7 +236,7 @@ class BfxRestInterface:
         """Close the HTTP session and its connections (idempotent)."""
         await self._middleware.close()
 
-    async def __aenter__(self) -> "BfxRestInterface":
+    async def __aenter__(self) -> "BfxRestInterface[N]":
         return self
 
     async def __aexit__(
@@ -176,7 +248,8 @@ class BfxRestInterface:
         await self.close()
 
     def __repr__(self) -> str:
-        return f"BfxRestInterface(host={self.host!r}, authenticated={self.authenticated})"
+        mode = ", decimal=True" if self.decimal else ""
+        return f"BfxRestInterface(host={self.host!r}, authenticated={self.authenticated}{mode})"
 
 
 _NETWORK_OPTIONS = ("proxy", "trust_env", "ssl", "session")

@@ -21,6 +21,7 @@ class                                         when
 :class:`RestTimeoutError`                     no complete answer within the configured timeout
 :class:`CredentialsRequiredError`             an authenticated endpoint was called on an interface without keys
 :class:`RedirectError`                        an HTTP 3xx answer: never followed (``location`` names the target)
+:class:`HistoryPagingError`                   ``rest.history``: more rows share one millisecond than a page holds
 ============================================  ==================================================================
 """
 
@@ -42,6 +43,7 @@ __all__ = [
     "RestTimeoutError",
     "CredentialsRequiredError",
     "RedirectError",
+    "HistoryPagingError",
 ]
 
 
@@ -139,3 +141,9 @@ class RedirectError(RestError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.message, self.status, self.location))
+
+
+class HistoryPagingError(RestError):
+    """``bfx.rest.history`` cannot page further by time: more rows share one millisecond than the endpoint's largest
+    page holds, so no time bound reaches the rows past them. Read that millisecond with ``start=end=`` and filters
+    (a symbol, a currency) that make it smaller."""

@@ -1,8 +1,16 @@
 """``python -m bfxapi.testing``: serve the simulator until interrupted.
 
+Three forms:
+
+* ``python -m bfxapi.testing [OPTIONS]`` (or ``… serve [OPTIONS]``): the simulator;
+* ``python -m bfxapi.testing serve --replay FILE [--speed N]``: replay a recording (or the text capture of
+  ``tests/data``) to any client, N times faster than recorded;
+* ``python -m bfxapi.testing record --channels KEYS --duration S --out FILE [--host wss://…]``: record a session
+  from Bitfinex's public host (or another) into a recording (:mod:`bfxapi.testing.replay.format`).
+
 Every mistake a user can make on the command line (a busy or impossible port, a symbol the market cannot
-simulate, a bad number) ends the program with one line on standard error and exit status 2, never with a
-traceback; Ctrl+C (status 130) and SIGTERM (status 0) stop it quietly.
+simulate, a bad number, a file that is not a recording) ends the program with one line on standard error and exit
+status 2, never with a traceback; Ctrl+C (status 130) and SIGTERM (status 0) stop it quietly.
 """
 
 import argparse
@@ -14,7 +22,10 @@ import signal
 import sys
 from typing import Dict, List, Mapping, NoReturn, Optional
 
-from .market import DEFAULT_SYMBOLS, is_funding
+import aiohttp
+
+from .model.market import DEFAULT_SYMBOLS, is_funding
+from .replay import PUBLIC_HOST, RecordingError, Replay, record, subscribe_request
 from .sim_accounts import DEMO_WALLETS
 from .simulator import Simulator
 from .tls import SimulatorTlsError
@@ -103,7 +114,9 @@ def _parser() -> argparse.ArgumentParser:
             "Symbols: a trading pair is t + 6 capitals/digits (tBTCUSD) or t + BASE:QUOTE (tTESTBTC:TESTUSD);\n"
             "  one other than the defaults trades around a price drawn from the seed.\n"
             f"  Funding currencies: {', '.join(_FUNDING)}.\n"
-            "Stop it with Ctrl+C or SIGTERM."
+            "Stop it with Ctrl+C or SIGTERM.\n"
+            f"Also: {PROG} serve --replay FILE [--speed N] (replay a recording), and\n"
+            f"  {PROG} record --channels KEYS --duration S --out FILE (record one; see record --help)."
         ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="bind address")
@@ -112,9 +125,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--symbols", type=_symbols, default=",".join(DEFAULT_SYMBOLS),
                         help="comma-separated trading pairs and funding currencies")
     parser.add_argument("--market-interval", type=_interval, default=0.25,
-                        help="seconds between market steps (ticker, trades and book updates)")
+                        help="seconds between market steps (trades and book updates)")
     parser.add_argument("--heartbeat-interval", type=_heartbeat, default=15.0,
-                        help="seconds between heartbeats on each channel (0 = none)")
+                        help="seconds between heartbeats (one clock for all channels of a connection; 0 = none)")
+    parser.add_argument("--ticker-interval", type=_interval, default=10.0,
+                        help="seconds between the ticker frames of a channel (sent when changed)")
+    parser.add_argument("--status-interval", type=_interval, default=1.0,
+                        help="seconds between derivatives status frames")
+    parser.add_argument("--trade-update-delay", type=_heartbeat, default=1.5,
+                        help="seconds from a trade's te to its tu (0 = together)")
     parser.add_argument("--no-rate-limits", action="store_true",
                         help="disable the connection-rate and REST rate limits")
     parser.add_argument("--tls", action="store_true",
@@ -122,6 +141,41 @@ def _parser() -> argparse.ArgumentParser:
                              "'bfxapi[simulator-tls]'); its CA's file is printed at start")
     parser.add_argument("--tls-cert", metavar="PEM", help="serve TLS with this certificate (implies --tls)")
     parser.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
+    parser.add_argument("--replay", metavar="FILE",
+                        help="serve this recording (python -m bfxapi.testing record) instead of the simulated "
+                             "market: its public channels, to any client")
+    parser.add_argument("--speed", type=_interval, default=1.0, help="with --replay: times faster than recorded")
+    return parser
+
+
+def _keys(text: str) -> List[str]:
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    if not keys:
+        raise argparse.ArgumentTypeError("no channel given")
+    for key in keys:
+        try:
+            subscribe_request(key)
+        except RecordingError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+    return keys
+
+
+def _record_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{PROG} record",
+        formatter_class=_Formatter,
+        description="Record public channels of a Bitfinex WebSocket (frames and arrival times) into a gzip file "
+                    "that `serve --replay` plays back.",
+        epilog=(
+            "Channel keys (comma-separated): ticker:SYMBOL, trades:SYMBOL, book:SYMBOL[:PREC[:FREQ[:LEN]]],\n"
+            "  candles:trade:TF:SYMBOL, status:deriv:SYMBOL, status:liq:global. For example:\n"
+            f"  {PROG} record --channels book:tBTCUSD:P0:F0:25,trades:tBTCUSD --duration 60 --out btc.jsonl.gz"
+        ),
+    )
+    parser.add_argument("--channels", type=_keys, required=True, help="the channels to record")
+    parser.add_argument("--duration", type=_interval, default=60.0, help="seconds to record")
+    parser.add_argument("--out", required=True, help="the file to write (gzip JSON lines)")
+    parser.add_argument("--host", default=PUBLIC_HOST, help="the WebSocket to record from")
     return parser
 
 
@@ -171,9 +225,13 @@ def _stop_on_signals() -> "asyncio.Future[int]":
 async def _serve(args: argparse.Namespace) -> int:
     # Signals first, so that one arriving while the server starts still ends the program quietly.
     stopped = _stop_on_signals()
+    if args.replay is not None:
+        return await _serve_replay(args, stopped)
     try:
         sim = Simulator(seed=args.seed, symbols=args.symbols, host=args.host, port=args.port,
                         market_interval=args.market_interval, heartbeat_interval=args.heartbeat_interval or None,
+                        ticker_interval=args.ticker_interval, status_interval=args.status_interval,
+                        trade_update_delay=args.trade_update_delay,
                         connection_limit=None if args.no_rate_limits else 20,
                         rest_rate_limits=None if args.no_rate_limits else {},
                         tls=args.tls, tls_certfile=args.tls_cert, tls_keyfile=args.tls_key)
@@ -193,11 +251,61 @@ async def _serve(args: argparse.Namespace) -> int:
         await sim.stop()
 
 
+async def _serve_replay(args: argparse.Namespace, stopped: "asyncio.Future[int]") -> int:
+    try:
+        replay = Replay(args.replay, speed=args.speed, host=args.host, port=args.port,
+                        heartbeat_interval=args.heartbeat_interval or None)
+    except (OSError, RecordingError, ValueError) as error:
+        print(f"{PROG}: error: cannot replay {args.replay}: {error}", file=sys.stderr, flush=True)
+        return 2
+    try:
+        await replay.start()
+    except OSError as error:
+        await replay.stop()
+        print(f"{PROG}: error: {_bind_error(args.host, args.port, error)}", file=sys.stderr, flush=True)
+        return 2
+    try:
+        recording = replay.recording
+        print("\n".join([
+            f"WebSocket: {replay.wss_host}",
+            f"Replaying: {args.replay} (recorded from {recording.host}, {recording.duration_ms / 1000:.1f} s, "
+            f"{len(recording.frames)} frames) at {args.speed:g}x",
+            f"Channels:  {', '.join(replay.channels)}", "Press Ctrl+C to stop."]), flush=True)
+        return await stopped
+    finally:
+        await replay.stop()
+
+
+async def _record(args: argparse.Namespace) -> int:
+    stopped = _stop_on_signals()
+    stop = asyncio.Event()
+    stopped.add_done_callback(lambda _: stop.set())
+    print(f"Recording {', '.join(args.channels)} from {args.host} for {args.duration:g} s into {args.out}",
+          flush=True)
+    try:
+        summary = await record(args.out, args.channels, host=args.host, duration=args.duration, stop=stop)
+    except (OSError, asyncio.TimeoutError, aiohttp.ClientError, RecordingError) as error:
+        print(f"{PROG}: error: cannot record from {args.host}: {error or type(error).__name__}", file=sys.stderr,
+              flush=True)
+        return 2
+    print(f"{summary.frames} frames in {args.out} ({summary.ended}); {len(summary.channels)} channel(s), "
+          f"{len(summary.refused)} refused, {summary.sequence_gaps} sequence gap(s), "
+          f"{summary.checksums_verified} checksum(s) verified, {summary.checksum_mismatches} mismatch(es)",
+          flush=True)
+    return 130 if stopped.done() and stopped.result() == 130 else 0
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Entry point of the CLI; returns the exit status."""
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = argv[0] if argv and argv[0] in ("serve", "record") else None
     try:
-        return asyncio.run(_serve(args))
+        if command == "record":
+            return asyncio.run(_record(_record_parser().parse_args(argv[1:])))
+        parser = _parser()
+        if command == "serve":
+            parser.prog = f"{PROG} serve"
+        return asyncio.run(_serve(parser.parse_args(argv[1:] if command else argv)))
     except KeyboardInterrupt:
         return 130
 

@@ -4,13 +4,10 @@ import contextlib
 from collections import deque
 from typing import Any, AsyncIterator, Callable, Deque, List, Optional, Set, Union
 
-from ._wire import dumps
-from .connection import Connection
+from .server.connection import LOST_INPUTS, Connection
+from .wire.encoding import dumps
 
 __all__ = ["FaultsMixin", "ConnectionRef", "LOST_INPUTS"]
-
-#: key of ``Connection.extensions``: how many inbound inputs the server is still to ignore
-LOST_INPUTS = "lost_inputs"
 
 #: A connection given as the object or by its ``id``.
 ConnectionRef = Union[Connection, int]

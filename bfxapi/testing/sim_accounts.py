@@ -1,20 +1,23 @@
 """Account methods of :class:`~bfxapi.testing.Simulator`: creating accounts and driving them from a test."""
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
+import asyncio
+from typing import Any, Dict, List, Mapping, Optional
 
-from .accounts import Account, FundingContract, Order, Position
-from .exchange import Exchange, Outbox
-from .market import StepResult
-from .rest_account import register_account_routes
-from .rest_auth import AuthRest
-from .rest_funding import register_funding_routes
-from .rest_merchant import merchant_store, register_merchant_routes
-from .rest_server import RestRecord
-from .rest_trading import register_trading_routes
-from .ws_auth import AccountWebSocket
-
-if TYPE_CHECKING:
-    from .simulator import Simulator
+from .engine.exchange import Exchange
+from .model.accounts import Account, FundingContract, Order, Position
+from .model.market import Market, StepResult
+from .model.outbox import Outbox
+from .server.context import ServerContext
+from .server.delivery import deliver
+from .server.rest.account import register_account_routes
+from .server.rest.app import RestFrontEnd
+from .server.rest.auth import AuthRest
+from .server.rest.funding import register_funding_routes
+from .server.rest.merchant import merchant_store, register_merchant_routes
+from .server.rest.record import RestRecord
+from .server.rest.trading import register_trading_routes
+from .server.ws import WebSocketFrontEnd
+from .server.ws_auth import AccountWebSocket
 
 __all__ = ["AccountsMixin", "DEMO_WALLETS"]
 
@@ -35,19 +38,28 @@ class AccountsMixin:
     exchange: Exchange
     rest_log: List[RestRecord]
     demo_account: Optional[Account]
+    seed: Any
+    market: Market
+    market_lock: asyncio.Lock
+    ws: WebSocketFrontEnd
+    rest: RestFrontEnd
 
     def _init_accounts(self, demo_account: bool) -> None:
-        sim: "Simulator" = self  # type: ignore[assignment]
-        self.exchange = Exchange(sim)
+        sim: ServerContext = self  # type: ignore[assignment]
+        self.exchange = Exchange(self.market, self.seed)
         #: every REST request received (public and authenticated), in arrival order
         self.rest_log = []
-        self._account_ws = AccountWebSocket(sim)
-        api = AuthRest(sim)
+        self._account_ws = AccountWebSocket(sim, self.ws)
+        api = AuthRest(sim, self.rest)
         register_account_routes(api)
         register_trading_routes(api)
         register_funding_routes(api)
         register_merchant_routes(api)
         self.demo_account = self.add_account(wallets=DEMO_WALLETS) if demo_account else None
+
+    @property
+    def _context(self) -> ServerContext:
+        return self  # type: ignore[return-value]
 
     def add_account(self, *, api_key: Optional[str] = None, api_secret: Optional[str] = None,
                     user_id: Optional[int] = None, email: Optional[str] = None, username: Optional[str] = None,
@@ -81,44 +93,41 @@ class AccountsMixin:
                          price: Optional[float] = None) -> Order:
         """Let a counterparty take ``amount`` (default: everything left) of a resting order at ``price``
         (default: the order's price), as the maker side; the frames go to the account's sessions."""
-        sim: "Simulator" = self  # type: ignore[assignment]
         owner = self.account(account)
-        async with sim.market_lock:
+        async with self.market_lock:
             order = owner.orders.get(order_id)
             if order is None:
                 raise KeyError(f"no active order {order_id}")
             out = Outbox()
             self.exchange.trading.fill_resting(owner, order, amount, price, out)
-            await self.exchange.deliver(out)
+            await deliver(self._context, out)
             return order
 
     async def take_offer(self, account: Any, offer_id: int, rate: Optional[float] = None) -> FundingContract:
         """Let the market take a funding offer in full now (at ``rate``, default the offer's rate)."""
-        sim: "Simulator" = self  # type: ignore[assignment]
         owner = self.account(account)
-        async with sim.market_lock:
+        async with self.market_lock:
             offer = owner.offers.get(offer_id)
             if offer is None:
                 raise KeyError(f"no active offer {offer_id}")
             out = Outbox()
             contract = self.exchange.funding.take(owner, offer, offer.rate if rate is None else rate, out)
-            await self.exchange.deliver(out)
+            await deliver(self._context, out)
             return contract
 
     async def close_position(self, account: Any, symbol: str) -> Position:
         """Close the account's position on ``symbol`` at the market now, as a trader on the website would: a
         ``MARKET`` order of the opposite amount with the ``CLOSE`` flag, whose fills (``te``/``tu``), position
         close (``pc``) and wallet updates go to the account's sessions. Returns the closed position."""
-        sim: "Simulator" = self  # type: ignore[assignment]
         owner = self.account(account)
-        async with sim.market_lock:
+        async with self.market_lock:
             position = owner.positions.get(symbol)
             if position is None:
                 raise KeyError(f"no open position on {symbol}")
             out = Outbox()
             body = {"type": "MARKET", "symbol": symbol, "amount": f"{-position.amount:.8f}", "flags": _CLOSE}
             self.exchange.trading.submit(owner, body, out)
-            await self.exchange.deliver(out)
+            await deliver(self._context, out)
             return position
 
     def add_unlinked_deposit(self, account: Any, currency: str, amount: float) -> Dict[str, Any]:

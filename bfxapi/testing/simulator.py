@@ -6,18 +6,22 @@ import time
 import uuid
 from collections import deque
 from types import MappingProxyType, TracebackType
-from typing import Any, Callable, Deque, Dict, List, Mapping, Optional, Sequence, Type
+from typing import Any, Awaitable, Callable, Deque, Dict, List, Mapping, Optional, Sequence, Set, Type
 
 from aiohttp import web
 
-from .connection import Connection
 from .faults import FaultsMixin
-from .market import DEFAULT_SYMBOLS, Market, StepResult
-from .rest_server import DEFAULT_REST_RATE_LIMITS, RestFrontEnd
-from .accounts import Account
+from .model.accounts import Account
+from .model.clock import MarketClock
+from .model.market import DEFAULT_SYMBOLS, Market, StepResult
+from .server.cadence import STATUS_INTERVAL, TICKER_INTERVAL, TRADE_UPDATE_DELAY, Cadence
+from .server.connection import Connection
+from .server.delivery import deliver
+from .server.rest.app import DEFAULT_REST_RATE_LIMITS, RestFrontEnd
+from .server.rest.public import PublicRest
+from .server.ws import WebSocketFrontEnd
 from .sim_accounts import AccountsMixin
 from .tls import PathLike, SimulatorTls
-from .ws_server import WebSocketFrontEnd
 
 __all__ = ["Simulator"]
 
@@ -35,18 +39,24 @@ class Simulator(FaultsMixin, AccountsMixin):
     * ``seed``: determines the whole market; ``symbols``: trading pairs (``t…``) and funding currencies (``f…``).
     * ``host``/``port``: bind address (port 0 = ephemeral).
     * ``auto_market``/``market_interval``: step the market every ``market_interval`` s; with
-      ``auto_market=False`` only :meth:`advance` steps it. Each step advances the market clock by
-      ``market_interval`` s. ``start_time``: market clock start in ms (default: now, floored to the minute).
-    * ``subscription_limit`` (25), ``heartbeat_interval`` (15 s per channel, None = off), ``idle_timeout``
-      (60 s without subscription nor client traffic, None = off), ``connection_limit`` per
-      ``connection_window`` s per IP (20 / 60 s; None = off) with ``connection_block`` s (60) of HTTP 429.
+      ``auto_market=False`` only :meth:`advance` steps it.
+    * ``start_time``: None (default): the market clock is the wall clock, every timestamp is the time it is made
+      at; a time in ms: a virtual clock starting there and advancing ``market_interval`` per step, so that a seed
+      reproduces every timestamp (:mod:`.model.clock`).
+    * ``ticker_interval`` (10 s), ``status_interval`` (1 s), ``trade_update_delay`` (``tu`` 1.5 s after ``te``):
+      Bitfinex's cadences when the market runs by itself; with ``auto_market=False`` they default to "with
+      every step" (tickers and status rows each step, ``tu`` right after ``te``). See :mod:`.server.cadence`.
+    * ``subscription_limit`` (25), ``heartbeat_interval`` (15 s, one clock per connection for all its channels,
+      None = off), ``idle_timeout`` (60 s without subscription nor client traffic, None = off),
+      ``connection_limit`` per ``connection_window`` s per IP (20 / 60 s; None = off) with ``connection_block`` s
+      (60) of HTTP 429.
     * ``rest_rate_limits``: per-endpoint requests per minute, merged over the defaults (protocol.md §5.4);
       ``None`` disables REST rate limiting; ``rest_block_duration`` (60 s).
     * ``book_f1_interval`` (2 s of market time between F1 book deliveries), ``trades_snapshot_size`` (30),
       ``candles_snapshot_size`` (240).
     * ``demo_account``: create a funded demo account (``sim.demo_account``) first (default True).
     * ``calc_batch_limit`` (30 requests per ``calc`` input) and ``calc_rate_limit`` (8 ``calc`` inputs per
-      ``calc_rate_window`` s per connection; None = off), protocol.md §2.2/§7.6: see :mod:`.ws_auth`.
+      ``calc_rate_window`` s per connection; None = off), protocol.md §2.2/§7.6: see :mod:`.server.ws_auth`.
     * ``tls``: serve ``wss://`` and ``https://`` with a throw-away certificate made by ``trustme`` (its CA is
       ``sim.tls.ca_path``; ``client_kwargs()`` and ``environ()`` make a client trust it), or with
       ``tls_certfile``/``tls_keyfile`` (PEM files; they turn TLS on, and need no trustme). ``tls_client_cert``:
@@ -86,6 +96,9 @@ class Simulator(FaultsMixin, AccountsMixin):
         tls_certfile: Optional[PathLike] = None,
         tls_keyfile: Optional[PathLike] = None,
         tls_client_cert: bool = False,
+        ticker_interval: Optional[float] = None,
+        status_interval: Optional[float] = None,
+        trade_update_delay: Optional[float] = None,
     ) -> None:
         self.seed = seed
         self.symbols = list(symbols)
@@ -109,15 +122,34 @@ class Simulator(FaultsMixin, AccountsMixin):
         self.calc_batch_limit = calc_batch_limit
         self.calc_rate_limit = calc_rate_limit
         self.calc_rate_window = calc_rate_window
+        #: seconds between tickers / status rows of a channel (None: with every step); seconds from ``te`` to ``tu``
+        self.ticker_interval = ticker_interval if ticker_interval is not None or not auto_market else TICKER_INTERVAL
+        self.status_interval = status_interval if status_interval is not None or not auto_market else STATUS_INTERVAL
+        self.trade_update_delay = trade_update_delay if trade_update_delay is not None else (
+            TRADE_UPDATE_DELAY if auto_market else 0.0)
+        self._cadence = Cadence(seed, self.ticker_interval, self.status_interval)
+        self._later: Set["asyncio.Task[None]"] = set()
         #: the TLS setup (None: plain ws:// and http://); made here, so that a missing trustme fails at once
         self.tls: Optional[SimulatorTls] = None
         if tls or tls_certfile is not None or tls_keyfile is not None or tls_client_cert:
             self.tls = SimulatorTls(host, tls_certfile, tls_keyfile, tls_client_cert)
-        start = start_time if start_time is not None else int(time.time() // 60 * 60_000)
-        self.market = Market(seed, self.symbols, start, max(1, int(market_interval * 1000)))
+        self.clock = MarketClock(start_time, max(1, int(market_interval * 1000)))
+        self.market = Market(seed, self.symbols, self.clock, market_interval)
         rng = random.Random(f"{seed}:server")
         self.server_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         self._next_chan = 10_000 + rng.randint(0, 89_999)
+        self._init_counters()
+        self.market_lock = asyncio.Lock()
+        self._init_faults()
+        self._changed: Optional[asyncio.Event] = None
+        self._runner: Optional[web.AppRunner] = None
+        self._market_task: Optional["asyncio.Task[None]"] = None
+        self.ws = WebSocketFrontEnd(self)
+        self.rest = RestFrontEnd(self)
+        self._public_rest = PublicRest(self, self.rest)
+        self._init_accounts(demo_account)
+
+    def _init_counters(self) -> None:
         #: every WebSocket connection accepted, in opening order
         self.connections: List[Connection] = []
         self.maintenance = False
@@ -127,16 +159,8 @@ class Simulator(FaultsMixin, AccountsMixin):
         #: REST requests received, and those answered 429
         self.rest_requests = 0
         self.rest_rate_limited = 0
-        self.market_lock = asyncio.Lock()
-        self._init_faults()
         self._handshake_times: Dict[str, Deque[float]] = {}
         self._blocked_until: Dict[str, float] = {}
-        self._changed: Optional[asyncio.Event] = None
-        self._runner: Optional[web.AppRunner] = None
-        self._market_task: Optional["asyncio.Task[None]"] = None
-        self.ws = WebSocketFrontEnd(self)
-        self.rest = RestFrontEnd(self)
-        self._init_accounts(demo_account)
 
     # --- lifecycle ------------------------------------------------------------------------------------------------
     @property
@@ -209,6 +233,10 @@ class Simulator(FaultsMixin, AccountsMixin):
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        for task in list(self._later):  # frames still due (a ``tu``): their connections are closed
+            task.cancel()
+        if self._later:
+            await asyncio.gather(*self._later, return_exceptions=True)
         if self.tls is not None:
             self.tls.close()  # the CA file; a restart writes it again
 
@@ -228,7 +256,10 @@ class Simulator(FaultsMixin, AccountsMixin):
                 await self._step()
 
     async def advance(self, steps: int = 1) -> None:
-        """Step the market ``steps`` times; every resulting frame is written to its subscribers on return."""
+        """Step the market ``steps`` times; every resulting frame is written to its subscribers on return.
+
+        A step stamps what it does with the market clock: the wall time it runs at (default), or, with a
+        ``start_time``, a virtual clock moved ``market_interval`` forward by each step (:mod:`.model.clock`)."""
         for _ in range(steps):
             await self._step()
 
@@ -237,10 +268,11 @@ class Simulator(FaultsMixin, AccountsMixin):
         stops, TIFs, funding takes), the public channels get the step's frames, then the accounts theirs."""
         async with self.market_lock:
             result = self.market.step()
+            self._cadence.mark(result, self.market.symbols(), self.market.derivatives())
             out = self._account_step(result)
             self.market.merge_trades(result, self.market.flush_trades())
             await self._publish(result, lambda sub: sub.updates)
-            await self.exchange.deliver(out, publish=False)
+            await deliver(self, out, publish=False)
             self.notify()
             return result
 
@@ -250,6 +282,32 @@ class Simulator(FaultsMixin, AccountsMixin):
         filled or cancelled. Called (market lock held) after every account operation."""
         await self._publish(self.market.flush_trades(), lambda sub: sub.event_updates)
 
+    def later(self, delay: float, job: Callable[[], Awaitable[None]]) -> None:
+        """Run ``job`` in ``delay`` seconds, unless the simulator stops first."""
+        async def run() -> None:
+            await asyncio.sleep(delay)
+            await job()
+        task = asyncio.ensure_future(run())
+        self._later.add(task)
+        task.add_done_callback(self._later.discard)
+
+    def _schedule_trade_updates(self, result: StepResult) -> None:
+        """``tu`` on the public trades channels, ``trade_update_delay`` after the step's ``te``."""
+        trades = {symbol: list(rows) for symbol, rows in result.trades.items() if rows}
+        if not trades or self.trade_update_delay <= 0:
+            return
+
+        async def send() -> None:
+            for conn in list(self.connections):
+                if not conn.open:
+                    continue
+                for chan_id, sub in list(conn.subscriptions.items()):
+                    rows = trades.get(sub.symbol or "") if sub.channel == "trades" else None
+                    if rows:
+                        await conn.send_channel(chan_id, sub.trade_updates(self.market, rows))
+            self.notify()
+        self.later(self.trade_update_delay, send)
+
     async def _publish(self, result: StepResult, pick: Callable[[Any], Callable[..., List[List[Any]]]]) -> None:
         f1_ms = int(self.book_f1_interval * 1000)
         for conn in list(self.connections):
@@ -258,6 +316,7 @@ class Simulator(FaultsMixin, AccountsMixin):
             for chan_id, sub in list(conn.subscriptions.items()):
                 bodies = pick(sub)(self.market, result, conn.flags, f1_ms)
                 await conn.send_channel(chan_id, bodies)
+        self._schedule_trade_updates(result)
 
     async def send_heartbeats(self) -> None:
         """Send ``hb`` on every subscribed channel of every open connection now (deterministic tests)."""

@@ -1,6 +1,9 @@
 """The payload types: one dataclass per kind of payload, and :class:`Notification`.
 
-The serializers that build them from wire arrays live in :mod:`bfxapi.types.serializers`.
+The serializers that build them from wire arrays live in :mod:`bfxapi.types.serializers` (float mode's), and a
+client's serializers of its number mode in its :class:`~bfxapi.types.codec.Codec`. Types with prices, amounts,
+rates, balances or fees are generic in the number type :data:`~bfxapi.types.number.N` (``Order[Decimal]`` in decimal
+mode; a bare ``Order`` is ``Order[float]``).
 """
 
 from .dataclasses import (

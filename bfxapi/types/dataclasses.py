@@ -4,16 +4,22 @@ Array payloads: field names and their order are the official ``bitfinex-api-py``
 3.0.5 Pulse types), so code written against the official library keeps working; the serializers in
 :mod:`bfxapi.types.serializers` map wire slots onto them. Only the annotations differ from the official
 ones, where those were wrong: ``Optional`` marks slots Bitfinex documents or commonly sends as ``null``,
-prices and amounts are ``float``.
+and prices, amounts, rates, balances and fees have the client's number type ``N`` (:mod:`bfxapi.types.number`):
+``float`` by default, ``Decimal`` in decimal mode. A class with such fields is generic in it (``Order[N]``; a bare
+``Order`` is ``Order[float]``).
 
 Merchant (Bitfinex Pay) payloads are JSON objects with camelCase keys; each of those classes has a
 ``parse`` classmethod.
 """
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Optional, TypeVar
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Optional, get_args, get_type_hints
+
+from typing_extensions import TypeVar
 
 from ..exceptions import MalformedPayloadError
+from .number import N, is_number
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -101,175 +107,175 @@ class PlatformStatus:
 
 
 @dataclass(slots=True)
-class TradingPairTicker:
-    bid: float
-    bid_size: float
-    ask: float
-    ask_size: float
-    daily_change: float
-    daily_change_relative: float
-    last_price: float
-    volume: float
-    high: float
-    low: float
+class TradingPairTicker(Generic[N]):
+    bid: N
+    bid_size: N
+    ask: N
+    ask_size: N
+    daily_change: N
+    daily_change_relative: N
+    last_price: N
+    volume: N
+    high: N
+    low: N
 
 
 @dataclass(slots=True)
-class FundingCurrencyTicker:
-    frr: float
-    bid: float
+class FundingCurrencyTicker(Generic[N]):
+    frr: N
+    bid: N
     bid_period: int
-    bid_size: float
-    ask: float
+    bid_size: N
+    ask: N
     ask_period: int
-    ask_size: float
-    daily_change: float
-    daily_change_relative: float
-    last_price: float
-    volume: float
-    high: float
-    low: float
-    frr_amount_available: float
+    ask_size: N
+    daily_change: N
+    daily_change_relative: N
+    last_price: N
+    volume: N
+    high: N
+    low: N
+    frr_amount_available: N
 
 
 @dataclass(slots=True)
-class TickersHistory:
+class TickersHistory(Generic[N]):
     symbol: str
-    bid: float
-    ask: float
+    bid: N
+    ask: N
     mts: int
 
 
 @dataclass(slots=True)
-class TradingPairTrade:
+class TradingPairTrade(Generic[N]):
     id: int
     mts: int
-    amount: float
-    price: float
+    amount: N
+    price: N
 
 
 @dataclass(slots=True)
-class FundingCurrencyTrade:
+class FundingCurrencyTrade(Generic[N]):
     id: int
     mts: int
-    amount: float
-    rate: float
+    amount: N
+    rate: N
     period: int
 
 
 @dataclass(slots=True)
-class TradingPairBook:
-    price: float
+class TradingPairBook(Generic[N]):
+    price: N
     count: int
-    amount: float
+    amount: N
 
 
 @dataclass(slots=True)
-class FundingCurrencyBook:
-    rate: float
+class FundingCurrencyBook(Generic[N]):
+    rate: N
     period: int
     count: int
-    amount: float
+    amount: N
 
 
 @dataclass(slots=True)
-class TradingPairRawBook:
+class TradingPairRawBook(Generic[N]):
     order_id: int
-    price: float
-    amount: float
+    price: N
+    amount: N
 
 
 @dataclass(slots=True)
-class FundingCurrencyRawBook:
+class FundingCurrencyRawBook(Generic[N]):
     offer_id: int
     period: int
-    rate: float
-    amount: float
+    rate: N
+    amount: N
 
 
 @dataclass(slots=True)
-class Statistic:
+class Statistic(Generic[N]):
     mts: int
-    value: float
+    value: N
 
 
 @dataclass(slots=True)
-class Candle:
+class Candle(Generic[N]):
     mts: int
-    open: float
-    close: float
-    high: float
-    low: float
-    volume: float
+    open: N
+    close: N
+    high: N
+    low: N
+    volume: N
 
 
 @dataclass(slots=True)
-class DerivativesStatus:
+class DerivativesStatus(Generic[N]):
     mts: int
-    deriv_price: float
-    spot_price: float
-    insurance_fund_balance: float
+    deriv_price: N
+    spot_price: N
+    insurance_fund_balance: N
     next_funding_evt_mts: int
-    next_funding_accrued: float
+    next_funding_accrued: N
     next_funding_step: int
-    current_funding: float
-    mark_price: float
-    open_interest: float
-    clamp_min: Optional[float]
-    clamp_max: Optional[float]
+    current_funding: N
+    mark_price: N
+    open_interest: N
+    clamp_min: Optional[N]
+    clamp_max: Optional[N]
 
 
 @dataclass(slots=True)
-class Liquidation:
+class Liquidation(Generic[N]):
     pos_id: int
     # Bitfinex sends fractional timestamps here (``1574697680828.2002``).
     mts: float
     symbol: str
-    amount: float
-    base_price: float
+    amount: N
+    base_price: N
     is_match: int
     is_market_sold: int
-    liquidation_price: float
+    liquidation_price: N
 
 
 @dataclass(slots=True)
-class Leaderboard:
+class Leaderboard(Generic[N]):
     mts: int
     username: str
     ranking: int
-    value: float
+    value: N
     twitter_handle: Optional[str]
 
 
 @dataclass(slots=True)
-class FundingStatistic:
+class FundingStatistic(Generic[N]):
     mts: int
-    frr: float
-    avg_period: float
-    funding_amount: float
-    funding_amount_used: float
-    funding_below_threshold: float
+    frr: N
+    avg_period: N
+    funding_amount: N
+    funding_amount_used: N
+    funding_below_threshold: N
 
 
 @dataclass(slots=True)
-class TradingMarketAveragePrice:
-    price_avg: float
-    amount: float
+class TradingMarketAveragePrice(Generic[N]):
+    price_avg: N
+    amount: N
 
 
 @dataclass(slots=True)
-class FundingMarketAveragePrice:
-    rate_avg: float
-    amount: float
+class FundingMarketAveragePrice(Generic[N]):
+    rate_avg: N
+    amount: N
 
 
 @dataclass(slots=True)
-class FxRate:
-    current_rate: float
+class FxRate(Generic[N]):
+    current_rate: N
 
 
 @dataclass(slots=True)
-class PairInfo:
+class PairInfo(Generic[N]):
     """One row of ``conf/pub:info:pair``: ``[PAIR, [_, _, _, MIN_ORDER_SIZE, MAX_ORDER_SIZE, _, _, _,
     INITIAL_MARGIN, MIN_MARGIN]]`` (not in the official library)."""
 
@@ -277,8 +283,8 @@ class PairInfo:
     # Bitfinex sends the order size limits as decimal strings ("0.00006").
     min_order_size: str
     max_order_size: str
-    initial_margin: Optional[float]
-    min_margin: Optional[float]
+    initial_margin: Optional[N]
+    min_margin: Optional[N]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -328,29 +334,29 @@ class LoginHistory:
 
 
 @dataclass(slots=True)
-class BalanceAvailable:
-    amount: float
+class BalanceAvailable(Generic[N]):
+    amount: N
 
 
 @dataclass(slots=True)
-class Order:
+class Order(Generic[N]):
     id: int
     gid: Optional[int]
     cid: Optional[int]
     symbol: str
     mts_create: int
     mts_update: int
-    amount: float
-    amount_orig: float
+    amount: N
+    amount_orig: N
     order_type: str
     type_prev: Optional[str]
     mts_tif: Optional[int]
     flags: int
     order_status: str
-    price: float
-    price_avg: float
-    price_trailing: Optional[float]
-    price_aux_limit: Optional[float]
+    price: N
+    price_avg: N
+    price_trailing: Optional[N]
+    price_aux_limit: Optional[N]
     notify: int
     hidden: int
     placed_id: Optional[int]
@@ -359,40 +365,40 @@ class Order:
 
 
 @dataclass(slots=True)
-class Position:
+class Position(Generic[N]):
     symbol: str
     status: str
-    amount: float
-    base_price: float
-    margin_funding: float
+    amount: N
+    base_price: N
+    margin_funding: N
     margin_funding_type: int
     # Null in ``ps``/``pn`` until a calc or a price change fills them.
-    pl: Optional[float]
-    pl_perc: Optional[float]
-    price_liq: Optional[float]
-    leverage: Optional[float]
+    pl: Optional[N]
+    pl_perc: Optional[N]
+    price_liq: Optional[N]
+    leverage: Optional[N]
     position_id: int
     mts_create: Optional[int]
     mts_update: Optional[int]
     type: int
-    collateral: float
-    collateral_min: float
+    collateral: N
+    collateral_min: N
     meta: Optional[dict[str, Any]]
 
 
 @dataclass(slots=True)
-class Trade:
+class Trade(Generic[N]):
     id: int
     symbol: str
     mts_create: int
     order_id: int
-    exec_amount: float
-    exec_price: float
+    exec_amount: N
+    exec_price: N
     order_type: str
-    order_price: float
+    order_price: N
     maker: int
     # Null in ``te`` (execution), filled in ``tu`` once the fee is known.
-    fee: Optional[float]
+    fee: Optional[N]
     fee_currency: Optional[str]
     # The client order id of the order that traded: null when that order was placed without one.
     cid: Optional[int]
@@ -401,7 +407,7 @@ class Trade:
 
 
 @dataclass(slots=True)
-class RecoveredTrade(Trade):
+class RecoveredTrade(Trade[N]):
     """A trade of the account that executed while the authenticated connection was down: fetched from the trades
     history after the reconnection and delivered as ``trade_execution``, once, in execution order."""
 
@@ -409,18 +415,18 @@ class RecoveredTrade(Trade):
 
 
 @dataclass(slots=True)
-class FundingTrade:
+class FundingTrade(Generic[N]):
     id: int
     currency: str
     mts_create: int
     offer_id: int
-    amount: float
-    rate: float
+    amount: N
+    rate: N
     period: int
 
 
 @dataclass(slots=True)
-class FundingTradeExecution:
+class FundingTradeExecution(Generic[N]):
     """An own funding trade as the account channel's ``fte``/``ftu`` events (and newer REST funding trade
     rows) send it: :class:`FundingTrade` plus the trailing ``MAKER`` slot, which the official 7-field
     :class:`FundingTrade` drops."""
@@ -429,8 +435,8 @@ class FundingTradeExecution:
     currency: str
     mts_create: int
     offer_id: int
-    amount: float
-    rate: float
+    amount: N
+    rate: N
     period: int
     maker: Optional[int]
     #: True for a funding trade the client fetched over REST after a reconnection (:class:`RecoveredFundingTrade`)
@@ -438,7 +444,7 @@ class FundingTradeExecution:
 
 
 @dataclass(slots=True)
-class RecoveredFundingTrade(FundingTradeExecution):
+class RecoveredFundingTrade(FundingTradeExecution[N]):
     """A funding trade of the account that executed while the authenticated connection was down: fetched from the
     funding trades history after the reconnection and delivered as ``funding_trade_execution``, once, in execution
     order. ``maker`` is None: the history rows the client reads do not say it."""
@@ -447,43 +453,43 @@ class RecoveredFundingTrade(FundingTradeExecution):
 
 
 @dataclass(slots=True)
-class OrderTrade:
+class OrderTrade(Generic[N]):
     id: int
     symbol: str
     mts_create: int
     order_id: int
-    exec_amount: float
-    exec_price: float
+    exec_amount: N
+    exec_price: N
     maker: int
-    fee: float
+    fee: N
     fee_currency: str
     # Null when the order was placed without a client order id (as ``Trade.cid``).
     cid: Optional[int]
 
 
 @dataclass(slots=True)
-class Ledger:
+class Ledger(Generic[N]):
     id: int
     currency: str
     mts: int
-    amount: float
-    balance: float
+    amount: N
+    balance: N
     description: str
 
 
 # In submit acknowledgements (``fon-req``) Bitfinex leaves most of the offer null (protocol.md §4.7).
 @dataclass(slots=True)
-class FundingOffer:
+class FundingOffer(Generic[N]):
     id: int
     symbol: Optional[str]
     mts_create: Optional[int]
     mts_update: Optional[int]
-    amount: float
-    amount_orig: Optional[float]
+    amount: N
+    amount_orig: Optional[N]
     offer_type: Optional[str]
     flags: Optional[int]
     offer_status: Optional[str]
-    rate: float
+    rate: N
     period: int
     notify: Optional[int]
     hidden: Optional[int]
@@ -491,17 +497,17 @@ class FundingOffer:
 
 
 @dataclass(slots=True)
-class FundingCredit:
+class FundingCredit(Generic[N]):
     id: int
     symbol: str
     side: int
     mts_create: int
     mts_update: int
-    amount: float
+    amount: N
     flags: int
     status: str
     rate_type: str
-    rate: float
+    rate: N
     period: int
     mts_opening: int
     # Null until the first interest payout.
@@ -514,17 +520,17 @@ class FundingCredit:
 
 
 @dataclass(slots=True)
-class FundingLoan:
+class FundingLoan(Generic[N]):
     id: int
     symbol: str
     side: int
     mts_create: int
     mts_update: int
-    amount: float
+    amount: N
     flags: int
     status: str
     rate_type: str
-    rate: float
+    rate: N
     period: int
     mts_opening: int
     mts_last_payout: Optional[int]
@@ -535,52 +541,52 @@ class FundingLoan:
 
 
 @dataclass(slots=True)
-class FundingAutoRenew:
+class FundingAutoRenew(Generic[N]):
     currency: str
     period: int
-    rate: float
-    threshold: float
+    rate: N
+    threshold: N
 
 
 @dataclass(slots=True)
-class FundingInfo:
+class FundingInfo(Generic[N]):
     symbol: str
-    yield_loan: float
-    yield_lend: float
-    duration_loan: float
-    duration_lend: float
+    yield_loan: N
+    yield_lend: N
+    duration_loan: N
+    duration_lend: N
 
 
 @dataclass(slots=True)
-class Wallet:
+class Wallet(Generic[N]):
     wallet_type: str
     currency: str
-    balance: float
-    unsettled_interest: float
+    balance: N
+    unsettled_interest: N
     # Null on the WebSocket unless computed by a ``calc`` request.
-    available_balance: Optional[float]
+    available_balance: Optional[N]
     last_change: Optional[str]
     trade_details: Optional[dict[str, Any]]
 
 
 @dataclass(slots=True)
-class Transfer:
+class Transfer(Generic[N]):
     mts: int
     wallet_from: str
     wallet_to: str
     currency: str
     currency_to: Optional[str]
-    amount: float
+    amount: N
 
 
 @dataclass(slots=True)
-class Withdrawal:
+class Withdrawal(Generic[N]):
     withdrawal_id: int
     method: str
     payment_id: Optional[str]
     wallet: str
-    amount: float
-    withdrawal_fee: float
+    amount: N
+    withdrawal_fee: N
 
 
 @dataclass(slots=True)
@@ -599,7 +605,7 @@ class LightningNetworkInvoice:
 
 
 @dataclass(slots=True)
-class Movement:
+class Movement(Generic[N]):
     # The official library annotated ``id`` as ``str``; Bitfinex sends a number.
     id: int
     currency: str
@@ -607,79 +613,79 @@ class Movement:
     mts_start: int
     mts_update: int
     status: str
-    amount: float
-    fees: float
+    amount: N
+    fees: N
     destination_address: Optional[str]
     transaction_id: Optional[str]
     withdraw_transaction_note: Optional[str]
 
 
 @dataclass(slots=True)
-class SymbolMarginInfo:
+class SymbolMarginInfo(Generic[N]):
     symbol: str
-    tradable_balance: float
-    gross_balance: float
-    buy: float
-    sell: float
+    tradable_balance: N
+    gross_balance: N
+    buy: N
+    sell: N
 
 
 @dataclass(slots=True)
-class BaseMarginInfo:
-    user_pl: float
-    user_swaps: float
-    margin_balance: float
-    margin_net: float
-    margin_min: float
+class BaseMarginInfo(Generic[N]):
+    user_pl: N
+    user_swaps: N
+    margin_balance: N
+    margin_net: N
+    margin_min: N
 
 
 @dataclass(slots=True)
-class PositionClaim:
+class PositionClaim(Generic[N]):
     symbol: str
     position_status: str
-    amount: float
-    base_price: float
-    margin_funding: float
+    amount: N
+    base_price: N
+    margin_funding: N
     margin_funding_type: int
     position_id: int
     mts_create: int
     mts_update: int
     pos_type: int
     # The official library annotated these ``str``; they are the numeric position collateral slots.
-    collateral: float
-    min_collateral: Optional[float]
+    collateral: N
+    min_collateral: Optional[N]
     meta: Optional[dict[str, Any]]
 
 
 @dataclass(slots=True)
-class PositionIncreaseInfo:
+class PositionIncreaseInfo(Generic[N]):
     max_pos: int
-    current_pos: float
-    base_currency_balance: float
-    tradable_balance_quote_currency: float
-    tradable_balance_quote_total: float
-    tradable_balance_base_currency: float
-    tradable_balance_base_total: float
-    funding_avail: float
-    funding_value: float
-    funding_required: float
+    current_pos: N
+    base_currency_balance: N
+    tradable_balance_quote_currency: N
+    tradable_balance_quote_total: N
+    tradable_balance_base_currency: N
+    tradable_balance_base_total: N
+    funding_avail: N
+    funding_value: N
+    funding_required: N
     funding_value_currency: str
     funding_required_currency: str
 
 
 @dataclass(slots=True)
-class PositionIncrease:
+class PositionIncrease(Generic[N]):
     symbol: str
-    amount: float
-    base_price: float
+    amount: N
+    base_price: N
 
 
 @dataclass(slots=True)
-class PositionHistory:
+class PositionHistory(Generic[N]):
     symbol: str
     status: str
-    amount: float
-    base_price: float
-    funding: float
+    amount: N
+    base_price: N
+    funding: N
     funding_type: int
     position_id: int
     mts_create: int
@@ -687,12 +693,12 @@ class PositionHistory:
 
 
 @dataclass(slots=True)
-class PositionSnapshot:
+class PositionSnapshot(Generic[N]):
     symbol: str
     status: str
-    amount: float
-    base_price: float
-    funding: float
+    amount: N
+    base_price: N
+    funding: N
     funding_type: int
     position_id: int
     mts_create: int
@@ -700,19 +706,19 @@ class PositionSnapshot:
 
 
 @dataclass(slots=True)
-class PositionAudit:
+class PositionAudit(Generic[N]):
     symbol: str
     status: str
-    amount: float
-    base_price: float
-    funding: float
+    amount: N
+    base_price: N
+    funding: N
     funding_type: int
     position_id: int
     mts_create: int
     mts_update: int
     type: int
-    collateral: float
-    collateral_min: float
+    collateral: N
+    collateral_min: N
     meta: Optional[dict[str, Any]]
 
 
@@ -722,26 +728,26 @@ class DerivativePositionCollateral:
 
 
 @dataclass(slots=True)
-class DerivativePositionCollateralLimits:
-    min_collateral: float
-    max_collateral: float
+class DerivativePositionCollateralLimits(Generic[N]):
+    min_collateral: N
+    max_collateral: N
 
 
 @dataclass(slots=True)
-class BalanceInfo:
-    aum: float
-    aum_net: float
+class BalanceInfo(Generic[N]):
+    aum: N
+    aum_net: N
 
 
 @dataclass(slots=True)
-class Alert:
+class Alert(Generic[N]):
     """A price alert (``auth/r/alerts``): ``["price:tETHUSD:220", "price", "tETHUSD", 220, 100]``
     (not in the official library)."""
 
     key: str
     type: str
     symbol: str
-    price: float
+    price: N
     countdown: int
 
 
@@ -797,11 +803,15 @@ class PulseMessage:
 # These payloads are JSON objects. ``parse`` reads each field from its camelCase key (``orderId``), or
 # from the snake_case key when a caller already converted the keys, leaves missing keys as ``None`` and
 # ignores keys it does not know: Bitfinex adds keys, and the official library's strict constructors
-# crashed on them. Values are never rewritten, so free-form objects (``ext``) keep their own keys.
+# crashed on them. Values are never rewritten, so free-form objects (``ext``) keep their own keys; the one
+# exception is decimal mode (:func:`parse_merchant`), where a JSON integer in an ``N`` field (``"amount": 100``)
+# becomes ``Decimal(100)``, as in the array payloads.
 # ---------------------------------------------------------------------------------------------------
 
 _M = TypeVar("_M", bound="DataclassInstance")
-_T = TypeVar("_T")
+# The number type of the classes nested in InvoiceSubmission, which binds N already (type checkers want a TypeVar
+# of their own there; it is N's twin).
+_N = TypeVar("_N", float, Decimal, default=float)
 
 
 def _camel_case(name: str) -> str:
@@ -809,31 +819,51 @@ def _camel_case(name: str) -> str:
     return head + "".join(part.capitalize() for part in rest)
 
 
-def _build(klass: type[_M], data: Any, nested: Optional[Mapping[str, Callable[[Any], Any]]] = None) -> _M:
+def _number_fields(klass: type[Any]) -> frozenset[str]:
+    """The fields of ``klass`` annotated with the number type ``N`` (``N`` or ``Optional[N]``)."""
+    known = _NUMBER_FIELDS.get(klass)
+    if known is None:
+        hints = get_type_hints(klass)
+        known = _NUMBER_FIELDS[klass] = frozenset(
+            name for name, hint in hints.items() if is_number(hint) or any(is_number(arg) for arg in get_args(hint))
+        )
+    return known
+
+
+_NUMBER_FIELDS: dict[type[Any], frozenset[str]] = {}
+
+
+def parse_merchant(klass: type[_M], data: Any, decimal: bool = False) -> _M:
+    """``klass`` (a merchant type) from its JSON object; in ``decimal`` mode a JSON integer in an ``N`` field
+    becomes a ``Decimal`` (the fractional ones already are, decoded so). What the classes' ``parse`` does, in
+    either number mode: the client's codec calls this with its mode."""
     if not isinstance(data, dict):
         raise MalformedPayloadError(klass.__qualname__, data, f"expected a JSON object, got {type(data).__name__}")
+    nested = _NESTED.get(klass, {})
+    numbers = _number_fields(klass) if decimal else frozenset()
     values: dict[str, Any] = {}
     for field in fields(klass):
         key = _camel_case(field.name)
         value = data[key] if key in data else data.get(field.name)
-        if value is not None and nested is not None and field.name in nested:
-            value = nested[field.name](value)
+        if value is not None:
+            if field.name in nested:
+                inner, many = nested[field.name]
+                value = _list_of(inner, value, decimal) if many else parse_merchant(inner, value, decimal)
+            elif field.name in numbers and value.__class__ is int:
+                value = Decimal(value)
         values[field.name] = value
     return klass(**values)
 
 
-def _list_of(klass_name: str, parse: Callable[[Any], _T]) -> Callable[[Any], list[_T]]:
-    def parse_list(data: Any) -> list[_T]:
-        if not isinstance(data, list):
-            reason = f"expected a JSON array, got {type(data).__name__}"
-            raise MalformedPayloadError(f"list[{klass_name}]", data, reason)
-        return [parse(item) for item in data]
-
-    return parse_list
+def _list_of(klass: type[_M], data: Any, decimal: bool) -> list[_M]:
+    if not isinstance(data, list):
+        reason = f"expected a JSON array, got {type(data).__name__}"
+        raise MalformedPayloadError(f"list[{klass.__qualname__}]", data, reason)
+    return [parse_merchant(klass, item, decimal) for item in data]
 
 
 @dataclass(slots=True)
-class InvoiceSubmission:
+class InvoiceSubmission(Generic[N]):
     @dataclass(slots=True)
     class CustomerInfo:
         nationality: Optional[str]
@@ -849,11 +879,11 @@ class InvoiceSubmission:
 
         @classmethod
         def parse(cls, data: Any) -> "InvoiceSubmission.CustomerInfo":
-            return _build(cls, data)
+            return parse_merchant(cls, data)
 
     @dataclass(slots=True)
-    class Invoice:
-        amount: Optional[float]
+    class Invoice(Generic[_N]):
+        amount: Optional[_N]
         currency: Optional[str]
         pay_currency: Optional[str]
         pool_currency: Optional[str]
@@ -861,13 +891,13 @@ class InvoiceSubmission:
         ext: Optional[dict[str, Any]]
 
         @classmethod
-        def parse(cls, data: Any) -> "InvoiceSubmission.Invoice":
-            return _build(cls, data)
+        def parse(cls, data: Any) -> "InvoiceSubmission.Invoice[_N]":
+            return parse_merchant(cls, data)
 
     @dataclass(slots=True)
-    class Payment:
+    class Payment(Generic[_N]):
         txid: Optional[str]
-        amount: Optional[float]
+        amount: Optional[_N]
         currency: Optional[str]
         method: Optional[str]
         status: Optional[str]
@@ -880,14 +910,14 @@ class InvoiceSubmission:
         amount_diff: Optional[str]
 
         @classmethod
-        def parse(cls, data: Any) -> "InvoiceSubmission.Payment":
-            return _build(cls, data)
+        def parse(cls, data: Any) -> "InvoiceSubmission.Payment[_N]":
+            return parse_merchant(cls, data)
 
     id: Optional[str]
     t: Optional[int]
     type: Optional[str]
     duration: Optional[int]
-    amount: Optional[float]
+    amount: Optional[N]
     currency: Optional[str]
     order_id: Optional[str]
     pay_currencies: Optional[list[str]]
@@ -895,48 +925,40 @@ class InvoiceSubmission:
     redirect_url: Optional[str]
     status: Optional[str]
     customer_info: Optional[CustomerInfo]
-    invoices: Optional[list[Invoice]]
-    payment: Optional[Payment]
-    additional_payments: Optional[list[Payment]]
+    invoices: Optional[list["InvoiceSubmission.Invoice[N]"]]
+    payment: Optional["InvoiceSubmission.Payment[N]"]
+    additional_payments: Optional[list["InvoiceSubmission.Payment[N]"]]
     merchant_name: Optional[str]
 
     @classmethod
-    def parse(cls, data: Any) -> "InvoiceSubmission":
-        return _build(
-            cls,
-            data,
-            {
-                "customer_info": cls.CustomerInfo.parse,
-                "invoices": _list_of("InvoiceSubmission.Invoice", cls.Invoice.parse),
-                "payment": cls.Payment.parse,
-                "additional_payments": _list_of("InvoiceSubmission.Payment", cls.Payment.parse),
-            },
-        )
+    def parse(cls, data: Any) -> "InvoiceSubmission[N]":
+        return parse_merchant(cls, data)
 
 
 @dataclass(slots=True)
-class InvoicePage:
+class InvoicePage(Generic[N]):
     page: Optional[int]
     page_size: Optional[int]
     sort: Optional[str]
     sort_field: Optional[str]
     total_pages: Optional[int]
     total_items: Optional[int]
-    items: Optional[list[InvoiceSubmission]]
+    items: Optional[list[InvoiceSubmission[N]]]
 
     @classmethod
-    def parse(cls, data: Any) -> "InvoicePage":
-        return _build(cls, data, {"items": _list_of("InvoiceSubmission", InvoiceSubmission.parse)})
+    def parse(cls, data: Any) -> "InvoicePage[N]":
+        return parse_merchant(cls, data)
 
 
 @dataclass(slots=True)
-class InvoiceStats:
+class InvoiceStats(Generic[N]):
     time: Optional[str]
-    count: Optional[float]
+    # a count (``stats/count``) or a sum of amounts (``stats/earning``)
+    count: Optional[N]
 
     @classmethod
-    def parse(cls, data: Any) -> "InvoiceStats":
-        return _build(cls, data)
+    def parse(cls, data: Any) -> "InvoiceStats[N]":
+        return parse_merchant(cls, data)
 
 
 @dataclass(slots=True)
@@ -947,16 +969,16 @@ class CurrencyConversion:
 
     @classmethod
     def parse(cls, data: Any) -> "CurrencyConversion":
-        return _build(cls, data)
+        return parse_merchant(cls, data)
 
 
 @dataclass(slots=True)
-class MerchantDeposit:
+class MerchantDeposit(Generic[N]):
     id: Optional[int]
     invoice_id: Optional[str]
     order_id: Optional[str]
     type: Optional[str]
-    amount: Optional[float]
+    amount: Optional[N]
     t: Optional[int]
     txid: Optional[str]
     currency: Optional[str]
@@ -964,19 +986,19 @@ class MerchantDeposit:
     pay_method: Optional[str]
 
     @classmethod
-    def parse(cls, data: Any) -> "MerchantDeposit":
-        return _build(cls, data)
+    def parse(cls, data: Any) -> "MerchantDeposit[N]":
+        return parse_merchant(cls, data)
 
 
 @dataclass(slots=True)
-class MerchantUnlinkedDeposit:
+class MerchantUnlinkedDeposit(Generic[N]):
     id: Optional[int]
     method: Optional[str]
     currency: Optional[str]
     created_at: Optional[int]
     updated_at: Optional[int]
-    amount: Optional[float]
-    fee: Optional[float]
+    amount: Optional[N]
+    fee: Optional[N]
     txid: Optional[str]
     address: Optional[str]
     payment_id: Optional[int]
@@ -984,5 +1006,17 @@ class MerchantUnlinkedDeposit:
     note: Optional[str]
 
     @classmethod
-    def parse(cls, data: Any) -> "MerchantUnlinkedDeposit":
-        return _build(cls, data)
+    def parse(cls, data: Any) -> "MerchantUnlinkedDeposit[N]":
+        return parse_merchant(cls, data)
+
+
+# field -> (the merchant type of its objects, whether it holds a list of them)
+_NESTED: dict[type[Any], dict[str, tuple[type[Any], bool]]] = {
+    InvoiceSubmission: {
+        "customer_info": (InvoiceSubmission.CustomerInfo, False),
+        "invoices": (InvoiceSubmission.Invoice, True),
+        "payment": (InvoiceSubmission.Payment, False),
+        "additional_payments": (InvoiceSubmission.Payment, True),
+    },
+    InvoicePage: {"items": (InvoiceSubmission, True)},
+}

@@ -9,7 +9,15 @@ is not an array at all, or holds a value its field's annotation does not allow:
 - ``float``: an ``int`` or a finite ``float`` (never NaN, an infinity, a ``bool`` or a numeric string);
 - ``int``: an ``int`` (not a ``bool``); ``str``, ``bool``: exactly that; ``dict[...]``: an object;
   ``list[X]``: an array whose elements are ``X``; ``Optional[X]``: ``None`` or ``X``;
-- ``Any``, and a dataclass built by a nested serializer (which checks it): anything.
+- ``Any``, and a dataclass built by a nested serializer (which checks it): anything;
+- the number type ``N`` (:mod:`bfxapi.types.number`): depends on the serializer's number mode. In float mode, as
+  ``float``. In decimal mode (``decimal=True``, for JSON decoded with its fractional numbers as ``Decimal``), a
+  finite ``Decimal``, kept as it is, or an ``int``, which becomes ``Decimal(int)`` (``20000`` in a price slot);
+  never a ``float``, which would mean the exact text was lost on the way. A ``float`` field (the fractional
+  timestamps) takes a ``Decimal`` too in decimal mode and converts it to ``float``.
+
+A serializer is of one mode; :meth:`Serializer.variant` gives its twin of the other mode (built once, kept), with
+its own generated code: neither mode pays a test for the other.
 
 Everything that does not depend on the frame is done once, when the serializer is created: it generates
 the source of one function per payload kind, which reads each slot, checks it with an inline expression
@@ -23,6 +31,7 @@ import dataclasses
 import math
 import reprlib
 import types
+from decimal import Decimal
 from typing import (
     Any,
     Callable,
@@ -38,6 +47,7 @@ from typing import (
 )
 
 from ..exceptions import MalformedPayloadError
+from .number import is_number
 
 __all__ = ["PLACEHOLDER", "Serializer", "RecursiveSerializer", "flatten"]
 
@@ -45,22 +55,39 @@ PLACEHOLDER = "_PLACEHOLDER"
 
 T = TypeVar("T")
 
-# Checks are Python expressions over the value ``{v}``, with the words an error message uses for them.
+#: A check: a Python expression over the value ``{v}``, the words an error message uses for it, and the expression
+#: that gives the field's value from a value that passed (None: the value itself).
+_Check = tuple[str, str, Optional[str]]
+
 # ``_NINF < v < _INF`` is false for NaN and both infinities; an ``int`` is always finite.
-_NUMBER = ("({v}.__class__ is _float and _NINF < {v} < _INF or {v}.__class__ is _int)", "a finite number")
-_EXACT: dict[Any, tuple[str, str]] = {
+_NUMBER: _Check = ("({v}.__class__ is _float and _NINF < {v} < _INF or {v}.__class__ is _int)", "a finite number", None)
+# Decimal mode. The conversions are the identity for every class but the one they convert, so that they also serve
+# ``Optional[N]`` (None passes through) at the cost of one class test for the common case (a Decimal).
+_DECIMAL: _Check = (
+    "({v}.__class__ is _Decimal and {v}.is_finite() or {v}.__class__ is _int)",
+    "a finite Decimal or an integer",
+    "({v} if {v}.__class__ is not _int else _Decimal({v}))",
+)
+_DECIMAL_FLOAT: _Check = (
+    "({v}.__class__ is _int or {v}.__class__ is _Decimal and {v}.is_finite()"
+    " or {v}.__class__ is _float and _NINF < {v} < _INF)",
+    "a finite number",
+    "({v} if {v}.__class__ is not _Decimal else _float({v}))",
+)
+_EXACT: dict[Any, _Check] = {
     float: _NUMBER,
-    int: ("{v}.__class__ is _int", "an integer"),
-    str: ("{v}.__class__ is _str", "a string"),
-    bool: ("{v}.__class__ is _bool", "a boolean"),
-    dict: ("{v}.__class__ is _dict", "an object"),
-    list: ("{v}.__class__ is _list", "an array"),
-    type(None): ("{v} is None", "null"),
+    int: ("{v}.__class__ is _int", "an integer", None),
+    str: ("{v}.__class__ is _str", "a string", None),
+    bool: ("{v}.__class__ is _bool", "a boolean", None),
+    dict: ("{v}.__class__ is _dict", "an object", None),
+    list: ("{v}.__class__ is _list", "an array", None),
+    type(None): ("{v} is None", "null", None),
 }
 # What the generated code refers to; names start with ``_`` so that no field name can shadow them.
 _NAMESPACE: dict[str, Any] = {
     "_float": float,
     "_int": int,
+    "_Decimal": Decimal,
     "_str": str,
     "_bool": bool,
     "_dict": dict,
@@ -88,39 +115,49 @@ def flatten(values: Sequence[Any]) -> list[Any]:
     return out
 
 
-def _check_of(annotation: Any, classes: dict[str, type]) -> Optional[tuple[str, str]]:
-    """The check of one annotation (an expression template over ``{v}`` and its description), or ``None``
-    when any value is allowed. ``classes`` receives the classes an ``isinstance`` check refers to."""
+def _check_of(annotation: Any, classes: dict[str, type], decimal: bool = False) -> Optional[_Check]:
+    """The check of one annotation (module docstring), or ``None`` when any value is allowed. ``classes``
+    receives the classes an ``isinstance`` check refers to; ``decimal``: the serializer's number mode."""
+    if is_number(annotation):
+        return _DECIMAL if decimal else _NUMBER
     if annotation is Any or isinstance(annotation, (str, TypeVar)):
         return None  # Any, or an annotation that could not be resolved: nothing to hold the value to
+    if annotation is float and decimal:
+        return _DECIMAL_FLOAT
     if annotation in _EXACT:
         return _EXACT[annotation]
     origin = get_origin(annotation)
     if origin is Union or origin is types.UnionType:
-        checks = [_check_of(arg, classes) for arg in get_args(annotation)]
+        checks = [_check_of(arg, classes, decimal) for arg in get_args(annotation)]
         if any(check is None for check in checks):
             return None
+        conversions = [check[2] for check in checks if check and check[2]]
+        if len(conversions) > 1:
+            raise TypeError(f"the annotation {annotation!r} would need two conversions of its value")
         return (
             "(" + " or ".join(check[0] for check in checks if check) + ")",
             " or ".join(check[1] for check in checks if check),
+            conversions[0] if conversions else None,
         )
     if origin is dict:
         return _EXACT[dict]
     if origin is list:
         args = get_args(annotation)
-        element = _check_of(args[0], classes) if args else None
+        element = _check_of(args[0], classes, decimal) if args else None
         if element is None:
             return _EXACT[list]
+        if element[2] is not None:
+            raise TypeError(f"no conversion of the elements of a list is known ({annotation!r})")
         expression = element[0].format(v="_e")
         description = f"an array, each element {element[1]}"
-        return f"({{v}}.__class__ is _list and _all({expression} for _e in {{v}}))", description
+        return f"({{v}}.__class__ is _list and _all({expression} for _e in {{v}}))", description, None
     if dataclasses.is_dataclass(annotation):
         return None  # built from its own wire array by a nested serializer, which checks it
     klass = origin if isinstance(origin, type) else annotation
     if isinstance(klass, type):
         name = f"_class{len(classes)}"
         classes[name] = klass
-        return f"_isinstance({{v}}, {name})", f"a {klass.__name__}"
+        return f"_isinstance({{v}}, {name})", f"a {klass.__name__}", None
     raise TypeError(f"no check is known for the annotation {annotation!r}")
 
 
@@ -153,13 +190,21 @@ class Serializer(Generic[T]):
     """Builds ``klass`` from a wire array laid out as ``labels``, checking each value against ``klass``'s
     annotations (module docstring)."""
 
-    __slots__ = ("name", "klass", "labels", "flat", "_fields", "_length", "_slots", "_checks", "_build", "__dict__")
+    __slots__ = (
+        "name", "klass", "labels", "flat", "decimal", "_fields", "_length", "_slots", "_checks", "_converts",
+        "_build", "_twin", "__dict__",
+    )  # fmt: skip
 
-    def __init__(self, name: str, klass: type[T], labels: Sequence[str], *, flat: bool = False) -> None:
+    def __init__(
+        self, name: str, klass: type[T], labels: Sequence[str], *, flat: bool = False, decimal: bool = False
+    ) -> None:
         self.name = name
         self.klass = klass
         self.labels = tuple(labels)
         self.flat = flat
+        #: the number mode: ``N`` fields are ``Decimal`` (True) or ``float`` (False); see the module docstring
+        self.decimal = decimal
+        self._twin: Optional[Serializer[Any]] = None
         self._fields = tuple(label for label in self.labels if label != PLACEHOLDER)
         self._length = len(self.labels)
         self._slots = tuple(i for i, label in enumerate(self.labels) if label != PLACEHOLDER)
@@ -172,33 +217,41 @@ class Serializer(Generic[T]):
                 )
             annotations = _annotations(klass)
         classes: dict[str, type] = {}
-        checks = tuple(_check_of(annotations.get(field, Any), classes) for field in self._fields)
-        self._build, tests = self._generate(checks, classes)
+        checks = tuple(_check_of(annotations.get(field, Any), classes, decimal) for field in self._fields)
+        self._build, tests, converts = self._generate(checks, classes)
         self._checks = tuple(
             (field, slot, test, check[1])
             for field, slot, test, check in zip(self._fields, self._slots, tests, checks)
             if test is not None and check is not None
         )
+        self._converts = tuple(converts)
         if type(self).from_wire is Serializer.from_wire:
             # Callers keep ``serializer.from_wire`` (a channel handler does, once per subscription): they get
             # the generated function itself, not a method that calls it, which saves a call per payload.
             self.__dict__["from_wire"] = self._build
 
     def _generate(
-        self, checks: Sequence[Optional[tuple[str, str]]], classes: Mapping[str, type]
-    ) -> tuple[Callable[[Any], T], list[Optional[Callable[[Any], bool]]]]:
-        """The function that builds ``klass`` from a wire array, and one test per field (for ``_exact``),
-        generated from the same check expressions."""
+        self, checks: Sequence[Optional[_Check]], classes: Mapping[str, type]
+    ) -> tuple[
+        Callable[[Any], T], list[Optional[Callable[[Any], bool]]], list[Optional[Callable[[Any], Any]]]
+    ]:
+        """The function that builds ``klass`` from a wire array, and one test and one conversion per field (for
+        ``_exact``), generated from the same check expressions."""
         values = [f"v{n}" for n in range(len(self._fields))]
         conditions = [check[0].format(v=value) for value, check in zip(values, checks) if check is not None]
+        # each field's value: the wire value itself, or its conversion (decimal mode: an int to a Decimal)
+        results = [
+            check[2].format(v=value) if check is not None and check[2] is not None else value
+            for value, check in zip(values, checks)
+        ]
         if _plain_dataclass(self.klass):
             # What the dataclass's own __init__ would do, without the call into it: the call saved is worth
             # a few checks.
             build = ["instance = _new(_klass)"]
-            build += [f"instance.{field} = {value}" for field, value in zip(self._fields, values)]
+            build += [f"instance.{field} = {result}" for field, result in zip(self._fields, results)]
             build.append("return instance")
         else:
-            build = [f"return _klass({', '.join(values)})"]
+            build = [f"return _klass({', '.join(results)})"]
         # An array of exactly the known length is unpacked in one instruction; a longer one (fields that
         # Bitfinex appended) is read slot by slot.
         unpacked = iter(values)
@@ -222,7 +275,10 @@ class Serializer(Generic[T]):
             body.extend(f"        {line}" for line in build)
         body.append("    return _exact(values)")
         tests = ", ".join("None" if check is None else f"lambda v: {check[0].format(v='v')}" for check in checks)
-        body.append(f"return from_wire, [{tests}]")
+        converts = ", ".join(
+            "None" if check is None or check[2] is None else f"lambda v: {check[2].format(v='v')}" for check in checks
+        )
+        body.append(f"return from_wire, [{tests}], [{converts}]")
         names: dict[str, Any] = {
             **_NAMESPACE,
             **classes,
@@ -238,10 +294,24 @@ class Serializer(Generic[T]):
         source = f"def make({', '.join(names)}):\n" + "\n".join(f"    {line}" for line in body)
         namespace: dict[str, Any] = {}
         exec(source, namespace)  # pylint: disable=exec-used
-        function, tests_ = namespace["make"](**names)
+        function, tests_, converts_ = namespace["make"](**names)
         function.__qualname__ = f"Serializer({self.name}).from_wire"
         function.__doc__ = Serializer.from_wire.__doc__
-        return function, tests_
+        return function, tests_, converts_
+
+    def variant(self, decimal: bool) -> "Serializer[Any]":
+        """This serializer in the number mode ``decimal`` (itself when it is of that mode): the twin is built on
+        first use and kept. Its type parameter is the same class with the other number type, which the type
+        system cannot say here: :class:`~bfxapi.types.codec.Codec` gives each twin its precise type."""
+        if decimal == self.decimal:
+            return self
+        if self._twin is None:
+            self._twin = self._twin_of()
+            self._twin._twin = self  # pylint: disable=protected-access  # the two know each other
+        return self._twin
+
+    def _twin_of(self) -> "Serializer[Any]":
+        return type(self)(self.name, self.klass, self.labels, flat=self.flat, decimal=not self.decimal)
 
     def get_labels(self) -> list[str]:
         """The field names, in wire order, without placeholders."""
@@ -284,7 +354,10 @@ class Serializer(Generic[T]):
             if not test(value) and not (nullable and value is None):
                 reason = f"{field} (slot {slot}) must be {description}, got {_shown.repr(value)}"
                 raise MalformedPayloadError(self.name, values, reason)
-        return self.klass(*[values[slot] for slot in self._slots])
+        return self.klass(*[
+            values[slot] if convert is None else convert(values[slot])
+            for slot, convert in zip(self._slots, self._converts)
+        ])
 
     def __repr__(self) -> str:
         return f"Serializer({self.name})"
@@ -303,12 +376,18 @@ class RecursiveSerializer(Serializer[T]):
         *,
         serializers: Mapping[str, Serializer[Any]],
         flat: bool = False,
+        decimal: bool = False,
     ) -> None:
-        super().__init__(name, klass, labels, flat=flat)
+        super().__init__(name, klass, labels, flat=flat, decimal=decimal)
         unknown = set(serializers) - set(self._fields)
         if unknown:
             raise TypeError(f"{name}: nested serializers for unknown fields {sorted(unknown)}")
-        self.serializers = dict(serializers)
+        self.serializers = {field: serializer.variant(decimal) for field, serializer in serializers.items()}
+
+    def _twin_of(self) -> "Serializer[Any]":
+        return RecursiveSerializer(
+            self.name, self.klass, self.labels, serializers=self.serializers, flat=self.flat, decimal=not self.decimal
+        )
 
     def from_wire(self, values: Sequence[Any]) -> T:
         instance = super().from_wire(values)

@@ -8,6 +8,9 @@ When the write failed (``STATUS`` other than ``SUCCESS``), the object is Bitfine
 what was asked for (symbol, amount, ``cid``, ...) with ``null`` where nothing was created (``id``, times,
 status). Its fields are then either null or what their type says; on success, they are what their type
 says (see :mod:`bfxapi.types.labeler`).
+
+In decimal mode (:meth:`NotificationSerializer.variant`) the data is built by the decimal twin of its serializer;
+``mts`` stays a ``float``/``int`` in both modes (a timestamp).
 """
 
 from dataclasses import dataclass
@@ -25,7 +28,8 @@ _LABELS = ("mts", "type", "message_id", PLACEHOLDER, "data", "code", "status", "
 
 @dataclass
 class Notification(Generic[T]):
-    # Milliseconds, though some submit answers carry seconds with a fraction (protocol.md §4.7).
+    # Milliseconds, though some submit answers carry seconds with a fraction (protocol.md §4.7); a float (or int) in
+    # both number modes.
     mts: float
     type: str
     message_id: Optional[int]
@@ -39,14 +43,28 @@ class NotificationSerializer(Generic[T]):
     """Builds ``Notification[T]``; ``data`` is built with ``serializer`` (a list of them when
     ``is_iterable``), or left as received when no serializer is given."""
 
-    __slots__ = ("serializer", "is_iterable", "name", "_envelope")
+    __slots__ = ("serializer", "is_iterable", "name", "decimal", "_envelope", "_twin")
 
-    def __init__(self, serializer: Optional[Serializer[Any]] = None, *, is_iterable: bool = False) -> None:
-        self.serializer = serializer
+    def __init__(
+        self, serializer: Optional[Serializer[Any]] = None, *, is_iterable: bool = False, decimal: bool = False
+    ) -> None:
+        self.serializer = serializer.variant(decimal) if serializer is not None else None
         self.is_iterable = is_iterable
+        #: the number mode (see :class:`~bfxapi.types.labeler.Serializer`)
+        self.decimal = decimal
         inner = serializer.name if serializer is not None else "Any"
         self.name = f"Notification[list[{inner}]]" if is_iterable else f"Notification[{inner}]"
-        self._envelope = Serializer[Notification[Any]](self.name, Notification, _LABELS)
+        self._envelope = Serializer[Notification[Any]](self.name, Notification, _LABELS, decimal=decimal)
+        self._twin: Optional[NotificationSerializer[Any]] = None
+
+    def variant(self, decimal: bool) -> "NotificationSerializer[Any]":
+        """This serializer in the number mode ``decimal`` (see :meth:`Serializer.variant`)."""
+        if decimal == self.decimal:
+            return self
+        if self._twin is None:
+            self._twin = NotificationSerializer(self.serializer, is_iterable=self.is_iterable, decimal=decimal)
+            self._twin._twin = self  # pylint: disable=protected-access  # the two know each other
+        return self._twin
 
     def parse(self, *values: Any) -> Notification[T]:
         return self.from_wire(list(values))

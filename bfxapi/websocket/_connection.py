@@ -28,6 +28,7 @@ from .._utils.network import Route, open_websocket
 from .._utils.json_encoder import dumps
 from ..exceptions import InvalidInputError, InvalidInputTypeError
 from .._utils.log_throttle import LogThrottle
+from ..types.codec import Codec
 from ._pacing import Backoff, ConnectionRateGovernor
 from ._protocol import (
     AccountSequence,
@@ -164,6 +165,8 @@ class ConnectionContext:
     maintenance: Callable[[], bool]
     #: how the host is reached (proxy, TLS trust); None: directly, with the system's trust
     route: Optional[Route] = None
+    #: the serializers of the client's number mode (``loads`` above decodes in the same mode)
+    codec: Codec[Any] = field(default_factory=Codec)
 
 
 # Failures after which a new attempt may succeed: refused, DNS, HTTP 408/429/5xx on the upgrade, timeouts, resets,

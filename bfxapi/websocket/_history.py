@@ -7,10 +7,11 @@ questions here; ``bfxapi._rest_history`` answers them with the client's REST int
 without REST (``BfxWebSocketClient`` alone) has no history: each recovery says so in the log and goes on.
 
 Every method may raise whatever the REST call raises; callers log the failure and never take it for an
-answer. Times are milliseconds since the epoch; windows are inclusive.
+answer. Times are milliseconds since the epoch; windows are inclusive. The objects are of the client's number mode
+(the REST interface is the client's own), hence ``Order[Any]``: the account that asks knows its number type.
 """
 
-from typing import Optional, Protocol, Sequence
+from typing import Any, Optional, Protocol, Sequence
 
 from ..types import FundingOffer, FundingTrade, Order, Trade, Wallet
 
@@ -23,24 +24,24 @@ class History(Protocol):
     async def public_trades(self, symbol: str, start: int, end: int, limit: int) -> Sequence[object]:
         """The public trades of ``symbol`` in ``[start, end]``, oldest first, at most ``limit``."""
 
-    async def orders_by_id(self, ids: Sequence[int]) -> Sequence[Order]:
+    async def orders_by_id(self, ids: Sequence[int]) -> Sequence[Order[Any]]:
         """Closed orders with these ids, from the order history."""
 
-    async def orders_between(self, symbol: Optional[str], start: int, end: int) -> Sequence[Order]:
+    async def orders_between(self, symbol: Optional[str], start: int, end: int) -> Sequence[Order[Any]]:
         """Closed orders (of ``symbol``, or of every symbol) last updated in ``[start, end]``."""
 
-    async def open_orders(self) -> Sequence[Order]:
+    async def open_orders(self) -> Sequence[Order[Any]]:
         """Every open order of the account."""
 
-    async def wallets(self) -> Sequence[Wallet]:
+    async def wallets(self) -> Sequence[Wallet[Any]]:
         """Every wallet of the account."""
 
-    async def trades_after(self, after: Optional[int]) -> Sequence[Trade]:
+    async def trades_after(self, after: Optional[int]) -> Sequence[Trade[Any]]:
         """The account's trades with an id above ``after``, oldest first, every page of them; with ``None``, the
         newest trade alone (where the client's knowledge starts)."""
 
-    async def funding_trades_after(self, after: Optional[int]) -> Sequence[FundingTrade]:
+    async def funding_trades_after(self, after: Optional[int]) -> Sequence[FundingTrade[Any]]:
         """As :meth:`trades_after`, for the account's funding trades."""
 
-    async def funding_offers_between(self, symbol: str, start: int, end: int) -> Sequence[FundingOffer]:
+    async def funding_offers_between(self, symbol: str, start: int, end: int) -> Sequence[FundingOffer[Any]]:
         """Closed funding offers of ``symbol`` last updated in ``[start, end]``."""

@@ -178,9 +178,11 @@ def _update(body: Mapping[str, Any], account: "Account") -> Optional[Target]:
             wanted.append((name, body[name]))
     if body.get("amount") is not None or body.get("delta") is not None:
         # Bitfinex keeps what was filled: a new amount moves the original amount by as much as the remaining one.
-        amount = float(body["amount"]) if body.get("amount") is not None else before.amount
+        # In floats whatever the number mode: the outcome is compared within a tolerance (_same), and Decimal
+        # arithmetic refuses a float operand.
+        amount = float(body["amount"]) if body.get("amount") is not None else float(before.amount)
         amount += float(body.get("delta") or 0)
-        wanted.append(("amount_orig", round(before.amount_orig + amount - before.amount, 8)))
+        wanted.append(("amount_orig", round(float(before.amount_orig) + amount - float(before.amount), 8)))
     return UpdateOrder(before.id, tuple(wanted), before) if wanted else None
 
 

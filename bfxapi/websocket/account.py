@@ -15,9 +15,10 @@ import asyncio
 import datetime
 import logging
 from types import MappingProxyType
-from typing import Any, Callable, Coroutine, Hashable, Mapping, Optional, Sequence
+from typing import Any, Callable, Coroutine, Generic, Hashable, Mapping, Optional, Sequence
 
 from ..types import FundingCredit, FundingLoan, FundingOffer, Order, Position, Wallet
+from ..types.number import N
 from ._fills import FUNDING_TRADES, TRADES, Fills
 from ._history import History
 from ._reconcile import CLOSED_ORDERS, Reconciliation, differences
@@ -93,14 +94,15 @@ _EFFECTS: dict[str, tuple[str, int]] = {
 
 
 
-class Account:
+class Account(Generic[N]):
     """The account of an authenticated client: ``bfx.wss.account``.
 
     Every view is a live read-only mapping (it follows the account; copy it with ``dict(...)`` to keep a
     picture across an ``await``): ``orders`` (open orders by id), ``positions`` (open positions by position
     id), ``wallets`` (by ``(wallet_type, currency)``), ``funding_offers``, ``funding_credits`` and
     ``funding_loans`` (by id). Closed orders, positions, offers, credits and loans leave their view.
-    ``Wallet.available_balance`` is what Bitfinex sent: ``None`` in a snapshot until an update fills it.
+    ``Wallet.available_balance`` is what Bitfinex sent: ``None`` in a snapshot until an update fills it. Generic in the
+    client's number type: a decimal client's ``account.wallets`` holds ``Wallet[Decimal]``.
 
     Each (re)authentication's snapshots replace the state of their kind. :attr:`synced` says whether every
     snapshot of the current authentication has arrived; it is False while the connection is down, when the
@@ -152,7 +154,7 @@ class Account:
         self._lost_at: Optional[datetime.datetime] = None
         self._reconciling = False
         self._told: list[tuple[str, Any]] = []
-        self._closed_while_away: dict[int, Order] = {}
+        self._closed_while_away: dict[int, Order[N]] = {}
         # fills of the categories the filters let through, each family recovered on its own
         self._fills = tuple(Fills(family, history, self._logger) for family in (TRADES, FUNDING_TRADES)
                             if family.category in categories)
@@ -163,48 +165,48 @@ class Account:
     # -- views ---------------------------------------------------------------------------------------
 
     @property
-    def orders(self) -> Mapping[int, Order]:
+    def orders(self) -> Mapping[int, Order[N]]:
         """Open orders by id."""
         return self._views["orders"]
 
     @property
-    def positions(self) -> Mapping[int, Position]:
+    def positions(self) -> Mapping[int, Position[N]]:
         """Open positions by position id (the id Bitfinex closes and claims them by)."""
         return self._views["positions"]
 
     @property
-    def wallets(self) -> Mapping[tuple[str, str], Wallet]:
+    def wallets(self) -> Mapping[tuple[str, str], Wallet[N]]:
         """Wallets by ``(wallet_type, currency)``, e.g. ``("exchange", "USD")``."""
         return self._views["wallets"]
 
     @property
-    def funding_offers(self) -> Mapping[int, FundingOffer]:
+    def funding_offers(self) -> Mapping[int, FundingOffer[N]]:
         """Active funding offers by id."""
         return self._views["funding_offers"]
 
     @property
-    def funding_credits(self) -> Mapping[int, FundingCredit]:
+    def funding_credits(self) -> Mapping[int, FundingCredit[N]]:
         """Active funding credits (funds lent and used in positions) by id."""
         return self._views["funding_credits"]
 
     @property
-    def funding_loans(self) -> Mapping[int, FundingLoan]:
+    def funding_loans(self) -> Mapping[int, FundingLoan[N]]:
         """Active funding loans by id."""
         return self._views["funding_loans"]
 
-    def order(self, order_id: int) -> Optional[Order]:
+    def order(self, order_id: int) -> Optional[Order[N]]:
         """The open order ``order_id``, or None."""
         return self.orders.get(order_id)
 
-    def orders_for(self, symbol: str) -> tuple[Order, ...]:
+    def orders_for(self, symbol: str) -> tuple[Order[N], ...]:
         """The open orders on ``symbol`` (``"tBTCUSD"``)."""
         return tuple(order for order in self.orders.values() if order.symbol == symbol)
 
-    def position(self, symbol: str) -> Optional[Position]:
+    def position(self, symbol: str) -> Optional[Position[N]]:
         """The open position on ``symbol``, or None (Bitfinex keeps at most one per symbol)."""
         return next((p for p in self.positions.values() if p.symbol == symbol), None)
 
-    def wallet(self, wallet_type: str, currency: str) -> Optional[Wallet]:
+    def wallet(self, wallet_type: str, currency: str) -> Optional[Wallet[N]]:
         """The wallet (``"exchange"``, ``"margin"`` or ``"funding"``) of ``currency``, or None."""
         return self.wallets.get((wallet_type, currency))
 
@@ -374,7 +376,7 @@ class Account:
         self._spawn(self._resolve_closed(downtime, told, closed), "bfxapi:account-reconciliation")
 
     async def _resolve_closed(self, downtime: datetime.timedelta, told: list[tuple[str, Any]],
-                              closed: dict[int, Order]) -> None:
+                              closed: dict[int, Order[N]]) -> None:
         try:
             await self._tell_closed(closed, told)
             for fills in self._fills:
@@ -384,13 +386,15 @@ class Account:
                 fills.release(self._emit_fill)
         self._report(downtime, told, sorted(closed))
 
-    async def _tell_closed(self, closed: dict[int, Order], told: list[tuple[str, Any]], remove: bool = False) -> None:
+    async def _tell_closed(
+        self, closed: dict[int, Order[N]], told: list[tuple[str, Any]], remove: bool = False
+    ) -> None:
         """Fetch the final state of orders that closed while away and tell each (``order_cancel``); those told
         leave ``closed`` (and, with ``remove``, the store, where a poll kept them until now)."""
         if not closed or self._history is None:
             return
         try:
-            final: Sequence[Order] = await self._history.orders_by_id(sorted(closed))
+            final: Sequence[Order[N]] = await self._history.orders_by_id(sorted(closed))
         except Exception as error:  # pylint: disable=broad-exception-caught
             self._logger.warning(
                 "account: the final state of %d order(s) closed while the connection was down could not be "

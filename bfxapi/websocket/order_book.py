@@ -12,17 +12,26 @@ States: ``syncing`` (waiting for the first snapshot), ``synced``, ``resyncing``,
 
 import asyncio
 import logging
+from decimal import Decimal
 from typing import Any, Awaitable, Callable, Generic, Literal, Optional, Sequence, TypeVar, Union
 
 from ..types import FundingCurrencyBook, FundingCurrencyRawBook, TradingPairBook, TradingPairRawBook
+from ..types.number import N
 from ._checksum import checksum_string, crc32
 
 __all__ = ["OrderBook", "BookState", "BookEntry"]
 
 BookState = Literal["syncing", "synced", "resyncing", "closed"]
-BookEntry = Union[TradingPairBook, FundingCurrencyBook, TradingPairRawBook, FundingCurrencyRawBook]
-#: the entry type of a book: annotate ``book: OrderBook[TradingPairBook] = await bfx.wss.order_book(...)``
-E = TypeVar("E", TradingPairBook, FundingCurrencyBook, TradingPairRawBook, FundingCurrencyRawBook)
+#: an entry of any kind of book, in the number type ``N`` (``BookEntry[Decimal]``; a bare ``BookEntry`` is float's)
+BookEntry = Union[TradingPairBook[N], FundingCurrencyBook[N], TradingPairRawBook[N], FundingCurrencyRawBook[N]]
+#: the entry type of a book: annotate ``book: OrderBook[TradingPairBook] = await bfx.wss.order_book(...)``, or
+#: ``OrderBook[TradingPairBook[Decimal]]`` for a client in decimal mode
+E = TypeVar(
+    "E",
+    TradingPairBook[float], FundingCurrencyBook[float], TradingPairRawBook[float], FundingCurrencyRawBook[float],
+    TradingPairBook[Decimal], FundingCurrencyBook[Decimal], TradingPairRawBook[Decimal],
+    FundingCurrencyRawBook[Decimal],
+)  # fmt: skip
 
 Emit = Callable[..., bool]
 
@@ -135,7 +144,8 @@ class OrderBook(Generic[E]):
 
     @property
     def spread(self) -> Optional[float]:
-        """Best ask minus best bid (price, or rate for funding); None when a side is empty."""
+        """Best ask minus best bid (price, or rate for funding); None when a side is empty. A ``float`` in both number
+        modes (as :attr:`mid` and :meth:`volume`: quick figures); in decimal mode the levels hold the exact values."""
         bid, ask = self.best_bid, self.best_ask
         if bid is None or ask is None:
             return None
@@ -161,7 +171,7 @@ class OrderBook(Generic[E]):
             price = self._kind.price(entry)
             if limit is not None and (price < limit if side == "bids" else price > limit):
                 break
-            total += abs(entry.amount)
+            total += abs(float(entry.amount))  # a float in both number modes, as spread and mid
         return total
 
     def checksum(self) -> int:

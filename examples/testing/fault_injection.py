@@ -20,7 +20,7 @@ OPTIONS = WebSocketOptions(backoff=Backoff(initial=0.2, maximum=1.0), silence_li
 
 
 async def main() -> None:
-    async with Simulator(seed=1, market_interval=0.1) as sim:
+    async with Simulator(seed=1, market_interval=0.1, ticker_interval=0.5) as sim:
         async with Client(wss_host=sim.wss_host, wss_options=OPTIONS) as bfx:
             events: asyncio.Queue[str] = asyncio.Queue()
             prices: asyncio.Queue[float] = asyncio.Queue()

@@ -47,8 +47,8 @@ async def main() -> int:
             print(f"update: {notification.status}: order #{notification.data.id} is now {notification.data.amount}")
 
         # Refused: far more than the account holds. The notification tells why.
-        refused = await bfx.wss.inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", "1000000", prices[0])
-        print(f"submit 1000000 BTC: {refused.status}: {refused.text}")
+        refused = await bfx.wss.inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", "1000", prices[0])
+        print(f"submit 1000 BTC: {refused.status}: {refused.text}")
 
         cancelled = await asyncio.gather(*(bfx.wss.inputs.cancel_order(id=id) for id in ids))
         print(f"cancel: {sum(n.status == 'SUCCESS' for n in cancelled)} of {len(ids)} orders cancelled")

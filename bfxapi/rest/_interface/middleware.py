@@ -42,12 +42,13 @@ redirects is a configuration to fix, not to work around.
 import asyncio
 import logging
 import time
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 import aiohttp
 from yarl import URL
 
 from ..._utils.credentials import Credentials
+from ..._utils.json_decoder import loads as float_loads
 from ..._utils.json_encoder import dumps
 from ..._utils.logging import get_logger
 from ..._utils.network import CONNECTION_ERRORS, Network
@@ -105,6 +106,7 @@ class Middleware:
         retry: Optional[RetryPolicy],
         rate_limit_penalty: float,
         network: Optional[Network] = None,
+        loads: Callable[[str], Any] = float_loads,
     ) -> None:
         if connection_limit < 1:
             raise InvalidInputError("connection_limit must be at least 1")
@@ -126,6 +128,8 @@ class Middleware:
         self._route = self._network.route(self.host)
         #: what ``stats()`` reports (requests, errors, 429s, rate-limiter waits, latencies)
         self.counters = RestCounters()
+        #: the JSON decoder of answers (the client's number mode: see bfxapi.types.codec)
+        self.loads = loads
 
     @property
     def authenticated(self) -> bool:
@@ -232,7 +236,7 @@ class Middleware:
                 answer = await self._counted_send(method, path, query, text, signed)
                 return decode_response(
                     answer.status, answer.body, answer.headers, method=method, path=path,
-                    penalty=self.rate_limit_penalty,
+                    penalty=self.rate_limit_penalty, decode=self.loads,
                 )
             except NonceTooSmallError as error:
                 self.counters.failed(error)

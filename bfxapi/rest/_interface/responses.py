@@ -7,7 +7,7 @@ becomes :class:`UnexpectedResponseError` with the status and the start of the bo
 server's, so it never holds the request's secrets.
 """
 
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from ...exceptions import InvalidCredentialError, ServerError
 from ..._utils.json_decoder import loads
@@ -72,12 +72,20 @@ def _is_rate_limit_object(data: Any) -> bool:
 
 
 def decode_response(
-    status: int, body: bytes, headers: Mapping[str, str], *, method: str, path: str, penalty: float = 60.0
+    status: int,
+    body: bytes,
+    headers: Mapping[str, str],
+    *,
+    method: str,
+    path: str,
+    penalty: float = 60.0,
+    decode: Callable[[str], Any] = loads,
 ) -> Any:
-    """The decoded JSON of a successful answer; raises the matching error otherwise."""
+    """The decoded JSON of a successful answer (``decode``: the client's decoder, which decimal mode's is); raises
+    the matching error otherwise."""
     retry_after = _retry_after(headers, penalty) if status == 429 else penalty
     try:
-        data = loads(body.decode("utf-8")) if body else None
+        data = decode(body.decode("utf-8")) if body else None
         decoded = bool(body)
     except ValueError:
         data, decoded = None, False

@@ -45,9 +45,10 @@ from ...types import (
     UserInfo,
     Wallet,
     Withdrawal,
-    serializers,
 )
+from ...types.number import N
 from ..._utils import order_bodies
+from ...rules.checker import OrderRules
 from ..._utils.values import integer, integers, json_object, sequence, text
 from .._interface import Interface
 from .._interface.params import dec, decimal, flag, required, segment, sort_order, string, timestamp, window
@@ -128,8 +129,12 @@ def _alert_price(value: DecimalLike) -> str:
     return digits
 
 
-class RestAuthEndpoints(Interface):
+class RestAuthEndpoints(Interface[N]):
     """Authenticated REST endpoints; requires ``api_key`` and ``api_secret``."""
+
+    # Bitfinex's order rules, which order writes go through before they are sent; BfxRestInterface sets them (its
+    # ``rules``: not an endpoint, so not a public name of the group)
+    _rules: Optional[OrderRules] = None
 
     async def _post(self, path: str, body: Optional[Mapping[str, Any]] = None, *, group: Optional[str] = None) -> Any:
         return await self._m.auth_post(path, body, group=group or path)
@@ -138,11 +143,11 @@ class RestAuthEndpoints(Interface):
 
     async def get_user_info(self) -> UserInfo:
         """The account's ``UserInfo``: POST ``auth/r/info/user``."""
-        return serializers.UserInfo.from_wire(await self._post("auth/r/info/user"))
+        return self._s.UserInfo.from_wire(await self._post("auth/r/info/user"))
 
     async def get_login_history(self) -> list[LoginHistory]:
         """Recent logins: POST ``auth/r/logins/hist``."""
-        return serializers.LoginHistory.from_wire_list(await self._post("auth/r/logins/hist"))
+        return self._s.LoginHistory.from_wire_list(await self._post("auth/r/logins/hist"))
 
     async def get_balance_available_for_orders_or_offers(
         self,
@@ -152,25 +157,25 @@ class RestAuthEndpoints(Interface):
         dir: Optional[int] = None,  # pylint: disable=redefined-builtin  # the official name
         rate: Optional[DecimalLike] = None,
         lev: Optional[DecimalLike] = None,
-    ) -> BalanceAvailable:
+    ) -> BalanceAvailable[N]:
         """Amount available for a new order or offer: POST ``auth/calc/order/avail``."""
         body = {
             "symbol": string(symbol, "symbol"), "type": string(type, "type"), "dir": sort_order(dir, "dir", "1 or -1"),
             "rate": dec(rate, "rate"), "lev": dec(lev, "lev"),
         }
-        return serializers.BalanceAvailable.from_wire(await self._post("auth/calc/order/avail", body))
+        return self._s.BalanceAvailable.from_wire(await self._post("auth/calc/order/avail", body))
 
-    async def get_wallets(self) -> list[Wallet]:
+    async def get_wallets(self) -> list[Wallet[N]]:
         """Every wallet balance: POST ``auth/r/wallets``."""
-        return serializers.Wallet.from_wire_list(await self._post("auth/r/wallets"))
+        return self._s.Wallet.from_wire_list(await self._post("auth/r/wallets"))
 
     # --- orders -----------------------------------------------------------------------------------------------
 
-    async def get_orders(self, *, symbol: Optional[str] = None, ids: Optional[Sequence[int]] = None) -> list[Order]:
+    async def get_orders(self, *, symbol: Optional[str] = None, ids: Optional[Sequence[int]] = None) -> list[Order[N]]:
         """Active orders (of one symbol, or with the given ids): POST ``auth/r/orders[/{symbol}]``."""
         body = {"id": _ids(ids)}
         rows = await self._post(_with("auth/r/orders", symbol), body, group="auth/r/orders")
-        return serializers.Order.from_wire_list(rows)
+        return self._s.Order.from_wire_list(rows)
 
     async def submit_order(
         self,
@@ -188,7 +193,7 @@ class RestAuthEndpoints(Interface):
         flags: Optional[int] = None,
         tif: Optional[Tif] = None,
         meta: Optional[Mapping[str, Any]] = None,
-    ) -> Notification[Order]:
+    ) -> Notification[Order[N]]:
         """Place an order (``price`` is ``None`` for market orders): POST ``auth/w/order/submit``.
 
         ``meta`` is sent as given (its keys are never renamed). An OCO order (flag 16384) is answered with
@@ -197,7 +202,8 @@ class RestAuthEndpoints(Interface):
             type, symbol, amount, price, lev=lev, price_trailing=price_trailing, price_aux_limit=price_aux_limit,
             price_oco_stop=price_oco_stop, gid=gid, cid=cid, flags=flags, tif=tif, meta=meta,
         )  # fmt: skip
-        return serializers.OrderNotification.from_wire(_first_order(await self._post("auth/w/order/submit", body)))
+        body = await self._rules.checked_new_order(body) if self._rules is not None else body
+        return self._s.OrderNotification.from_wire(_first_order(await self._post("auth/w/order/submit", body)))
 
     async def update_order(
         self,
@@ -214,20 +220,21 @@ class RestAuthEndpoints(Interface):
         price_aux_limit: Optional[DecimalLike] = None,
         price_trailing: Optional[DecimalLike] = None,
         tif: Optional[Tif] = None,
-    ) -> Notification[Order]:
+    ) -> Notification[Order[N]]:
         """Change an active order: POST ``auth/w/order/update``."""
         body = order_bodies.order_update(
             id, amount=amount, price=price, cid=cid, cid_date=cid_date, gid=gid, flags=flags, lev=lev, delta=delta,
             price_aux_limit=price_aux_limit, price_trailing=price_trailing, tif=tif,
         )  # fmt: skip
-        return serializers.OrderNotification.from_wire(await self._post("auth/w/order/update", body))
+        body = await self._rules.checked_update(body) if self._rules is not None else body
+        return self._s.OrderNotification.from_wire(await self._post("auth/w/order/update", body))
 
     async def cancel_order(
         self, *, id: Optional[int] = None, cid: Optional[int] = None, cid_date: Optional[str] = None
-    ) -> Notification[Order]:
+    ) -> Notification[Order[N]]:
         """Cancel one order, by ``id`` or by ``cid`` and ``cid_date``: POST ``auth/w/order/cancel``."""
         body = order_bodies.order_cancel(id, cid, cid_date)
-        return serializers.OrderNotification.from_wire(await self._post("auth/w/order/cancel", body))
+        return self._s.OrderNotification.from_wire(await self._post("auth/w/order/cancel", body))
 
     async def cancel_order_multi(
         self,
@@ -236,11 +243,11 @@ class RestAuthEndpoints(Interface):
         cid: Optional[Sequence[tuple[int, str]]] = None,
         gid: Optional[Sequence[int]] = None,
         all: Optional[bool] = None,
-    ) -> Notification[list[Order]]:
+    ) -> Notification[list[Order[N]]]:
         """Cancel several orders (by ids, ``(cid, cid_date)`` pairs, group ids, or ``all``): POST
         ``auth/w/order/cancel/multi``."""
         body = order_bodies.order_cancel_multi(id, cid, gid, all)
-        return serializers.OrderListNotification.from_wire(await self._post("auth/w/order/cancel/multi", body))
+        return self._s.OrderListNotification.from_wire(await self._post("auth/w/order/cancel/multi", body))
 
     async def get_orders_history(
         self,
@@ -250,16 +257,16 @@ class RestAuthEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[Order]:
+    ) -> list[Order[N]]:
         """Closed orders: POST ``auth/r/orders[/{symbol}]/hist``."""
         body = {"id": _ids(ids), **_window(start, end, limit)}
         rows = await self._post(_with("auth/r/orders", symbol, "hist"), body, group="auth/r/orders/hist")
-        return serializers.Order.from_wire_list(rows)
+        return self._s.Order.from_wire_list(rows)
 
-    async def get_order_trades(self, symbol: str, id: int) -> list[OrderTrade]:
+    async def get_order_trades(self, symbol: str, id: int) -> list[OrderTrade[N]]:
         """Trades of one order: POST ``auth/r/order/{symbol}:{id}/trades``."""
         path = f"auth/r/order/{segment(symbol, 'symbol')}:{_id(id)}/trades"
-        return serializers.OrderTrade.from_wire_list(await self._post(path, group="auth/r/order/trades"))
+        return self._s.OrderTrade.from_wire_list(await self._post(path, group="auth/r/order/trades"))
 
     async def get_trades_history(
         self,
@@ -269,11 +276,11 @@ class RestAuthEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[Trade]:
+    ) -> list[Trade[N]]:
         """The account's trades: POST ``auth/r/trades[/{symbol}]/hist``."""
         body = _window(start, end, limit, sort)
         rows = await self._post(_with("auth/r/trades", symbol, "hist"), body, group="auth/r/trades/hist")
-        return serializers.Trade.from_wire_list(rows)
+        return self._s.Trade.from_wire_list(rows)
 
     async def get_ledgers(
         self,
@@ -283,61 +290,61 @@ class RestAuthEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[Ledger]:
+    ) -> list[Ledger[N]]:
         """Ledger entries of one currency, or of all when ``currency`` is None: POST
         ``auth/r/ledgers[/{currency}]/hist``."""
         body = {"category": integer(category, "category", 0), **_window(start, end, limit)}
         path = _with("auth/r/ledgers", currency, "hist", "currency")
         rows = await self._post(path, body, group="auth/r/ledgers/hist")
-        return serializers.Ledger.from_wire_list(rows)
+        return self._s.Ledger.from_wire_list(rows)
 
     # --- margin and positions -------------------------------------------------------------------------------------
 
-    async def get_base_margin_info(self) -> BaseMarginInfo:
+    async def get_base_margin_info(self) -> BaseMarginInfo[N]:
         """Account-wide margin figures: POST ``auth/r/info/margin/base``."""
-        return serializers.BaseMarginInfo.from_wire(await self._post("auth/r/info/margin/base"))
+        return self._s.BaseMarginInfo.from_wire(await self._post("auth/r/info/margin/base"))
 
-    async def get_symbol_margin_info(self, symbol: str) -> SymbolMarginInfo:
+    async def get_symbol_margin_info(self, symbol: str) -> SymbolMarginInfo[N]:
         """Margin figures of one pair: POST ``auth/r/info/margin/{symbol}``."""
         path = f"auth/r/info/margin/{segment(symbol, 'symbol')}"
-        return serializers.SymbolMarginInfo.from_wire(await self._post(path, group="auth/r/info/margin"))
+        return self._s.SymbolMarginInfo.from_wire(await self._post(path, group="auth/r/info/margin"))
 
-    async def get_all_symbols_margin_info(self) -> list[SymbolMarginInfo]:
+    async def get_all_symbols_margin_info(self) -> list[SymbolMarginInfo[N]]:
         """Margin figures of every pair: POST ``auth/r/info/margin/sym_all``."""
-        return serializers.SymbolMarginInfo.from_wire_list(await self._post("auth/r/info/margin/sym_all"))
+        return self._s.SymbolMarginInfo.from_wire_list(await self._post("auth/r/info/margin/sym_all"))
 
-    async def get_positions(self) -> list[Position]:
+    async def get_positions(self) -> list[Position[N]]:
         """Active positions: POST ``auth/r/positions``."""
-        return serializers.Position.from_wire_list(await self._post("auth/r/positions"))
+        return self._s.Position.from_wire_list(await self._post("auth/r/positions"))
 
-    async def claim_position(self, id: int, *, amount: Optional[DecimalLike] = None) -> Notification[PositionClaim]:
+    async def claim_position(self, id: int, *, amount: Optional[DecimalLike] = None) -> Notification[PositionClaim[N]]:
         """Claim a position (all of it, or ``amount``): POST ``auth/w/position/claim``."""
         body = {"id": _id(id), "amount": dec(amount, "amount")}
-        return serializers.PositionClaimNotification.from_wire(await self._post("auth/w/position/claim", body))
+        return self._s.PositionClaimNotification.from_wire(await self._post("auth/w/position/claim", body))
 
-    async def increase_position(self, symbol: str, amount: DecimalLike) -> Notification[PositionIncrease]:
+    async def increase_position(self, symbol: str, amount: DecimalLike) -> Notification[PositionIncrease[N]]:
         """Increase a position: POST ``auth/w/position/increase``."""
         body = {"symbol": string(symbol, "symbol"), "amount": decimal(amount, "amount")}
-        return serializers.PositionIncreaseNotification.from_wire(await self._post("auth/w/position/increase", body))
+        return self._s.PositionIncreaseNotification.from_wire(await self._post("auth/w/position/increase", body))
 
-    async def get_increase_position_info(self, symbol: str, amount: DecimalLike) -> PositionIncreaseInfo:
+    async def get_increase_position_info(self, symbol: str, amount: DecimalLike) -> PositionIncreaseInfo[N]:
         """What increasing a position by ``amount`` would take: POST ``auth/r/position/increase/info``."""
         body = {"symbol": string(symbol, "symbol"), "amount": decimal(amount, "amount")}
-        return serializers.PositionIncreaseInfo.from_wire(await self._post("auth/r/position/increase/info", body))
+        return self._s.PositionIncreaseInfo.from_wire(await self._post("auth/r/position/increase/info", body))
 
     async def get_positions_history(
         self, *, start: Optional[Timestamp] = None, end: Optional[Timestamp] = None, limit: Optional[int] = None
-    ) -> list[PositionHistory]:
+    ) -> list[PositionHistory[N]]:
         """Closed positions: POST ``auth/r/positions/hist``."""
         rows = await self._post("auth/r/positions/hist", _window(start, end, limit))
-        return serializers.PositionHistory.from_wire_list(rows)
+        return self._s.PositionHistory.from_wire_list(rows)
 
     async def get_positions_snapshot(
         self, *, start: Optional[Timestamp] = None, end: Optional[Timestamp] = None, limit: Optional[int] = None
-    ) -> list[PositionSnapshot]:
+    ) -> list[PositionSnapshot[N]]:
         """Position snapshots: POST ``auth/r/positions/snap``."""
         rows = await self._post("auth/r/positions/snap", _window(start, end, limit))
-        return serializers.PositionSnapshot.from_wire_list(rows)
+        return self._s.PositionSnapshot.from_wire_list(rows)
 
     async def get_positions_audit(
         self,
@@ -346,10 +353,10 @@ class RestAuthEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[PositionAudit]:
+    ) -> list[PositionAudit[N]]:
         """Audit of positions (body key ``id``, as Bitfinex documents it): POST ``auth/r/positions/audit``."""
         body = {"id": _ids(ids), **_window(start, end, limit)}
-        return serializers.PositionAudit.from_wire_list(await self._post("auth/r/positions/audit", body))
+        return self._s.PositionAudit.from_wire_list(await self._post("auth/r/positions/audit", body))
 
     async def set_derivative_position_collateral(
         self, symbol: str, collateral: DecimalLike
@@ -357,19 +364,19 @@ class RestAuthEndpoints(Interface):
         """Set the collateral of a derivatives position: POST ``auth/w/deriv/collateral/set``."""
         body = {"symbol": string(symbol, "symbol"), "collateral": decimal(collateral, "collateral")}
         data = await self._post("auth/w/deriv/collateral/set", body)
-        return serializers.DerivativePositionCollateral.from_wire(data[0])
+        return self._s.DerivativePositionCollateral.from_wire(data[0])
 
-    async def get_derivative_position_collateral_limits(self, symbol: str) -> DerivativePositionCollateralLimits:
+    async def get_derivative_position_collateral_limits(self, symbol: str) -> DerivativePositionCollateralLimits[N]:
         """Minimum and maximum collateral of a derivatives position: POST ``auth/calc/deriv/collateral/limit``."""
         data = await self._post("auth/calc/deriv/collateral/limit", {"symbol": string(symbol, "symbol")})
-        return serializers.DerivativePositionCollateralLimits.from_wire(data)
+        return self._s.DerivativePositionCollateralLimits.from_wire(data)
 
     # --- funding ------------------------------------------------------------------------------------------------
 
-    async def get_funding_offers(self, *, symbol: Optional[str] = None) -> list[FundingOffer]:
+    async def get_funding_offers(self, *, symbol: Optional[str] = None) -> list[FundingOffer[N]]:
         """Active funding offers: POST ``auth/r/funding/offers[/{symbol}]``."""
         rows = await self._post(_with("auth/r/funding/offers", symbol), group="auth/r/funding/offers")
-        return serializers.FundingOffer.from_wire_list(rows)
+        return self._s.FundingOffer.from_wire_list(rows)
 
     async def submit_funding_offer(
         self,
@@ -380,25 +387,25 @@ class RestAuthEndpoints(Interface):
         period: int,
         *,
         flags: Optional[int] = None,
-    ) -> Notification[FundingOffer]:
+    ) -> Notification[FundingOffer[N]]:
         """Place a funding offer (positive amount) or bid (negative): POST ``auth/w/funding/offer/submit``."""
         body = order_bodies.funding_offer(type, symbol, amount, rate, period, flags)
-        return serializers.FundingOfferNotification.from_wire(await self._post("auth/w/funding/offer/submit", body))
+        return self._s.FundingOfferNotification.from_wire(await self._post("auth/w/funding/offer/submit", body))
 
-    async def cancel_funding_offer(self, id: int) -> Notification[FundingOffer]:
+    async def cancel_funding_offer(self, id: int) -> Notification[FundingOffer[N]]:
         """Cancel a funding offer: POST ``auth/w/funding/offer/cancel``."""
         data = await self._post("auth/w/funding/offer/cancel", order_bodies.funding_offer_cancel(id))
-        return serializers.FundingOfferNotification.from_wire(data)
+        return self._s.FundingOfferNotification.from_wire(data)
 
     async def cancel_all_funding_offers(self, currency: str) -> Notification[Any]:
         """Cancel every funding offer of a currency (data left as received): POST
         ``auth/w/funding/offer/cancel/all``."""
         data = await self._post("auth/w/funding/offer/cancel/all", {"currency": string(currency, "currency")})
-        return serializers.RawNotification.from_wire(data)
+        return self._s.RawNotification.from_wire(data)
 
     async def submit_funding_close(self, id: int) -> Notification[Any]:
         """Return a funding loan or credit (data left as received): POST ``auth/w/funding/close``."""
-        return serializers.RawNotification.from_wire(await self._post("auth/w/funding/close", {"id": _id(id)}))
+        return self._s.RawNotification.from_wire(await self._post("auth/w/funding/close", {"id": _id(id)}))
 
     async def toggle_auto_renew(
         self,
@@ -408,13 +415,13 @@ class RestAuthEndpoints(Interface):
         amount: Optional[DecimalLike] = None,
         rate: Optional[DecimalLike] = None,
         period: Optional[int] = None,
-    ) -> Notification[FundingAutoRenew]:
+    ) -> Notification[FundingAutoRenew[N]]:
         """Turn funding auto-renew on or off: POST ``auth/w/funding/auto``."""
         body = {
             "status": required(flag(status, "status"), "status"), "currency": string(currency, "currency"),
             "amount": dec(amount, "amount"), "rate": dec(rate, "rate"), "period": _period(period),
         }
-        return serializers.FundingAutoRenewNotification.from_wire(await self._post("auth/w/funding/auto", body))
+        return self._s.FundingAutoRenewNotification.from_wire(await self._post("auth/w/funding/auto", body))
 
     async def toggle_keep_funding(
         self,
@@ -428,7 +435,7 @@ class RestAuthEndpoints(Interface):
             "type": required(text(type, "type", choices=_KEEP_FUNDING_TYPES), "type"), "id": _ids(ids),
             "changes": _keep_changes(changes),
         }
-        return serializers.RawNotification.from_wire(await self._post("auth/w/funding/keep", body))
+        return self._s.RawNotification.from_wire(await self._post("auth/w/funding/keep", body))
 
     async def get_funding_offers_history(
         self,
@@ -437,16 +444,16 @@ class RestAuthEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[FundingOffer]:
+    ) -> list[FundingOffer[N]]:
         """Closed funding offers: POST ``auth/r/funding/offers[/{symbol}]/hist``."""
         path = _with("auth/r/funding/offers", symbol, "hist")
         rows = await self._post(path, _window(start, end, limit), group="auth/r/funding/offers/hist")
-        return serializers.FundingOffer.from_wire_list(rows)
+        return self._s.FundingOffer.from_wire_list(rows)
 
-    async def get_funding_loans(self, *, symbol: Optional[str] = None) -> list[FundingLoan]:
+    async def get_funding_loans(self, *, symbol: Optional[str] = None) -> list[FundingLoan[N]]:
         """Active funding loans: POST ``auth/r/funding/loans[/{symbol}]``."""
         rows = await self._post(_with("auth/r/funding/loans", symbol), group="auth/r/funding/loans")
-        return serializers.FundingLoan.from_wire_list(rows)
+        return self._s.FundingLoan.from_wire_list(rows)
 
     async def get_funding_loans_history(
         self,
@@ -455,16 +462,16 @@ class RestAuthEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[FundingLoan]:
+    ) -> list[FundingLoan[N]]:
         """Closed funding loans: POST ``auth/r/funding/loans[/{symbol}]/hist``."""
         path = _with("auth/r/funding/loans", symbol, "hist")
         rows = await self._post(path, _window(start, end, limit), group="auth/r/funding/loans/hist")
-        return serializers.FundingLoan.from_wire_list(rows)
+        return self._s.FundingLoan.from_wire_list(rows)
 
-    async def get_funding_credits(self, *, symbol: Optional[str] = None) -> list[FundingCredit]:
+    async def get_funding_credits(self, *, symbol: Optional[str] = None) -> list[FundingCredit[N]]:
         """Active funding credits: POST ``auth/r/funding/credits[/{symbol}]``."""
         rows = await self._post(_with("auth/r/funding/credits", symbol), group="auth/r/funding/credits")
-        return serializers.FundingCredit.from_wire_list(rows)
+        return self._s.FundingCredit.from_wire_list(rows)
 
     async def get_funding_credits_history(
         self,
@@ -473,11 +480,11 @@ class RestAuthEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[FundingCredit]:
+    ) -> list[FundingCredit[N]]:
         """Closed funding credits: POST ``auth/r/funding/credits[/{symbol}]/hist``."""
         path = _with("auth/r/funding/credits", symbol, "hist")
         rows = await self._post(path, _window(start, end, limit), group="auth/r/funding/credits/hist")
-        return serializers.FundingCredit.from_wire_list(rows)
+        return self._s.FundingCredit.from_wire_list(rows)
 
     async def get_funding_trades_history(
         self,
@@ -487,39 +494,39 @@ class RestAuthEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[FundingTrade]:
+    ) -> list[FundingTrade[N]]:
         """The account's funding trades: POST ``auth/r/funding/trades[/{symbol}]/hist``."""
         body = _window(start, end, limit, sort)
         path = _with("auth/r/funding/trades", symbol, "hist")
-        return serializers.FundingTrade.from_wire_list(await self._post(path, body, group="auth/r/funding/trades/hist"))
+        return self._s.FundingTrade.from_wire_list(await self._post(path, body, group="auth/r/funding/trades/hist"))
 
-    async def get_funding_info(self, key: str) -> FundingInfo:
+    async def get_funding_info(self, key: str) -> FundingInfo[N]:
         """Yields and durations of a funding currency: POST ``auth/r/info/funding/{key}``."""
         path = f"auth/r/info/funding/{segment(key, 'key')}"
-        return serializers.FundingInfo.from_wire(await self._post(path, group="auth/r/info/funding"))
+        return self._s.FundingInfo.from_wire(await self._post(path, group="auth/r/info/funding"))
 
     # --- wallets and movements ------------------------------------------------------------------------------------
 
     async def transfer_between_wallets(
         self, from_wallet: str, to_wallet: str, currency: str, currency_to: str, amount: DecimalLike
-    ) -> Notification[Transfer]:
+    ) -> Notification[Transfer[N]]:
         """Move funds between wallets (converting to ``currency_to``): POST ``auth/w/transfer``."""
         body = {
             "from": string(from_wallet, "from_wallet"), "to": string(to_wallet, "to_wallet"),
             "currency": string(currency, "currency"), "currency_to": string(currency_to, "currency_to"),
             "amount": decimal(amount, "amount"),
         }
-        return serializers.TransferNotification.from_wire(await self._post("auth/w/transfer", body))
+        return self._s.TransferNotification.from_wire(await self._post("auth/w/transfer", body))
 
     async def submit_wallet_withdrawal(
         self, wallet: str, method: str, address: str, amount: DecimalLike
-    ) -> Notification[Withdrawal]:
+    ) -> Notification[Withdrawal[N]]:
         """Withdraw to ``address``: POST ``auth/w/withdraw``."""
         body = {
             "wallet": string(wallet, "wallet"), "method": string(method, "method"),
             "address": string(address, "address"), "amount": decimal(amount, "amount"),
         }
-        return serializers.WithdrawalNotification.from_wire(await self._post("auth/w/withdraw", body))
+        return self._s.WithdrawalNotification.from_wire(await self._post("auth/w/withdraw", body))
 
     async def get_deposit_address(
         self, wallet: str, method: str, op_renew: bool = False
@@ -530,7 +537,7 @@ class RestAuthEndpoints(Interface):
             "wallet": string(wallet, "wallet"), "method": string(method, "method"),
             "op_renew": flag(op_renew, "op_renew"),
         }
-        return serializers.DepositAddressNotification.from_wire(await self._post("auth/w/deposit/address", body))
+        return self._s.DepositAddressNotification.from_wire(await self._post("auth/w/deposit/address", body))
 
     async def generate_deposit_invoice(
         self, wallet: str, currency: str, amount: DecimalLike
@@ -540,7 +547,7 @@ class RestAuthEndpoints(Interface):
             "wallet": string(wallet, "wallet"), "currency": string(currency, "currency"),
             "amount": decimal(amount, "amount"),
         }
-        return serializers.LightningNetworkInvoice.from_wire(await self._post("auth/w/deposit/invoice", body))
+        return self._s.LightningNetworkInvoice.from_wire(await self._post("auth/w/deposit/invoice", body))
 
     async def get_movements(
         self,
@@ -549,11 +556,11 @@ class RestAuthEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[Movement]:
+    ) -> list[Movement[N]]:
         """Deposits and withdrawals: POST ``auth/r/movements[/{currency}]/hist``."""
         path = _with("auth/r/movements", currency, "hist", "currency")
         rows = await self._post(path, _window(start, end, limit), group="auth/r/movements/hist")
-        return serializers.Movement.from_wire_list(rows)
+        return self._s.Movement.from_wire_list(rows)
 
     # --- not in the official library ------------------------------------------------------------------------------
 
@@ -562,7 +569,8 @@ class RestAuthEndpoints(Interface):
         ("ou", {...})]``: POST ``auth/w/order/multi``. Decimal fields of each operation travel as strings. The
         notification's data is left as received (its aggregate layout is not documented)."""
         wire_ops = order_bodies.order_multi_op(ops)
-        return serializers.RawNotification.from_wire(await self._post("auth/w/order/multi", {"ops": wire_ops}))
+        wire_ops = await self._rules.checked_operations(wire_ops) if self._rules is not None else wire_ops
+        return self._s.RawNotification.from_wire(await self._post("auth/w/order/multi", {"ops": wire_ops}))
 
     async def get_deposit_addresses(
         self, method: str, *, page: Optional[int] = None, page_size: Optional[int] = None
@@ -580,9 +588,9 @@ class RestAuthEndpoints(Interface):
         data: list[Any] = await self._post("auth/r/movements/info", {"id": _id(id)})
         return data
 
-    async def get_alerts(self, type: str = "price") -> list[Alert]:
+    async def get_alerts(self, type: str = "price") -> list[Alert[N]]:
         """Price alerts: POST ``auth/r/alerts``."""
-        return serializers.Alert.from_wire_list(await self._post("auth/r/alerts", {"type": string(type, "type")}))
+        return self._s.Alert.from_wire_list(await self._post("auth/r/alerts", {"type": string(type, "type")}))
 
     async def set_alert(self, type: str, symbol: str, price: DecimalLike) -> list[Any]:
         """Create a price alert; returns Bitfinex's answer as decoded (``list[Any]``; its layout is not documented):
@@ -601,7 +609,7 @@ class RestAuthEndpoints(Interface):
 
     async def get_settings(self, keys: Sequence[str]) -> list[Setting]:
         """Stored account settings (``"api:bfx-..."`` keys): POST ``auth/r/settings``."""
-        return serializers.Setting.from_wire_list(await self._post("auth/r/settings", {"keys": _keys(keys)}))
+        return self._s.Setting.from_wire_list(await self._post("auth/r/settings", {"keys": _keys(keys)}))
 
     async def set_settings(self, settings: Mapping[str, Any]) -> list[Any]:
         """Store account settings; returns Bitfinex's answer as decoded (``list[Any]``): POST

@@ -17,6 +17,7 @@ from ...types import (
     MerchantDeposit,
     MerchantUnlinkedDeposit,
 )
+from ...types.number import N
 from .._interface import Interface
 from .._interface.params import decimal, required, string
 
@@ -53,7 +54,7 @@ def _ms(value: Any, name: str) -> Optional[int]:
     return integer(value, name, 0)
 
 
-class RestMerchantEndpoints(Interface):
+class RestMerchantEndpoints(Interface[N]):
     """Bitfinex Pay (merchant) endpoints; requires ``api_key`` and ``api_secret`` of a merchant account."""
 
     async def _post(self, path: str, body: Optional[Mapping[str, Any]] = None) -> Any:
@@ -70,7 +71,7 @@ class RestMerchantEndpoints(Interface):
         duration: Optional[int] = None,
         webhook: Optional[str] = None,
         redirect_url: Optional[str] = None,
-    ) -> InvoiceSubmission:
+    ) -> InvoiceSubmission[N]:
         """Create an invoice: POST ``auth/w/ext/pay/invoice/create``."""
         body = {
             "amount": decimal(amount, "amount"), "currency": string(currency, "currency"),
@@ -79,7 +80,7 @@ class RestMerchantEndpoints(Interface):
             "duration": integer(duration, "duration", 1), "webhook": text(webhook, "webhook"),
             "redirectUrl": text(redirect_url, "redirect_url"),
         }
-        return InvoiceSubmission.parse(await self._post("auth/w/ext/pay/invoice/create", body))
+        return self._s.InvoiceSubmission(await self._post("auth/w/ext/pay/invoice/create", body))
 
     async def get_invoices(
         self,
@@ -88,13 +89,13 @@ class RestMerchantEndpoints(Interface):
         start: Optional[int] = None,
         end: Optional[int] = None,
         limit: Optional[int] = None,
-    ) -> list[InvoiceSubmission]:
+    ) -> list[InvoiceSubmission[N]]:
         """Invoices (one by ``id``, or those of a time range): POST ``auth/r/ext/pay/invoices``."""
         body = {
             "id": text(id, "id"), "start": _ms(start, "start"), "end": _ms(end, "end"),
             "limit": integer(limit, "limit", 0),
         }
-        return [InvoiceSubmission.parse(item) for item in await self._post("auth/r/ext/pay/invoices", body)]
+        return [self._s.InvoiceSubmission(item) for item in await self._post("auth/r/ext/pay/invoices", body)]
 
     async def get_invoices_paginated(
         self,
@@ -108,7 +109,7 @@ class RestMerchantEndpoints(Interface):
         crypto: Optional[Sequence[str]] = None,
         id: Optional[str] = None,
         order_id: Optional[str] = None,
-    ) -> InvoicePage:
+    ) -> InvoicePage[N]:
         """One page of invoices: POST ``auth/r/ext/pay/invoices/paginated``."""
         body = {
             "page": required(integer(page, "page", 1), "page"),
@@ -118,9 +119,9 @@ class RestMerchantEndpoints(Interface):
             "status": _texts(status, "status", _INVOICE_STATUSES), "fiat": _texts(fiat, "fiat"),
             "crypto": _texts(crypto, "crypto"), "id": text(id, "id"), "orderId": text(order_id, "order_id"),
         }
-        return InvoicePage.parse(await self._post("auth/r/ext/pay/invoices/paginated", body))
+        return self._s.InvoicePage(await self._post("auth/r/ext/pay/invoices/paginated", body))
 
-    async def get_invoice_count_stats(self, status: InvoiceStatus, format: str) -> list[InvoiceStats]:
+    async def get_invoice_count_stats(self, status: InvoiceStatus, format: str) -> list[InvoiceStats[N]]:
         """Invoice counts per period (``format`` like ``"Y"``, ``"M"``, ``"W"``, ``"D"``): POST
         ``auth/r/ext/pay/invoice/stats/count``."""
         body = {
@@ -128,13 +129,13 @@ class RestMerchantEndpoints(Interface):
             "format": string(format, "format"),
         }
         data = await self._post("auth/r/ext/pay/invoice/stats/count", body)
-        return [InvoiceStats.parse(item) for item in data]
+        return [self._s.InvoiceStats(item) for item in data]
 
-    async def get_invoice_earning_stats(self, currency: str, format: str) -> list[InvoiceStats]:
+    async def get_invoice_earning_stats(self, currency: str, format: str) -> list[InvoiceStats[N]]:
         """Earnings per period in ``currency``: POST ``auth/r/ext/pay/invoice/stats/earning``."""
         body = {"currency": string(currency, "currency"), "format": string(format, "format")}
         data = await self._post("auth/r/ext/pay/invoice/stats/earning", body)
-        return [InvoiceStats.parse(item) for item in data]
+        return [self._s.InvoiceStats(item) for item in data]
 
     async def complete_invoice(
         self,
@@ -143,21 +144,21 @@ class RestMerchantEndpoints(Interface):
         *,
         deposit_id: Optional[int] = None,
         ledger_id: Optional[int] = None,
-    ) -> InvoiceSubmission:
+    ) -> InvoiceSubmission[N]:
         """Mark an invoice as paid: POST ``auth/w/ext/pay/invoice/complete``."""
         body = {
             "id": string(id, "id"), "payCcy": string(pay_currency, "pay_currency"),
             "depositId": integer(deposit_id, "deposit_id", 1), "ledgerId": integer(ledger_id, "ledger_id", 1),
         }
-        return InvoiceSubmission.parse(await self._post("auth/w/ext/pay/invoice/complete", body))
+        return self._s.InvoiceSubmission(await self._post("auth/w/ext/pay/invoice/complete", body))
 
-    async def expire_invoice(self, id: str) -> InvoiceSubmission:
+    async def expire_invoice(self, id: str) -> InvoiceSubmission[N]:
         """Expire an invoice: POST ``auth/w/ext/pay/invoice/expire``."""
-        return InvoiceSubmission.parse(await self._post("auth/w/ext/pay/invoice/expire", {"id": string(id, "id")}))
+        return self._s.InvoiceSubmission(await self._post("auth/w/ext/pay/invoice/expire", {"id": string(id, "id")}))
 
     async def get_currency_conversion_list(self) -> list[CurrencyConversion]:
         """Automatic currency conversions: POST ``auth/r/ext/pay/settings/convert/list``."""
-        return [CurrencyConversion.parse(item) for item in await self._post("auth/r/ext/pay/settings/convert/list")]
+        return [self._s.CurrencyConversion(item) for item in await self._post("auth/r/ext/pay/settings/convert/list")]
 
     async def add_currency_conversion(self, base_ccy: str, convert_ccy: str) -> bool:
         """Add an automatic conversion; ``True`` on success: POST ``auth/w/ext/pay/settings/convert/create``."""
@@ -187,18 +188,18 @@ class RestMerchantEndpoints(Interface):
 
     async def get_deposits(
         self, start: int, to: int, *, ccy: Optional[str] = None, unlinked: Optional[bool] = None
-    ) -> list[MerchantDeposit]:
+    ) -> list[MerchantDeposit[N]]:
         """Deposits received between ``start`` and ``to`` (ms): POST ``auth/r/ext/pay/deposits``."""
         body = {
             "from": required(_ms(start, "start"), "start"), "to": required(_ms(to, "to"), "to"),
             "ccy": text(ccy, "ccy"), "unlinked": boolean(unlinked, "unlinked"),
         }
-        return [MerchantDeposit.parse(item) for item in await self._post("auth/r/ext/pay/deposits", body)]
+        return [self._s.MerchantDeposit(item) for item in await self._post("auth/r/ext/pay/deposits", body)]
 
     async def get_unlinked_deposits(
         self, ccy: str, *, start: Optional[int] = None, end: Optional[int] = None
-    ) -> list[MerchantUnlinkedDeposit]:
+    ) -> list[MerchantUnlinkedDeposit[N]]:
         """Deposits not linked to an invoice: POST ``auth/r/ext/pay/deposits/unlinked``."""
         body = {"ccy": string(ccy, "ccy"), "start": _ms(start, "start"), "end": _ms(end, "end")}
         data = await self._post("auth/r/ext/pay/deposits/unlinked", body)
-        return [MerchantUnlinkedDeposit.parse(item) for item in data]
+        return [self._s.MerchantUnlinkedDeposit(item) for item in data]

@@ -33,8 +33,8 @@ from ...types import (
     TradingPairRawBook,
     TradingPairTicker,
     TradingPairTrade,
-    serializers,
 )
+from ...types.number import N
 from .._interface import Interface
 from .._interface.params import count, dec, join_symbols, required, segment, string, timestamp, window
 
@@ -43,7 +43,8 @@ __all__ = ["RestPublicEndpoints"]
 Timestamp = Union[int, str]
 Precision = Literal["P0", "P1", "P2", "P3", "P4"]
 Symbols = Union[Iterable[str], Literal["ALL"]]
-Ticker = Union[TradingPairTicker, FundingCurrencyTicker]
+#: a trading pair's or a funding currency's ticker, in the client's number type
+Ticker = Union[TradingPairTicker[N], FundingCurrencyTicker[N]]
 
 _PRECISIONS: tuple[str, ...] = get_args(Precision)
 #: book lengths Bitfinex answers (250 too, although its reference lists 1, 25 and 100)
@@ -81,7 +82,7 @@ def _length(value: Any) -> Optional[int]:
     return length
 
 
-class RestPublicEndpoints(Interface):
+class RestPublicEndpoints(Interface[N]):
     """Public market data: tickers, trades, books, statistics, candles, derivatives, calculations, Pulse."""
 
     async def conf(self, config: str) -> Any:
@@ -91,39 +92,39 @@ class RestPublicEndpoints(Interface):
 
     async def get_platform_status(self) -> PlatformStatus:
         """``PlatformStatus`` (1 operative, 0 maintenance): GET ``platform/status``."""
-        return serializers.PlatformStatus.from_wire(await self._m.get("platform/status", group="platform/status"))
+        return self._s.PlatformStatus.from_wire(await self._m.get("platform/status", group="platform/status"))
 
-    async def get_tickers(self, symbols: Symbols) -> dict[str, Ticker]:
+    async def get_tickers(self, symbols: Symbols) -> dict[str, Ticker[N]]:
         """Tickers keyed by symbol (trading and funding): GET ``tickers?symbols=``."""
         rows = await self._m.get("tickers", {"symbols": join_symbols(symbols)}, group="tickers")
-        tickers: dict[str, Ticker] = {}
+        tickers: dict[str, Ticker[N]] = {}
         for row in rows:
             symbol, values = row[0], row[1:]
             if symbol.startswith("t"):
-                tickers[symbol] = serializers.TradingPairTicker.from_wire(values)
+                tickers[symbol] = self._s.TradingPairTicker.from_wire(values)
             elif symbol.startswith("f"):
-                tickers[symbol] = serializers.FundingCurrencyTicker.from_wire(values)
+                tickers[symbol] = self._s.FundingCurrencyTicker.from_wire(values)
         return tickers
 
-    async def get_t_tickers(self, symbols: Symbols) -> dict[str, TradingPairTicker]:
+    async def get_t_tickers(self, symbols: Symbols) -> dict[str, TradingPairTicker[N]]:
         """Trading pair tickers keyed by symbol: GET ``tickers?symbols=``."""
         tickers = await self.get_tickers(symbols)
         return {symbol: t for symbol, t in tickers.items() if isinstance(t, TradingPairTicker)}
 
-    async def get_f_tickers(self, symbols: Symbols) -> dict[str, FundingCurrencyTicker]:
+    async def get_f_tickers(self, symbols: Symbols) -> dict[str, FundingCurrencyTicker[N]]:
         """Funding currency tickers keyed by symbol: GET ``tickers?symbols=``."""
         tickers = await self.get_tickers(symbols)
         return {symbol: t for symbol, t in tickers.items() if isinstance(t, FundingCurrencyTicker)}
 
-    async def get_t_ticker(self, symbol: str) -> TradingPairTicker:
+    async def get_t_ticker(self, symbol: str) -> TradingPairTicker[N]:
         """One trading pair ticker: GET ``ticker/{symbol}``."""
         symbol = _require_prefix(segment(symbol, "symbol"), "t", "symbol")
-        return serializers.TradingPairTicker.from_wire(await self._m.get(f"ticker/{symbol}", group="ticker"))
+        return self._s.TradingPairTicker.from_wire(await self._m.get(f"ticker/{symbol}", group="ticker"))
 
-    async def get_f_ticker(self, symbol: str) -> FundingCurrencyTicker:
+    async def get_f_ticker(self, symbol: str) -> FundingCurrencyTicker[N]:
         """One funding currency ticker: GET ``ticker/{symbol}``."""
         symbol = _require_prefix(segment(symbol, "symbol"), "f", "symbol")
-        return serializers.FundingCurrencyTicker.from_wire(await self._m.get(f"ticker/{symbol}", group="ticker"))
+        return self._s.FundingCurrencyTicker.from_wire(await self._m.get(f"ticker/{symbol}", group="ticker"))
 
     async def get_tickers_history(
         self,
@@ -132,11 +133,11 @@ class RestPublicEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[TickersHistory]:
+    ) -> list[TickersHistory[N]]:
         """Bid/ask history of trading pairs: GET ``tickers/hist?symbols=``."""
         params = {"symbols": join_symbols(symbols), **_window(None, start, end, limit)}
         rows = await self._m.get("tickers/hist", params, group="tickers/hist")
-        return serializers.TickersHistory.from_wire_list(rows)
+        return self._s.TickersHistory.from_wire_list(rows)
 
     async def get_t_trades(
         self,
@@ -146,11 +147,11 @@ class RestPublicEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         sort: Optional[int] = None,
-    ) -> list[TradingPairTrade]:
+    ) -> list[TradingPairTrade[N]]:
         """Public trades of a trading pair: GET ``trades/{pair}/hist``."""
         pair = _require_prefix(segment(pair, "pair"), "t", "pair")
         rows = await self._m.get(f"trades/{pair}/hist", _window(sort, start, end, limit), group="trades")
-        return serializers.TradingPairTrade.from_wire_list(rows)
+        return self._s.TradingPairTrade.from_wire_list(rows)
 
     async def get_f_trades(
         self,
@@ -160,45 +161,45 @@ class RestPublicEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         sort: Optional[int] = None,
-    ) -> list[FundingCurrencyTrade]:
+    ) -> list[FundingCurrencyTrade[N]]:
         """Public trades of a funding currency: GET ``trades/{currency}/hist``."""
         currency = _require_prefix(segment(currency, "currency"), "f", "currency")
         rows = await self._m.get(f"trades/{currency}/hist", _window(sort, start, end, limit), group="trades")
-        return serializers.FundingCurrencyTrade.from_wire_list(rows)
+        return self._s.FundingCurrencyTrade.from_wire_list(rows)
 
     async def get_t_book(
         self, pair: str, precision: Precision, *, len: Optional[Literal[1, 25, 100]] = None
-    ) -> list[TradingPairBook]:
+    ) -> list[TradingPairBook[N]]:
         """Aggregated book of a trading pair, bids then asks: GET ``book/{pair}/{precision}``."""
         pair = _require_prefix(segment(pair, "pair"), "t", "pair")
         prec = _precision(precision)
         rows = await self._m.get(f"book/{pair}/{prec}", {"len": _length(len)}, group="book")
-        return serializers.TradingPairBook.from_wire_list(rows)
+        return self._s.TradingPairBook.from_wire_list(rows)
 
     async def get_f_book(
         self, currency: str, precision: Precision, *, len: Optional[Literal[1, 25, 100]] = None
-    ) -> list[FundingCurrencyBook]:
+    ) -> list[FundingCurrencyBook[N]]:
         """Aggregated book of a funding currency: GET ``book/{currency}/{precision}``."""
         currency = _require_prefix(segment(currency, "currency"), "f", "currency")
         prec = _precision(precision)
         rows = await self._m.get(f"book/{currency}/{prec}", {"len": _length(len)}, group="book")
-        return serializers.FundingCurrencyBook.from_wire_list(rows)
+        return self._s.FundingCurrencyBook.from_wire_list(rows)
 
     async def get_t_raw_book(
         self, pair: str, *, len: Optional[Literal[1, 25, 100]] = None
-    ) -> list[TradingPairRawBook]:
+    ) -> list[TradingPairRawBook[N]]:
         """Raw (order by order) book of a trading pair: GET ``book/{pair}/R0``."""
         pair = _require_prefix(segment(pair, "pair"), "t", "pair")
         rows = await self._m.get(f"book/{pair}/R0", {"len": _length(len)}, group="book")
-        return serializers.TradingPairRawBook.from_wire_list(rows)
+        return self._s.TradingPairRawBook.from_wire_list(rows)
 
     async def get_f_raw_book(
         self, currency: str, *, len: Optional[Literal[1, 25, 100]] = None
-    ) -> list[FundingCurrencyRawBook]:
+    ) -> list[FundingCurrencyRawBook[N]]:
         """Raw (offer by offer) book of a funding currency: GET ``book/{currency}/R0``."""
         currency = _require_prefix(segment(currency, "currency"), "f", "currency")
         rows = await self._m.get(f"book/{currency}/R0", {"len": _length(len)}, group="book")
-        return serializers.FundingCurrencyRawBook.from_wire_list(rows)
+        return self._s.FundingCurrencyRawBook.from_wire_list(rows)
 
     async def get_stats_hist(
         self,
@@ -208,11 +209,11 @@ class RestPublicEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[Statistic]:
+    ) -> list[Statistic[N]]:
         """History of a statistic (``"pos.size:1m:tBTCUSD:long"``, ...): GET ``stats1/{resource}/hist``."""
         key = segment(resource, "resource")
         rows = await self._m.get(f"stats1/{key}/hist", _window(sort, start, end, limit), group="stats1")
-        return serializers.Statistic.from_wire_list(rows)
+        return self._s.Statistic.from_wire_list(rows)
 
     async def get_stats_last(
         self,
@@ -222,11 +223,11 @@ class RestPublicEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> Statistic:
+    ) -> Statistic[N]:
         """Last value of a statistic: GET ``stats1/{resource}/last``."""
         key = segment(resource, "resource")
         row = await self._m.get(f"stats1/{key}/last", _window(sort, start, end, limit), group="stats1")
-        return serializers.Statistic.from_wire(row)
+        return self._s.Statistic.from_wire(row)
 
     async def get_candles_hist(
         self,
@@ -237,11 +238,11 @@ class RestPublicEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[Candle]:
+    ) -> list[Candle[N]]:
         """Candles of ``symbol`` in time frame ``tf``: GET ``candles/trade:{tf}:{symbol}/hist``."""
         key = _candle_key(symbol, tf)
         rows = await self._m.get(f"candles/{key}/hist", _window(sort, start, end, limit), group="candles")
-        return serializers.Candle.from_wire_list(rows)
+        return self._s.Candle.from_wire_list(rows)
 
     async def get_candles_last(
         self,
@@ -252,16 +253,16 @@ class RestPublicEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> Candle:
+    ) -> Candle[N]:
         """The last candle of ``symbol`` in time frame ``tf``: GET ``candles/trade:{tf}:{symbol}/last``."""
         key = _candle_key(symbol, tf)
         row = await self._m.get(f"candles/{key}/last", _window(sort, start, end, limit), group="candles")
-        return serializers.Candle.from_wire(row)
+        return self._s.Candle.from_wire(row)
 
-    async def get_derivatives_status(self, keys: Symbols) -> dict[str, DerivativesStatus]:
+    async def get_derivatives_status(self, keys: Symbols) -> dict[str, DerivativesStatus[N]]:
         """Derivatives status keyed by key (``"tBTCF0:USTF0"``): GET ``status/deriv?keys=``."""
         rows = await self._m.get("status/deriv", {"keys": join_symbols(keys, "keys")}, group="status")
-        return {row[0]: serializers.DerivativesStatus.from_wire(row[1:]) for row in rows}
+        return {row[0]: self._s.DerivativesStatus.from_wire(row[1:]) for row in rows}
 
     async def get_derivatives_status_history(
         self,
@@ -271,11 +272,11 @@ class RestPublicEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[DerivativesStatus]:
+    ) -> list[DerivativesStatus[N]]:
         """Status history of one derivative: GET ``status/deriv/{key}/hist``."""
         key = segment(key, "key")
         rows = await self._m.get(f"status/deriv/{key}/hist", _window(sort, start, end, limit), group="status")
-        return serializers.DerivativesStatus.from_wire_list(rows)
+        return self._s.DerivativesStatus.from_wire_list(rows)
 
     async def get_liquidations(
         self,
@@ -284,10 +285,10 @@ class RestPublicEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[Liquidation]:
+    ) -> list[Liquidation[N]]:
         """Liquidations (each row arrives wrapped once): GET ``liquidations/hist``."""
         rows = await self._m.get("liquidations/hist", _window(sort, start, end, limit), group="liquidations")
-        return [serializers.Liquidation.from_wire(row[0]) for row in rows]
+        return [self._s.Liquidation.from_wire(row[0]) for row in rows]
 
     async def get_seed_candles(
         self,
@@ -298,7 +299,7 @@ class RestPublicEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[Candle]:
+    ) -> list[Candle[N]]:
         """Same as :meth:`get_candles_hist` (kept for compatibility): GET ``candles/trade:{tf}:{symbol}/hist``."""
         return await self.get_candles_hist(symbol, tf, sort=sort, start=start, end=end, limit=limit)
 
@@ -310,11 +311,11 @@ class RestPublicEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[Leaderboard]:
+    ) -> list[Leaderboard[N]]:
         """Leaderboard history (``"vol:3h:tBTCUSD"``, ...): GET ``rankings/{resource}/hist``."""
         key = segment(resource, "resource")
         rows = await self._m.get(f"rankings/{key}/hist", _window(sort, start, end, limit), group="rankings")
-        return serializers.Leaderboard.from_wire_list(rows)
+        return self._s.Leaderboard.from_wire_list(rows)
 
     async def get_leaderboards_last(
         self,
@@ -324,11 +325,11 @@ class RestPublicEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> Leaderboard:
+    ) -> Leaderboard[N]:
         """The current leader of a leaderboard: GET ``rankings/{resource}/last``."""
         key = segment(resource, "resource")
         row = await self._m.get(f"rankings/{key}/last", _window(sort, start, end, limit), group="rankings")
-        return serializers.Leaderboard.from_wire(row)
+        return self._s.Leaderboard.from_wire(row)
 
     async def get_funding_stats(
         self,
@@ -337,17 +338,17 @@ class RestPublicEndpoints(Interface):
         start: Optional[Timestamp] = None,
         end: Optional[Timestamp] = None,
         limit: Optional[int] = None,
-    ) -> list[FundingStatistic]:
+    ) -> list[FundingStatistic[N]]:
         """Funding statistics of a funding currency: GET ``funding/stats/{symbol}/hist``."""
         symbol = _require_prefix(segment(symbol, "symbol"), "f", "symbol")
         rows = await self._m.get(f"funding/stats/{symbol}/hist", _window(None, start, end, limit),
                                  group="funding/stats")
-        return serializers.FundingStatistic.from_wire_list(rows)
+        return self._s.FundingStatistic.from_wire_list(rows)
 
     async def get_pulse_profile_details(self, nickname: str) -> PulseProfile:
         """A Pulse profile: GET ``pulse/profile/{nickname}``."""
         nickname = segment(nickname, "nickname")
-        return serializers.PulseProfile.from_wire(await self._m.get(f"pulse/profile/{nickname}", group="pulse"))
+        return self._s.PulseProfile.from_wire(await self._m.get(f"pulse/profile/{nickname}", group="pulse"))
 
     async def get_pulse_message_history(
         self, *, end: Optional[Timestamp] = None, limit: Optional[int] = None
@@ -355,22 +356,22 @@ class RestPublicEndpoints(Interface):
         """Latest Pulse messages with their authors' profiles: GET ``pulse/hist``."""
         params = {"end": timestamp(end, "end"), "limit": count(limit, "limit")}
         rows = await self._m.get("pulse/hist", params, group="pulse")
-        return serializers.PulseMessage.from_wire_list(rows)
+        return self._s.PulseMessage.from_wire_list(rows)
 
     async def get_trading_market_average_price(
         self, symbol: str, amount: DecimalLike, *, price_limit: Optional[DecimalLike] = None
-    ) -> TradingMarketAveragePrice:
+    ) -> TradingMarketAveragePrice[N]:
         """Average execution price of a market order of ``amount`` (+buy/-sell): POST ``calc/trade/avg``.
 
         The parameters travel in the query string, as Bitfinex documents them."""
         symbol = _require_prefix(string(symbol, "symbol"), "t", "symbol")
         params = {"symbol": symbol, "amount": _amount(amount), "price_limit": dec(price_limit, "price_limit")}
         row = await self._m.post("calc/trade/avg", params=params, group="calc")
-        return serializers.TradingMarketAveragePrice.from_wire(row)
+        return self._s.TradingMarketAveragePrice.from_wire(row)
 
     async def get_funding_market_average_price(
         self, symbol: str, amount: DecimalLike, period: int, *, rate_limit: Optional[DecimalLike] = None
-    ) -> FundingMarketAveragePrice:
+    ) -> FundingMarketAveragePrice[N]:
         """Average rate of taking ``amount`` of funding for ``period`` days: POST ``calc/trade/avg``
         (Bitfinex serves both averages there; the ``f`` symbol, ``period`` and ``rate_limit`` select the
         funding one, sent in the query string as documented)."""
@@ -381,18 +382,18 @@ class RestPublicEndpoints(Interface):
             "rate_limit": dec(rate_limit, "rate_limit"),
         }
         row = await self._m.post("calc/trade/avg", params=params, group="calc")
-        return serializers.FundingMarketAveragePrice.from_wire(row)
+        return self._s.FundingMarketAveragePrice.from_wire(row)
 
-    async def get_fx_rate(self, ccy1: str, ccy2: str) -> FxRate:
+    async def get_fx_rate(self, ccy1: str, ccy2: str) -> FxRate[N]:
         """Exchange rate between two currencies: POST ``calc/fx`` with body ``{ccy1, ccy2}``."""
         row = await self._m.post("calc/fx", {"ccy1": string(ccy1, "ccy1"), "ccy2": string(ccy2, "ccy2")}, group="calc")
-        return serializers.FxRate.from_wire(row)
+        return self._s.FxRate.from_wire(row)
 
     # --- not in the official library ---------------------------------------------------------------------------
 
-    async def get_pair_info(self, *, futures: bool = False) -> list[PairInfo]:
+    async def get_pair_info(self, *, futures: bool = False) -> list[PairInfo[N]]:
         """Order size limits and margin of every pair (derivatives with ``futures``): GET
         ``conf/pub:info:pair`` (``conf/pub:info:pair:futures``)."""
         key = "pub:info:pair:futures" if required(boolean(futures, "futures"), "futures") else "pub:info:pair"
         rows = (await self._m.get(f"conf/{key}", group="conf"))[0]
-        return serializers.PairInfo.from_wire_list(rows or [])
+        return self._s.PairInfo.from_wire_list(rows or [])

@@ -67,7 +67,7 @@ class BfxWebSocketAuthConnection(Connection):
         governor: ConnectionRateGovernor,
         credentials: "Credentials",
         nonce: NonceGenerator,
-        account: Optional[Account] = None,
+        account: Optional[Account[Any]] = None,
         history: Optional[History] = None,
     ) -> None:
         super().__init__(host, context, "authenticated", governor)
@@ -82,7 +82,11 @@ class BfxWebSocketAuthConnection(Connection):
         # that finds one of them cancelled was not the one Bitfinex executed
         self._cancelled = _outcomes.Cancellations()
         self._handler = AuthEventsHandler(
-            self._emitter.emit, self._answer, self._logger, account._observe if account is not None else None
+            self._emitter.emit,
+            self._answer,
+            self._logger,
+            account._observe if account is not None else None,
+            context.codec,
         )
         self._authenticated = asyncio.Event()
         self._failure: Optional[BaseException] = None

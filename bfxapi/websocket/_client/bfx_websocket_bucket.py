@@ -173,7 +173,7 @@ class BfxWebSocketBucket(Connection):
                     self.request_restart(reason)
                 case Route(chan_id, record):
                     self._routes[chan_id] = create_handler(
-                        record.info, self._emitter.emit, record.sinks, record.recovery
+                        record.info, self._emitter.emit, record.sinks, record.recovery, self._context.codec
                     )
                 case Unroute(chan_id):
                     self._routes.pop(chan_id, None)

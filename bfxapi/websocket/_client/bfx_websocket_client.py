@@ -7,12 +7,14 @@ import itertools
 import logging
 import signal
 import uuid
+from decimal import Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Coroutine, Mapping, Optional, TypeVar, Union, overload
+from typing import (
+    TYPE_CHECKING, Any, Callable, Coroutine, Literal, Mapping, Optional, TypeVar, Union, overload,
+)
 
 import aiohttp
 
-from ..._utils.json_decoder import loads as default_loads
 from ..._utils.log_throttle import LogThrottle
 from ..._utils.logging import get_logger, use_default_logging
 from ..._utils.network import Network
@@ -24,6 +26,9 @@ from .._stream import Overflow, Stream
 from .._trades_recovery import RecoveryContext, TradesRecovery
 from ..._utils.values import integer
 from ...exceptions import InvalidInputError, InvalidInputTypeError
+from ...types.codec import Codec
+from ...types.dataclasses import Candle
+from ...types.number import N
 from ..exceptions import (
     ActionRequiresAuthentication,
     BfxWebSocketException,
@@ -36,12 +41,14 @@ from ..exceptions import (
 )
 from ..account import Account
 from .._history import History
+from ..candles import ManagedCandles
 from ..order_book import OrderBook
 from ..stats import WebSocketStats
 from ..subscriptions import CHANNELS, Subscription
 from .bfx_websocket_auth_connection import BfxWebSocketAuthConnection
 from .bfx_websocket_bucket import MAX_SUBSCRIPTIONS, BfxWebSocketBucket, SubscriptionRecord
 from .bfx_websocket_inputs import BfxWebSocketInputs
+from ._typed_events import TypedEvents
 
 if TYPE_CHECKING:
     from ..._utils.credentials import Credentials
@@ -58,13 +65,49 @@ _BOOK_DEFAULTS = {"prec": "P0", "freq": "F0", "len": "25"}
 _REQUIRED = {"ticker": "symbol", "trades": "symbol", "book": "symbol", "candles": "key", "status": "key"}
 
 
-class BfxWebSocketClient:
-    """The WebSocket client (``Client.wss``).
+class BfxWebSocketClient(TypedEvents[N]):
+    """The WebSocket client (``Client.wss``), generic in its number type (``float``; ``Decimal`` with
+    ``decimal=True``: every price, amount, rate, balance and fee of every event is a ``Decimal`` equal to the
+    server's text).
 
     Public channels are spread over a pool of connections opened as subscriptions need them, at most
     ``connections`` of them with 25 subscriptions each. Every connection is supervised on its own: a
     failure of one never disturbs the others, and whatever it carried is restored after it reconnects.
     """
+
+    # The number mode picks the type (README, "Numbers"): BfxWebSocketClient[float] by default,
+    # BfxWebSocketClient[Decimal] with decimal=True.
+    @overload
+    def __init__(
+        self: "BfxWebSocketClient[float]",
+        host: str,
+        *,
+        credentials: Optional["Credentials"] = None,
+        timeout: Optional[float] = 60 * 15,
+        nonce: Optional[NonceGenerator] = None,
+        options: Optional[WebSocketOptions] = None,
+        logger: Optional[logging.Logger] = None,
+        loads: Optional[Callable[[str], Any]] = None,
+        history: Optional[History] = None,
+        network: Optional[Network] = None,
+        decimal: Literal[False] = False,
+    ) -> None: ...
+
+    @overload
+    def __init__(
+        self: "BfxWebSocketClient[Decimal]",
+        host: str,
+        *,
+        credentials: Optional["Credentials"] = None,
+        timeout: Optional[float] = 60 * 15,
+        nonce: Optional[NonceGenerator] = None,
+        options: Optional[WebSocketOptions] = None,
+        logger: Optional[logging.Logger] = None,
+        loads: Optional[Callable[[str], Any]] = None,
+        history: Optional[History] = None,
+        network: Optional[Network] = None,
+        decimal: Literal[True],
+    ) -> None: ...
 
     def __init__(
         self,
@@ -78,6 +121,7 @@ class BfxWebSocketClient:
         loads: Optional[Callable[[str], Any]] = None,
         history: Optional[History] = None,
         network: Optional[Network] = None,
+        decimal: bool = False,
     ) -> None:
         use_default_logging()
         self._host = host
@@ -86,7 +130,9 @@ class BfxWebSocketClient:
         self._nonce = nonce or NonceGenerator()
         self._options = options or WebSocketOptions()
         self._logger = logger or get_logger("websocket")
-        self._loads = loads or default_loads
+        # The number mode: the decoder (unless one is given: it must then decode in that mode) and the serializers.
+        self._codec: Codec[N] = Codec(decimal)
+        self._loads = loads or self._codec.loads
         self._emitter = BfxEventEmitter(
             ALL_EVENTS, logger=self._logger, throttle=LogThrottle(self._options.repeat_log_interval)
         )
@@ -110,8 +156,8 @@ class BfxWebSocketClient:
         self._auth: Optional[BfxWebSocketAuthConnection] = None
         self._history = history
         self._calc_pacer = InputPacer(*self._options.calc_rate_limit)
-        self._inputs = BfxWebSocketInputs(self._auth_connection, self._calc_pacer)
-        self._account = (
+        self._inputs: BfxWebSocketInputs[N] = BfxWebSocketInputs(self._auth_connection, self._calc_pacer)
+        self._account: Optional[Account[N]] = (
             Account(
                 credentials.auth_filters,
                 emit=self._emitter.emit,
@@ -124,6 +170,7 @@ class BfxWebSocketClient:
             else None
         )
         self._books: dict[str, OrderBook[Any]] = {}
+        self._candle_listeners: dict[int, Callable[..., object]] = {}  # on_close of managed candles, by id()
         self._tasks: set["asyncio.Task[None]"] = set()
         public_trades = history.public_trades if history is not None else None
         self._recovery = RecoveryContext(public_trades, self._spawn, self._emitter.emit, self._logger)
@@ -160,7 +207,12 @@ class BfxWebSocketClient:
         return self._auth is not None and self._auth.authenticated
 
     @property
-    def inputs(self) -> BfxWebSocketInputs:
+    def decimal(self) -> bool:
+        """Whether prices, amounts, rates, balances and fees are ``Decimal`` (decimal mode) or ``float``."""
+        return self._codec.decimal
+
+    @property
+    def inputs(self) -> BfxWebSocketInputs[N]:
         """Order and funding inputs (they need credentials and an authenticated connection)."""
         return self._inputs
 
@@ -176,7 +228,7 @@ class BfxWebSocketClient:
         return WebSocketStats(tuple(connections), self._calc_pacer.inputs, self._calc_pacer.waited)
 
     @property
-    def account(self) -> Account:
+    def account(self) -> Account[N]:
         """The managed account (orders, positions, wallets, funding), kept from ``connect()`` on; see
         :class:`~bfxapi.websocket.account.Account`. Needs credentials."""
         if self._account is None:
@@ -313,7 +365,11 @@ class BfxWebSocketClient:
         for book in self._books.values():
             book.closed()
         self._books.clear()
-        buckets, self._buckets = self._buckets, []
+        for listener in self._candle_listeners.values():
+            self._emitter.remove_listener("candle_closed", listener)
+        self._candle_listeners.clear()
+        buckets: list[BfxWebSocketBucket] = self._buckets
+        self._buckets = []
         for bucket in buckets:
             await bucket.abandon_all(error)
         connections: list[Connection] = [*buckets, *([self._auth] if self._auth is not None else [])]
@@ -415,6 +471,56 @@ class BfxWebSocketClient:
         sub_id = await self._subscribe("book", sub_id, params, attach)
         await book.wait_synced(self._options.subscribe_timeout)
         return book
+
+    async def candles(
+        self,
+        key: str,
+        *,
+        on_close: Optional[Callable[[Candle[N]], object]] = None,
+        sub_id: Optional[str] = None,
+    ) -> ManagedCandles[N]:
+        """Subscribe to the candles of ``key`` (``trade:1m:tBTCUSD``) and tell each candle once, when it has closed
+        (the next one started): as ``candle_closed(subscription, candle)`` and to ``on_close(candle)`` (sync or
+        async), also across reconnections, whose fresh snapshots repeat candles (see
+        :class:`~bfxapi.websocket.candles.ManagedCandles`, which keeps the current candle)."""
+        if not isinstance(key, str):
+            raise InvalidInputTypeError(f"key must be a str such as 'trade:1m:tBTCUSD', not {type(key).__name__}")
+        if on_close is not None and not callable(on_close):
+            raise InvalidInputError(f"on_close must be callable, not {type(on_close).__name__}")
+        candles: ManagedCandles[N] = ManagedCandles(key, self._emitter.emit, self._close_candles)
+        listener: Optional[Callable[[dict[str, Any], Candle[N]], object]] = None
+        if on_close is not None:
+            callback = on_close
+
+            # Through the emitter, so that on_close runs like any callback: inline or as a task, and its errors
+            # are logged and told as callback_error without disturbing the subscription.
+            def told(subscription: dict[str, Any], candle: Candle[N]) -> object:
+                return callback(candle) if subscription is candles.subscription else None
+
+            listener = told
+            self._emitter.on("candle_closed", told)
+
+        def attach(record: SubscriptionRecord) -> None:
+            candles.subscription = record.info
+            record.sinks.append(candles.feed)
+
+        try:
+            await self._subscribe("candles", sub_id, {"key": key}, attach)
+        except BaseException:
+            if listener is not None:
+                self._emitter.remove_listener("candle_closed", listener)
+            raise
+        if listener is not None:
+            self._candle_listeners[id(candles)] = listener
+        return candles
+
+    async def _close_candles(self, candles: "ManagedCandles[Any]") -> None:
+        listener = self._candle_listeners.pop(id(candles), None)
+        if listener is not None:
+            self._emitter.remove_listener("candle_closed", listener)
+        sub_id = candles.sub_id
+        if sub_id is not None and sub_id in self._records and not self._closing:
+            await self.unsubscribe(sub_id)
 
     async def _close_book(self, book: OrderBook[Any]) -> None:
         sub_id = book.sub_id
@@ -540,35 +646,11 @@ class BfxWebSocketClient:
 
     # -- events --------------------------------------------------------------------------------------
 
-    @overload
-    def on(self, event: str, callback: F, /) -> F: ...
+    # on() and once() are TypedEvents' (generated from the event table): one overload per event name, so that
+    # a type checker refuses a misspelt event or a callback that does not fit the event's payload.
 
-    @overload
-    def on(self, *events: str) -> Callable[[F], F]: ...
-
-    @overload
-    def on(self, *events: str, callback: F) -> F: ...
-
-    def on(self, *events: Any, callback: Optional[F] = None) -> Union[F, Callable[[F], F]]:
-        """Register ``callback`` (sync or async) for one or more events.
-
-        Three forms: ``on("event", handler)`` (the official 4.0.0 form), ``on("a", "b", callback=handler)``
-        (the official beta form) and, without a callback, a decorator: ``@bfx.wss.on("a", "b")``.
-        """
-        return self._register(self._emitter.on, events, callback)
-
-    @overload
-    def once(self, event: str, callback: F, /) -> F: ...
-
-    @overload
-    def once(self, *events: str) -> Callable[[F], F]: ...
-
-    @overload
-    def once(self, *events: str, callback: F) -> F: ...
-
-    def once(self, *events: Any, callback: Optional[F] = None) -> Union[F, Callable[[F], F]]:
-        """Like :meth:`on` (the same three forms), but the callback runs at most once for each event."""
-        return self._register(self._emitter.once, events, callback)
+    def _register_events(self, method: str, events: tuple[Any, ...], callback: Any) -> Any:
+        return self._register(self._emitter.on if method == "on" else self._emitter.once, events, callback)
 
     def off(self, *events: Any, callback: Optional[Callable[..., Any]] = None) -> None:
         """Remove a callback from the events (events it was not registered for are ignored):
@@ -619,6 +701,7 @@ class BfxWebSocketClient:
             on_maintenance=self._on_maintenance,
             maintenance=lambda: bool(self._maintenance),
             route=self._route,
+            codec=self._codec,
         )
 
     def _new_bucket(self) -> BfxWebSocketBucket:

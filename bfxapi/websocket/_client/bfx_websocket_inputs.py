@@ -22,12 +22,14 @@ of calls is slower, never refused.
 
 import itertools
 import time
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, Optional, Sequence
 
 from ..._utils import order_bodies
+from ...rules.checker import OrderRules
 from .._pacing import InputPacer
 from ..._utils.json_encoder import DecimalLike
 from ...types import FundingOffer, Notification, Order
+from ...types.number import N
 
 if TYPE_CHECKING:
     from .bfx_websocket_auth_connection import BfxWebSocketAuthConnection
@@ -35,8 +37,9 @@ if TYPE_CHECKING:
 __all__ = ["BfxWebSocketInputs"]
 
 
-class BfxWebSocketInputs:
-    """Inputs of the authenticated connection; see the module docs."""
+class BfxWebSocketInputs(Generic[N]):
+    """Inputs of the authenticated connection; see the module docs. Generic in the client's number type: a decimal
+    client's ``submit_order`` gives ``Notification[Order[Decimal]]``."""
 
     def __init__(
         self, connection: Callable[[], "BfxWebSocketAuthConnection"], calc_pacer: Optional[InputPacer] = None
@@ -46,6 +49,9 @@ class BfxWebSocketInputs:
         # Client order ids: unique per client and, being milliseconds since the epoch to start with,
         # across restarts too (Bitfinex wants them unique per UTC day).
         self._cids = itertools.count(int(time.time() * 1000))
+        #: Bitfinex's order rules, which new orders and updates go through before they are sent (the ``Client`` sets
+        #: the REST interface's, so that both check alike; see :mod:`bfxapi.rules`)
+        self.rules: Optional[OrderRules] = None
 
     def next_cid(self) -> int:
         """A fresh client order id."""
@@ -67,13 +73,14 @@ class BfxWebSocketInputs:
         flags: Optional[int] = None,
         tif: Optional[order_bodies.Tif] = None,
         meta: Optional[dict[str, Any]] = None,
-    ) -> Notification[Order]:
+    ) -> Notification[Order[N]]:
         """Place an order (``on``); returns the ``on-req`` notification."""
         cid = cid if cid is not None else self.next_cid()
         body = order_bodies.new_order(
             type, symbol, amount, price, lev=lev, price_trailing=price_trailing, price_aux_limit=price_aux_limit,
             price_oco_stop=price_oco_stop, gid=gid, cid=cid, flags=flags, tif=tif, meta=meta,
         )  # fmt: skip
+        body = await self.rules.checked_new_order(body) if self.rules is not None else body
         return await self._connection().request("on", body, "on-req", {"cid": body["cid"]})
 
     async def update_order(
@@ -91,17 +98,18 @@ class BfxWebSocketInputs:
         price_aux_limit: Optional[DecimalLike] = None,
         price_trailing: Optional[DecimalLike] = None,
         tif: Optional[order_bodies.Tif] = None,
-    ) -> Notification[Order]:
+    ) -> Notification[Order[N]]:
         """Change an order (``ou``); returns the ``ou-req`` notification."""
         body = order_bodies.order_update(
             id, amount=amount, price=price, cid=cid, cid_date=cid_date, gid=gid, flags=flags, lev=lev, delta=delta,
             price_aux_limit=price_aux_limit, price_trailing=price_trailing, tif=tif,
         )  # fmt: skip
+        body = await self.rules.checked_update(body) if self.rules is not None else body
         return await self._connection().request("ou", body, "ou-req", {"id": body["id"]})
 
     async def cancel_order(
         self, *, id: Optional[int] = None, cid: Optional[int] = None, cid_date: Optional[str] = None
-    ) -> Notification[Order]:
+    ) -> Notification[Order[N]]:
         """Cancel an order by ``id``, or by ``cid`` and ``cid_date`` (``YYYY-MM-DD``); returns ``oc-req``."""
         body = order_bodies.order_cancel(id, cid, cid_date)
         identity = {"id": body["id"]} if "id" in body else {"cid": body["cid"]}
@@ -114,7 +122,7 @@ class BfxWebSocketInputs:
         cid: Optional[Sequence[tuple[int, str]]] = None,
         gid: Optional[Sequence[int]] = None,
         all: Optional[bool] = None,
-    ) -> Notification[list[Order]]:
+    ) -> Notification[list[Order[N]]]:
         """Cancel several orders (``oc_multi``) by ids, ``(cid, cid_date)`` pairs, group ids, or ``all=True``."""
         body = order_bodies.order_cancel_multi(id, cid, gid, all)
         return await self._connection().request("oc_multi", body, "oc_multi-req", {})
@@ -126,6 +134,7 @@ class BfxWebSocketInputs:
         ("oc_multi", {...}), ("ou", {...})]``; returns the ``ox_multi-req`` notification, whose data holds
         one notification per operation."""
         ops = order_bodies.order_multi_op(operations)
+        ops = await self.rules.checked_operations(ops) if self.rules is not None else ops
         for kind, body in ops:
             # Every new order carries a cid, the only way to find it again by what the client knows.
             if kind == "on" and body.get("cid") is None:
@@ -141,12 +150,12 @@ class BfxWebSocketInputs:
         period: int,
         *,
         flags: Optional[int] = None,
-    ) -> Notification[FundingOffer]:
+    ) -> Notification[FundingOffer[N]]:
         """Offer (positive amount) or bid for (negative) funding (``fon``); returns ``fon-req``."""
         body = order_bodies.funding_offer(type, symbol, amount, rate, period, flags)
         return await self._connection().request("fon", body, "fon-req", {})
 
-    async def cancel_funding_offer(self, id: int) -> Notification[FundingOffer]:
+    async def cancel_funding_offer(self, id: int) -> Notification[FundingOffer[N]]:
         """Cancel a funding offer (``foc``); returns ``foc-req``."""
         body = order_bodies.funding_offer_cancel(id)
         return await self._connection().request("foc", body, "foc-req", {"id": body["id"]})

@@ -21,100 +21,14 @@ from pyee.asyncio import AsyncIOEventEmitter
 
 from ..._utils.log_throttle import LogThrottle
 from ..exceptions import UnknownEventError
+from .events import EVENTS
 
 __all__ = ["BfxEventEmitter", "CONNECTION_EVENTS", "PUBLIC_EVENTS", "AUTH_EVENTS", "ALL_EVENTS"]
 
-CONNECTION_EVENTS = frozenset(
-    (
-        "open",
-        "authenticated",
-        "disconnected",
-        "reconnection",
-        "subscribed",
-        "unsubscribed",
-        "wss-error",
-        "callback_error",
-        "account_reconciled",
-        "invalid_message",
-        "maintenance",
-        "checksum",
-        "sequence_gap",
-        "order_book_update",
-        "order_book_state",
-        "checksum_mismatch",
-        "order_book_out_of_sync",
-        "trades_gap",
-        "heartbeat",
-    )
-)
-
-PUBLIC_EVENTS = frozenset(
-    (
-        "t_ticker_update",
-        "f_ticker_update",
-        "t_trade_execution",
-        "t_trade_execution_update",
-        "f_trade_execution",
-        "f_trade_execution_update",
-        "t_trades_snapshot",
-        "f_trades_snapshot",
-        "t_book_snapshot",
-        "f_book_snapshot",
-        "t_raw_book_snapshot",
-        "f_raw_book_snapshot",
-        "t_book_update",
-        "f_book_update",
-        "t_raw_book_update",
-        "f_raw_book_update",
-        "candles_snapshot",
-        "candles_update",
-        "derivatives_status_update",
-        "liquidation_feed_update",
-    )
-)
-
-AUTH_EVENTS = frozenset(
-    (
-        "order_snapshot",
-        "order_new",
-        "order_update",
-        "order_cancel",
-        "position_snapshot",
-        "position_new",
-        "position_update",
-        "position_close",
-        "trade_execution",
-        "trade_execution_update",
-        "funding_trade_execution",
-        "funding_trade_execution_update",
-        "funding_offer_snapshot",
-        "funding_offer_new",
-        "funding_offer_update",
-        "funding_offer_cancel",
-        "funding_credit_snapshot",
-        "funding_credit_new",
-        "funding_credit_update",
-        "funding_credit_close",
-        "funding_loan_snapshot",
-        "funding_loan_new",
-        "funding_loan_update",
-        "funding_loan_close",
-        "wallet_snapshot",
-        "wallet_update",
-        "balance_update",
-        "base_margin_info",
-        "symbol_margin_info",
-        "funding_info_update",
-        "notification",
-        "on-req-notification",
-        "ou-req-notification",
-        "oc-req-notification",
-        "oc_multi-req-notification",
-        "ox_multi-req-notification",
-        "fon-req-notification",
-        "foc-req-notification",
-    )
-)
+# The whitelist comes from the event table, which also generates the typed on()/once() overloads.
+CONNECTION_EVENTS = frozenset(name for name, spec in EVENTS.items() if spec.group == "connection")
+PUBLIC_EVENTS = frozenset(name for name, spec in EVENTS.items() if spec.group == "public")
+AUTH_EVENTS = frozenset(name for name, spec in EVENTS.items() if spec.group == "auth")
 
 ALL_EVENTS = CONNECTION_EVENTS | PUBLIC_EVENTS | AUTH_EVENTS
 

@@ -10,11 +10,14 @@ BULK_UPDATES an update looks like a snapshot.
 
 A heartbeat (``[CHAN, "hb"]``) is emitted as ``heartbeat(subscription)``, to callbacks only (streams and managed
 books carry data); it is tested for only where a frame is not data, so data frames pay nothing for it.
+
+The serializers come from the client's codec (its number mode), picked once per subscription: a decimal client's
+handler holds the decimal serializers, and a frame pays nothing for the choice.
 """
 
 from typing import Any, Callable, Optional, Sequence
 
-from ...types import serializers
+from ...types.codec import Codec
 from ...types.labeler import Serializer
 from .._trades_recovery import TradesRecovery
 from ..exceptions import InvalidMessageError
@@ -142,11 +145,13 @@ class _TradesHandler(PublicChannelHandler):
 
     __slots__ = ("snapshot_event", "parse", "snapshot_pending")
 
-    def __init__(self, subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink], funding: bool) -> None:
+    def __init__(
+        self, subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink], funding: bool, codec: Codec[Any]
+    ) -> None:
         super().__init__(subscription, emit, sinks)
         prefix = "f" if funding else "t"
         self.snapshot_event = f"{prefix}_trades_snapshot"
-        self.parse = (serializers.FundingCurrencyTrade if funding else serializers.TradingPairTrade).from_wire
+        self.parse = (codec.FundingCurrencyTrade if funding else codec.TradingPairTrade).from_wire
         self.snapshot_pending = True
         execution, update = ("fte", "ftu") if funding else ("te", "tu")
         self.typed[execution] = f"{prefix}_trade_execution"
@@ -181,9 +186,15 @@ class _RecoveringTradesHandler(_TradesHandler):
     __slots__ = ("recovery",)
 
     def __init__(
-        self, subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink], funding: bool, recovery: TradesRecovery
+        self,
+        subscription: dict[str, Any],
+        emit: Emit,
+        sinks: Sequence[Sink],
+        funding: bool,
+        codec: Codec[Any],
+        recovery: TradesRecovery,
     ) -> None:
-        super().__init__(subscription, emit, sinks, funding)
+        super().__init__(subscription, emit, sinks, funding, codec)
         self.recovery = recovery
 
     def __call__(self, frame: list[Any]) -> None:
@@ -207,12 +218,16 @@ class _RecoveringTradesHandler(_TradesHandler):
 class _LiquidationHandler(PublicChannelHandler):
     """``liq:global``: each frame holds a list of liquidation rows; one event per row."""
 
-    __slots__ = ()
+    __slots__ = ("parse",)
+
+    def __init__(self, subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink], codec: Codec[Any]) -> None:
+        super().__init__(subscription, emit, sinks)
+        self.parse = codec.Liquidation.from_wire
 
     def __call__(self, frame: list[Any]) -> None:
         payload = frame[1]
         if payload.__class__ is list:
-            parse = serializers.Liquidation.from_wire
+            parse = self.parse
             rows = payload if payload and payload[0].__class__ is list else [payload]
             for item in [parse(row) for row in rows]:  # all or nothing, as for bulk book updates
                 self._deliver("liquidation_feed_update", item)
@@ -223,10 +238,15 @@ class _LiquidationHandler(PublicChannelHandler):
 
 
 def create_handler(
-    subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink], recovery: Optional[TradesRecovery] = None
+    subscription: dict[str, Any],
+    emit: Emit,
+    sinks: Sequence[Sink],
+    recovery: Optional[TradesRecovery] = None,
+    codec: Optional[Codec[Any]] = None,
 ) -> PublicChannelHandler:
     """The handler of one confirmed subscription (``subscription`` is the dict callbacks receive); ``recovery``
-    is the trades subscription's, when ``recover_trades`` is on."""
+    is the trades subscription's, when ``recover_trades`` is on; ``codec`` the client's (float mode's if None)."""
+    serializers = codec if codec is not None else Codec()
     channel = subscription["channel"]
     if channel in ("ticker", "trades", "book"):
         funding = str(subscription["symbol"]).startswith("f")
@@ -236,8 +256,8 @@ def create_handler(
             return _RowHandler(subscription, emit, sinks, f"{prefix}_ticker_update", serializer)
         if channel == "trades":
             if recovery is not None:
-                return _RecoveringTradesHandler(subscription, emit, sinks, funding, recovery)
-            return _TradesHandler(subscription, emit, sinks, funding)
+                return _RecoveringTradesHandler(subscription, emit, sinks, funding, serializers, recovery)
+            return _TradesHandler(subscription, emit, sinks, funding, serializers)
         raw = subscription.get("prec") == "R0"
         kind = f"{prefix}_raw_book" if raw else f"{prefix}_book"
         book_serializers: dict[tuple[bool, bool], Serializer[Any]] = {
@@ -256,6 +276,6 @@ def create_handler(
     if channel == "status":
         key = str(subscription["key"])
         if key.startswith("liq:"):
-            return _LiquidationHandler(subscription, emit, sinks)
+            return _LiquidationHandler(subscription, emit, sinks, serializers)
         return _RowHandler(subscription, emit, sinks, "derivatives_status_update", serializers.DerivativesStatus)
     raise ValueError(f"no handler for channel {channel!r}")
