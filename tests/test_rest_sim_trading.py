@@ -81,13 +81,15 @@ async def test_submit_limit_order_with_every_option(sim_env):
     assert result.mts == env.sim.exchange.now and result.text == "Submitting 1 orders."
     held = env.account.orders[result.data.id]
     same_order(result.data, held)
-    assert (held.amount, held.price, held.mts_tif, held.hidden) == (0.01, 20000.5, int(tif.timestamp() * 1000), True)
+    # the platform keeps prices to 5 significant digits, a tie away from zero: the body is sent as given
+    assert (held.amount, held.price, held.mts_tif, held.hidden) == (0.01, 20001, int(tif.timestamp() * 1000), True)
 
     # the order holds 200.005 USD of the exchange wallet
     wallets = await env.call(env.auth.get_wallets(), "auth/r/wallets", {})
     usd = next(w for w in wallets if (w.wallet_type, w.currency) == ("exchange", "USD"))
     assert isinstance(usd, Wallet)
-    assert (usd.balance, usd.available_balance) == (env.account.balance("exchange", "USD"), 9799.995)
+    # 0.01 reserved at 20001
+    assert (usd.balance, usd.available_balance) == (env.account.balance("exchange", "USD"), 9799.99)
 
 
 async def test_market_order_has_no_price_and_executes(sim_env):
@@ -113,7 +115,8 @@ async def test_stop_limit_trailing_stop_and_derivative_orders(sim_env):
         {"type": "EXCHANGE STOP LIMIT", "symbol": "tBTCUSD", "amount": "-0.00100000", "price": "25000",
          "price_aux_limit": "24900.5"})
     same_order(stop_limit.data, env.account.orders[stop_limit.data.id])
-    assert (stop_limit.data.price, stop_limit.data.price_aux_limit) == (25000, 24900.5)
+    # the platform keeps prices to 5 significant digits, a tie away from zero: the body is sent as given
+    assert (stop_limit.data.price, stop_limit.data.price_aux_limit) == (25000, 24901)
     trailing = await env.call(
         env.auth.submit_order("TRAILING STOP", "tBTCUSD", -0.01, None, price_trailing="150"),
         "auth/w/order/submit",
@@ -155,7 +158,8 @@ async def test_update_order(sim_env):
          "delta": "0.005", "tif": "2030-01-01 00:00:00"})
     assert (result.type, result.status) == ("ou-req", "SUCCESS")
     same_order(result.data, env.account.orders[held.id])
-    assert (held.amount, held.amount_orig, held.price, held.gid, held.mts_tif) == (0.025, 0.025, 21000.5, 3,
+    # the platform keeps prices to 5 significant digits, a tie away from zero: the body is sent as given
+    assert (held.amount, held.amount_orig, held.price, held.gid, held.mts_tif) == (0.025, 0.025, 21001, 3,
                                                                                      1_893_456_000_000)
 
 
@@ -268,7 +272,8 @@ async def test_order_multi_op(sim_env):
     assert all(n[6] == "SUCCESS" for n in result.data)
     created = next(o for o in env.account.orders.values() if o.cid == 7)
     assert sorted(env.account.orders) == sorted([update.id, created.id])
-    assert (update.price, created.price) == (20500, 19000.5)
+    # the platform keeps prices to 5 significant digits, a tie away from zero: the body is sent as given
+    assert (update.price, created.price) == (20500, 19001)
 
 
 # --- margin, positions ------------------------------------------------------------------------------------------

@@ -177,3 +177,16 @@ async def test_decimal_mode_orders_are_rounded_exactly() -> None:
         price = bid * D("0.91234567")
         placed = await bfx.rest.auth.submit_order("EXCHANGE LIMIT", "tBTCUSD", D("0.123456785"), price)
         assert placed.data.amount == D("0.12345679") and placed.data.price == round_price(price)
+
+
+@pytest.mark.parametrize("given", ["12345.5", "12344.5", "12345.67"])
+async def test_unchecked_prices_are_kept_by_the_simulator_as_the_helper_rounds_them(given: str) -> None:
+    # Sent without the check, a price of 6 or more significant digits is quantised by the platform (protocol.md:
+    # 5 significant digits); the helper must give the same value, ties included.
+    async with simulator() as sim:
+        account = funded(sim)
+        bfx = new_client(sim, account)
+        note = await bfx.rest.auth.submit_order("EXCHANGE LIMIT", "tBTCUSD", "0.01", given)
+        assert note.status == "SUCCESS"
+        held = account.orders[note.data.id]
+        assert held.price == float(round_price(D(given))) != float(given)

@@ -65,6 +65,12 @@ MAX_DERIV_ORDER_SIZE = 100.0
 MARGIN_LEVERAGE = 3.3
 
 
+def _price(value: Any) -> Optional[float]:
+    """A price field as the platform keeps it: quantised to 5 significant digits (protocol.md, numbers)."""
+    number = _num(value)
+    return round_price(number) if number is not None and number > 0 else number
+
+
 def js(value: float) -> str:
     return js_number(value)
 
@@ -224,10 +230,10 @@ class TradingEngine:
         size_error = _size_error(symbol, amount, info)
         if size_error is not None:
             raise size_error
-        price = _num(body.get("price"))
+        price = _price(body.get("price"))
         if base_type in _PRICED and (price is None or price <= 0):
             raise OrderError("Invalid order: price missing or invalid", info)
-        aux = _num(body.get("price_aux_limit"))
+        aux = _price(body.get("price_aux_limit"))
         if base_type == "STOP LIMIT" and (aux is None or aux <= 0):
             raise OrderError("Invalid order: price_aux_limit missing or invalid", info)
         trailing = _num(body.get("price_trailing"))
@@ -242,7 +248,7 @@ class TradingEngine:
         except ValueError as error:
             raise OrderError("Invalid order: tif invalid", info) from error
         meta = body.get("meta") if isinstance(body.get("meta"), dict) else None
-        oco_stop = _num(body.get("price_oco_stop"))
+        oco_stop = _price(body.get("price_oco_stop"))
         if flags & FLAG_OCO and (oco_stop is None or oco_stop <= 0):
             raise OrderError("Invalid order: price_oco_stop missing for an OCO order", info)
         if flags & (FLAG_REDUCE_ONLY | FLAG_CLOSE):
@@ -517,7 +523,7 @@ class TradingEngine:
         size_error = _size_error(order.symbol, new_amount, order.row())
         if size_error is not None:
             raise size_error
-        price = _num(body.get("price"))
+        price = _price(body.get("price"))
         new_price = order.price if price is None else price
         if new_price < 0:
             raise OrderError("Invalid order: price missing or invalid", order.row())
@@ -677,7 +683,8 @@ def _apply_optional_fields(order: Order, body: Dict[str, Any]) -> None:
         if number is not None:
             setattr(order, name, number)
     for name in ("price_aux_limit", "price_trailing"):
-        value = _num(body.get(name))
+        # a trailing distance is not a price: the platform keeps it as given
+        value = _price(body.get(name)) if name == "price_aux_limit" else _num(body.get(name))
         if value is not None:
             setattr(order, name, value)
     if isinstance(body.get("meta"), dict):

@@ -2,7 +2,7 @@
 parsing of decimal and integer request fields."""
 
 import math
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any, Optional
 
 __all__ = ["round_price", "round_amount", "round_sig", "tick_below", "tick_above", "PRECISION_DIGITS", "as_number",
@@ -11,7 +11,8 @@ __all__ = ["round_price", "round_amount", "round_sig", "tick_below", "tick_above
 #: Significant digits per aggregated-book precision (protocol.md §3.1).
 PRECISION_DIGITS = {"P0": 5, "P1": 4, "P2": 3, "P3": 2, "P4": 1}
 
-_MODES = {"nearest": ROUND_HALF_EVEN, "floor": ROUND_FLOOR, "ceil": ROUND_CEILING}
+# "nearest" breaks a tie away from zero, as JavaScript's toPrecision does in Bitfinex's own code (and bfxapi.rules)
+_MODES = {"nearest": ROUND_HALF_UP, "floor": ROUND_FLOOR, "ceil": ROUND_CEILING}
 
 
 def round_sig(value: float, digits: int, mode: str = "nearest") -> float:
