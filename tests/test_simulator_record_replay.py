@@ -109,9 +109,10 @@ class ClientBooks:
         return unsigned - 2**32 if unsigned >= 2**31 else unsigned
 
 
-async def replay_session(replay, requests, flags, wanted):
+async def replay_session(replay, requests, flags, wanted, with_checksums=False):
     """Subscribe (all at once, as a client does at start), read until every channel has ``wanted[key]`` data
-    frames; returns (acks by key, frames by key, every array frame in order)."""
+    frames (checksum frames counted too with ``with_checksums``: a recording may end on one); returns (acks by
+    key, frames by key, every array frame in order)."""
     async with websockets.connect(replay.wss_host, open_timeout=5, ping_interval=None) as ws:
         assert json.loads(await ws.recv())["event"] == "info"
         await ws.send(json.dumps({"event": "conf", "flags": flags}))
@@ -122,7 +123,7 @@ async def replay_session(replay, requests, flags, wanted):
 
         def done():
             return len(acks) == len(requests) and all(
-                len([f for f in frames.get(k, []) if f[0] != "cs"]) >= n for k, n in wanted.items())
+                len([f for f in frames.get(k, []) if with_checksums or f[0] != "cs"]) >= n for k, n in wanted.items())
         while not done():
             message = json.loads(await asyncio.wait_for(ws.recv(), 10))
             if isinstance(message, dict):
@@ -147,9 +148,9 @@ async def test_the_replayed_frames_are_the_recorded_ones(recorded):
     assert [e["event"] for e in events] == ["info"] + ["subscribed"] * len(CHANNELS)
     assert set(expected) == set(CHANNELS) and sum(map(len, expected.values())) == summary.frames - len(events)
     async with Replay(path, speed=4, heartbeat_interval=None) as replay:
-        wanted = {k: len([b for b in v if b[0] != "cs"]) for k, v in expected.items()}
+        wanted = {k: len(v) for k, v in expected.items()}
         acks, frames, arrays = await replay_session(replay, [subscribe_request(k) for k in CHANNELS],
-                                                    SEQ_ALL | OB_CHECKSUM, wanted)
+                                                    SEQ_ALL | OB_CHECKSUM, wanted, with_checksums=True)
     # channel ids are the replay's own, the acks' fields the recorded ones
     recorded_acks = recording.acks()
     for key in CHANNELS:
@@ -193,7 +194,8 @@ async def test_the_replay_runs_at_the_speed_asked(recorded):
                     arrivals.append(loop.time() - started)
     span_recorded = (trades[-1] - trades[0]) / 1000
     span_replayed = arrivals[-1] - arrivals[0]
-    assert span_replayed == pytest.approx(span_recorded / 2, abs=0.15)
+    # Never early (frames are held to their scaled time); late by at most a loaded machine's scheduling delay.
+    assert span_recorded / 2 - 0.05 <= span_replayed <= span_recorded / 2 + 1.0
 
 
 async def test_a_late_subscriber_gets_the_recorded_state_as_its_snapshot(recorded):
