@@ -390,8 +390,8 @@ async def test_an_authenticated_decimal_client_gets_the_servers_numbers_over_the
         await bfx.wss.subscribe("ticker", symbol="tBTCUSD")
         await bfx.wss.subscribe("ticker", symbol="fUSD")
         await bfx.wss.subscribe("candles", key="trade:1m:tBTCUSD")
-        placed = await bfx.wss.inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", Decimal("0.001"), Decimal("20000.5"))
-        assert placed.status == "SUCCESS" and placed.data.price == Decimal("20000.5")
+        placed = await bfx.wss.inputs.submit_order("EXCHANGE LIMIT", "tBTCUSD", Decimal("0.001"), Decimal("2000.5"))
+        assert placed.status == "SUCCESS" and placed.data.price == Decimal("2000.5")
         filled = await bfx.wss.inputs.submit_order("EXCHANGE MARKET", "tETHUSD", Decimal("-0.5"))
         margin = await bfx.wss.inputs.submit_order("MARKET", "tBTCUSD", Decimal("0.002"))
         offer = await bfx.wss.inputs.submit_funding_offer("LIMIT", "fUSD", Decimal("250.25"), Decimal("0.0002"), 2)
@@ -501,7 +501,7 @@ async def rest_scenario(bfx: Any, sim: Any, account: Any) -> list[Any]:
     out += [movements, await auth.get_movements(currency="BTC", limit=1),
             await auth.get_movement_info(movements[0].id)]
     # orders and fills
-    limit = await auth.submit_order("EXCHANGE LIMIT", "tBTCUSD", Decimal("0.01"), Decimal("20000.5"), cid=77)
+    limit = await auth.submit_order("EXCHANGE LIMIT", "tBTCUSD", Decimal("0.01"), Decimal("2000.5"), cid=77)
     sold = await auth.submit_order("EXCHANGE MARKET", "tETHUSD", Decimal("-0.5"), None)
     out += [limit, sold, await auth.get_orders(), await auth.get_orders(symbol="tBTCUSD"),
             await auth.update_order(limit.data.id, price=Decimal("21000.5")),
@@ -551,6 +551,13 @@ async def rest_scenario(bfx: Any, sim: Any, account: Any) -> list[Any]:
             await auth.delete_alert("tBTCUSD", Decimal("35000.5")),
             await auth.set_settings({"api:bfx-test": {"level": 1.25}}), await auth.get_settings(["api:bfx-test"]),
             await auth.delete_settings(["api:bfx-test"])]
+    # the endpoints of issue #18 point 3
+    token = await auth.generate_token("api", ttl=60)
+    pulse = await auth.submit_pulse("Title", "Content")
+    out += [await public.get_vasps(), await auth.get_audit_history(), await auth.get_core_settings(), token,
+            await auth.delete_token(token.token), await auth.get_performance_history(), pulse,
+            await auth.get_pulse_history(), await auth.delete_pulse(pulse.pid),
+            await auth.get_otc_orders_history("tBTCUSD"), await auth.update_position_funding_type("tBTCUSD", 0)]
     # merchant
     invoice = await merchant.submit_invoice(Decimal("10.5"), "USD", "order-1", CUSTOMER, ["BTC", "ETH"])
     second = await merchant.submit_invoice(20, "USD", "order-2", CUSTOMER, ["BTC"])

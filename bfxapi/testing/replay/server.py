@@ -82,6 +82,9 @@ class _Session:
         self.channels: Dict[int, _Channel] = {}
         self.started: Optional[float] = None
         self.changed = asyncio.Event()
+        # Subscriptions sent together (as a client does at start) arrive a few ms apart, more on a loaded machine:
+        # until a frame has played they all start from the beginning, so none gets a snapshot with frames folded in.
+        self.played = False
 
     def clock(self) -> int:
         """The replay clock: the recording's offset (ms) that plays now."""
@@ -116,6 +119,7 @@ class _Session:
         """Send the next recorded frame of a channel (and, for a recording without checksums, a fresh one)."""
         offset, _, body = channel.frames[channel.position]
         channel.position += 1
+        self.played = True
         channel.state.apply(body)
         wants_checksums = bool(self.conn.flags & FLAG_OB_CHECKSUM)
         if body[:1] == ["cs"]:
@@ -134,7 +138,8 @@ class _Session:
         :meth:`start_playing` (after its ack and snapshot went out)."""
         if self.started is None:
             self.started = asyncio.get_running_loop().time()
-        return _Channel(self.replay.next_chan_id(), key, self.replay.frames_of(key), self.clock())
+        since = self.clock() if self.played else self.replay.first_offset
+        return _Channel(self.replay.next_chan_id(), key, self.replay.frames_of(key), since)
 
     def start_playing(self, channel: _Channel) -> None:
         self.channels[channel.chan_id] = channel
