@@ -5,6 +5,69 @@ Every exception raised on purpose by ``bfxapi`` derives from :class:`BfxBaseExce
 :class:`ServerError` and keep the numeric Bitfinex code in ``code``. A bad argument raises
 :class:`InvalidInputError` (also a ``ValueError``), or its subclass :class:`InvalidInputTypeError` (also a
 ``TypeError``) when the argument has the wrong type, before anything is sent.
+
+Every exception class of the package, its first ``bfxapi`` base as its parent, its other bases in brackets (``also``
+for a ``bfxapi`` one) and the public module to import it from (``internal``: it never leaves the client, which
+retries the connection). ``LabelerSerializerException`` is another name of :class:`MalformedPayloadError`.
+``tests/test_exception_tree.py`` checks this tree against the code::
+
+    BfxBaseException (Exception)                                         bfxapi.exceptions
+        ClientClosedError (RuntimeError)                                 bfxapi.exceptions
+        ConnectivityError                                                bfxapi.exceptions
+            ProxyError                                                   bfxapi.exceptions
+                ProxyAuthenticationError                                 bfxapi.exceptions
+            TlsError                                                     bfxapi.exceptions
+                CertificateError                                         bfxapi.exceptions
+        CredentialError                                                  bfxapi.exceptions
+            IncompleteCredentialError (ValueError)                       bfxapi.exceptions
+            CredentialsRequiredError (also RestError)                    bfxapi.rest.exceptions
+        InvalidInputError (ValueError)                                   bfxapi.exceptions
+            InvalidInputTypeError (TypeError)                            bfxapi.exceptions
+            OrderRuleError                                               bfxapi.exceptions
+        InvalidJSONError (ValueError)                                    bfxapi.exceptions
+        MalformedPayloadError (ValueError)                               bfxapi.exceptions
+            InvalidMessageError (also BfxWebSocketException)             bfxapi.websocket.exceptions
+        NonceFileError (OSError)                                         bfxapi.exceptions
+        NonceOverflowError (OverflowError)                               bfxapi.exceptions
+        RedirectRefusedError (ConnectionError)                           bfxapi.exceptions
+        ServerError                                                      bfxapi.exceptions
+            InvalidCredentialError (also CredentialError)                bfxapi.exceptions
+            NonceError                                                   bfxapi.exceptions
+                NonceTooSmallError (also RestError)                      bfxapi.rest.exceptions
+            GenericError (also RestError)                                bfxapi.rest.exceptions
+            MaintenanceError (also RestError)                            bfxapi.rest.exceptions
+            RateLimitError (also RestError)                              bfxapi.rest.exceptions
+            RequestParameterError (also RestError)                       bfxapi.rest.exceptions
+            ResourceNotFoundError (also RestError)                       bfxapi.rest.exceptions
+            UnexpectedResponseError (also RestError)                     bfxapi.rest.exceptions
+            SubscriptionError (also BfxWebSocketException)               bfxapi.websocket.exceptions
+        SyncInEventLoopError (RuntimeError)                              bfxapi.exceptions
+        RestError                                                        bfxapi.rest.exceptions
+            HistoryPagingError                                           bfxapi.rest.exceptions
+            RedirectError                                                bfxapi.rest.exceptions
+            RestConnectionError (ConnectionError)                        bfxapi.rest.exceptions
+                RestTimeoutError (TimeoutError)                          bfxapi.rest.exceptions
+        BfxWebSocketException                                            bfxapi.websocket.exceptions
+            ActionRequiresAuthentication                                 bfxapi.websocket.exceptions
+            ConnectionNotOpen (ConnectionError)                          bfxapi.websocket.exceptions
+            EventLoopRunningError (RuntimeError)                         bfxapi.websocket.exceptions
+            InputInterruptedError (ConnectionError)                      bfxapi.websocket.exceptions
+                InputNotExecutedError                                    bfxapi.websocket.exceptions
+                    OrderNotPlacedError                                  bfxapi.websocket.exceptions
+            InputTimeoutError (TimeoutError)                             bfxapi.websocket.exceptions
+            MaintenanceInProgressError                                   bfxapi.websocket.exceptions
+            ReconnectionTimeoutError                                     bfxapi.websocket.exceptions
+            StreamOverflowError                                          bfxapi.websocket.exceptions
+            SubIdError (also InvalidInputError)                          bfxapi.websocket.exceptions
+            SubscriptionTimeoutError (TimeoutError)                      bfxapi.websocket.exceptions
+            TooManySubscriptionsError                                    bfxapi.websocket.exceptions
+            TradesPagingError                                            bfxapi.websocket.exceptions
+            UnknownChannelError (also InvalidInputError)                 bfxapi.websocket.exceptions
+            UnknownEventError (also InvalidInputError)                   bfxapi.websocket.exceptions
+            UnknownSubscriptionError (also InvalidInputError, KeyError)  bfxapi.websocket.exceptions
+            VersionMismatchError                                         bfxapi.websocket.exceptions
+            HandshakeRedirectedError (ConnectionError)                   internal
+            UnusableConnectionError (ConnectionError)                    internal
 """
 
 import reprlib
@@ -29,6 +92,10 @@ __all__ = [
     "CertificateError",
     "SyncInEventLoopError",
     "ClientClosedError",
+    "InvalidJSONError",
+    "NonceOverflowError",
+    "NonceFileError",
+    "RedirectRefusedError",
 ]
 
 
@@ -207,6 +274,24 @@ class SyncInEventLoopError(BfxBaseException, RuntimeError):
 class ClientClosedError(BfxBaseException, RuntimeError):
     """The synchronous client (``bfxapi.sync.Client``) was closed: its event loop and session are gone. Create a new
     client."""
+
+
+class InvalidJSONError(BfxBaseException, ValueError):
+    """A text that is not JSON as Bitfinex sends it: ``NaN``/``Infinity``, or nested deeper than
+    :data:`bfxapi._utils.json_decoder.MAX_DEPTH` levels."""
+
+
+class NonceOverflowError(BfxBaseException, OverflowError):
+    """The next nonce would exceed 2**53 - 1, the largest value Bitfinex accepts: the key must be recreated."""
+
+
+class NonceFileError(BfxBaseException, OSError):
+    """The file of a :class:`bfxapi.FileNonce` cannot be used (unreadable, not a nonce file, no file locks here)."""
+
+
+class RedirectRefusedError(BfxBaseException, ConnectionError):
+    """The WebSocket handshake was redirected (an application's session follows redirects): the socket is closed
+    before anything is sent on it, and the connection is retried with backoff like any failed attempt."""
 
 
 #: The name the official v3 beta used for the same error.

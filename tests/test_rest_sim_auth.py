@@ -8,9 +8,11 @@ import pytest
 
 from bfxapi.rest.exceptions import GenericError
 from bfxapi.types import (
+    AccountSummary,
     Alert,
     BalanceAvailable,
     DepositAddress,
+    KeyPermission,
     Ledger,
     LightningNetworkInvoice,
     LoginHistory,
@@ -68,7 +70,7 @@ async def test_wallets_history_of_one_currency(sim_env):
     """``currency`` selects the rows (the simulator returned every wallet before)."""
     env = sim_env
     rows = await env.call(env.auth.get_wallets_history(currency="USD"), "auth/r/wallets/hist", {"currency": "USD"})
-    assert sorted((r[0], r[1], r[2]) for r in rows) == [("exchange", "USD", 10_000), ("funding", "USD", 5_000),
+    assert sorted((r.wallet_type, r.currency, r.balance) for r in rows) == [("exchange", "USD", 10_000), ("funding", "USD", 5_000),
                                                         ("margin", "USD", 5_000)]
     every = await env.call(env.auth.get_wallets_history(end=env.sim.exchange.now), "auth/r/wallets/hist",
                            {"end": env.sim.exchange.now})
@@ -135,7 +137,8 @@ async def test_deposit_addresses_and_lightning_invoice(sim_env):
 
     rows = await env.call(env.auth.get_deposit_addresses("bitcoin", page=1, page_size=100),
                           "auth/r/deposit/address/all", {"method": "bitcoin", "page": 1, "pageSize": 100})
-    assert [row[4] for row in rows] == [renewed.data.address]
+    assert [(row.method, row.currency_code, row.address) for row in rows] == [
+        ("BITCOIN", "BTC", renewed.data.address)]
 
     invoice = await env.call(env.auth.generate_deposit_invoice("exchange", "LNX", "0.001"), "auth/w/deposit/invoice",
                              {"wallet": "exchange", "currency": "LNX", "amount": "0.001"})
@@ -161,7 +164,9 @@ async def test_withdrawal_and_movements(sim_env):
     assert [(m.id, m.currency, m.status, m.amount, m.fees, m.destination_address) for m in btc] == [
         (movement[0], "BTC", "PROCESSING", -0.25, movement[13], "bc1qdestination")]
     info = await env.call(env.auth.get_movement_info(movement[0]), "auth/r/movements/info", {"id": movement[0]})
-    assert info == movement
+    assert isinstance(info, Movement)
+    assert (info.id, info.currency, info.status, info.amount, info.fees, info.destination_address) == (
+        movement[0], "BTC", "PROCESSING", -0.25, movement[13], "bc1qdestination")
 
     before = len(env.sim.rest_log)
     with pytest.raises(GenericError) as caught:
@@ -175,7 +180,7 @@ async def test_price_alerts(sim_env):
     env = sim_env
     answer = await env.call(env.auth.set_alert("price", "tBTCUSD", 35000.5), "auth/w/alert/set",
                             {"type": "price", "symbol": "tBTCUSD", "price": "35000.5"})
-    assert answer == ["price:tBTCUSD:35000.5", "price", "tBTCUSD", 35000.5, 100]
+    assert answer == Alert("price:tBTCUSD:35000.5", "price", "tBTCUSD", 35000.5, 100)
     await env.call(env.auth.set_alert("price", "tETHUSD", 220.0), "auth/w/alert/set",
                    {"type": "price", "symbol": "tETHUSD", "price": "220.0"})
     alerts = await env.call(env.auth.get_alerts(), "auth/r/alerts", {"type": "price"})
@@ -184,25 +189,25 @@ async def test_price_alerts(sim_env):
     assert sorted(env.account.alerts) == ["price:tBTCUSD:35000.5", "price:tETHUSD:220"]
 
     assert await env.call(env.auth.delete_alert("tBTCUSD", 35000.5), "auth/w/alert/price:tBTCUSD:35000.5/del",
-                          {}) == [True]
+                          {}) is True
     # the key is written as Bitfinex wrote it: 220.0 and Decimal("220.00") are the alert "price:tETHUSD:220"
     assert await env.call(env.auth.delete_alert("tETHUSD", Decimal("220.00")), "auth/w/alert/price:tETHUSD:220/del",
-                          {}) == [True]
+                          {}) is True
     assert env.account.alerts == {}
-    assert await env.auth.delete_alert("tETHUSD", 220.0) == [False]  # already gone
+    assert await env.auth.delete_alert("tETHUSD", 220.0) is False  # already gone
 
 
 async def test_settings(sim_env):
     env = sim_env
     value = {"theme": "dark", "fontSize": 12, "nested": {"camelCase": [1, 2]}}
     assert await env.call(env.auth.set_settings({"api:bfx-test": value, "api:bfx-other": 1}), "auth/w/settings/set",
-                          {"settings": {"api:bfx-test": value, "api:bfx-other": 1}}) == [1]
+                          {"settings": {"api:bfx-test": value, "api:bfx-other": 1}}) is True
     assert env.account.settings == {"api:bfx-test": value, "api:bfx-other": 1}
     got = await env.call(env.auth.get_settings(["api:bfx-test", "api:bfx-missing"]), "auth/r/settings",
                          {"keys": ["api:bfx-test", "api:bfx-missing"]})
     assert got == [Setting("api:bfx-test", value)]
     assert await env.call(env.auth.delete_settings(["api:bfx-test"]), "auth/w/settings/del",
-                          {"keys": ["api:bfx-test"]}) == [1]
+                          {"keys": ["api:bfx-test"]}) is True
     assert env.account.settings == {"api:bfx-other": 1}
 
 
@@ -210,11 +215,13 @@ async def test_key_permissions_and_account_summary(sim_env):
     env = sim_env
     env.account.caps["withdraw"] = {"read": 1, "write": 0}
     permissions = await env.call(env.auth.get_key_permissions(), "auth/r/permissions", {})
-    assert permissions == [[scope, caps["read"], caps["write"]] for scope, caps in env.account.caps.items()]
-    assert ["withdraw", 1, 0] in permissions
+    assert permissions == [KeyPermission(scope, caps["read"], caps["write"]) for scope, caps in env.account.caps.items()]
+    assert KeyPermission("withdraw", 1, 0) in permissions
     summary = await env.call(env.auth.get_account_summary(), "auth/r/summary", {})
     maker, taker = env.account.maker_fee, env.account.taker_fee
-    assert (summary[4][0][0], summary[4][1][0]) == (maker, taker)
+    assert isinstance(summary, AccountSummary)
+    assert (summary.maker_fee, summary.taker_fee_to_crypto, summary.derivative_rebate, summary.leo_info) == (
+        maker, taker, -0.0002, {"leo_lev": 0, "leo_amount_avg": 0})
 
     # the key may no longer withdraw: the simulator refuses it with 10100
     from bfxapi.exceptions import InvalidCredentialError  # pylint: disable=import-outside-toplevel

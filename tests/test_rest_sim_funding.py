@@ -136,14 +136,14 @@ async def test_taken_offers_become_credits_and_loans(sim_env):
 async def test_auto_renew(sim_env):
     env = sim_env
     assert await env.call(env.auth.get_funding_auto_renew_status("USD"), "auth/r/funding/auto/status",
-                          {"currency": "USD"}) == []  # off: the simulator answers null
+                          {"currency": "USD"}) is None  # off: the simulator answers null
     result = await env.call(env.auth.toggle_auto_renew(True, "USD", amount=100, rate=Decimal("0.0001"), period=2),
                             "auth/w/funding/auto",
                             {"status": 1, "currency": "USD", "amount": "100", "rate": "0.0001", "period": 2})
     assert result.type == "fa-req" and result.data == FundingAutoRenew("USD", 2, 0.0001, 100)
     assert env.account.auto_renew["USD"] == ["USD", 2, 0.0001, 100]
     assert await env.call(env.auth.get_funding_auto_renew_status("USD"), "auth/r/funding/auto/status",
-                          {"currency": "USD"}) == ["USD", 2, 0.0001, 100]
+                          {"currency": "USD"}) == FundingAutoRenew("USD", 2, 0.0001, 100)
     off = await env.call(env.auth.toggle_auto_renew(False, "USD"), "auth/w/funding/auto", {"status": 0, "currency": "USD"})
     assert (off.data, off.status) == (None, "SUCCESS") and "USD" not in env.account.auto_renew
 

@@ -268,8 +268,13 @@ async def test_order_multi_op(sim_env):
                  ["oc", {"id": cancel.id}], ["oc_multi", {"id": [multi.id]}],
                  ["ou", {"id": update.id, "price": "20500"}]]})
     assert (result.type, result.status) == ("ox_multi-req", "SUCCESS")
-    assert [n[1] for n in result.data] == ["on-req", "oc-req", "oc_multi-req", "ou-req"]
-    assert all(n[6] == "SUCCESS" for n in result.data)
+    assert [n.type for n in result.data] == ["on-req", "oc-req", "oc_multi-req", "ou-req"]
+    assert all(n.status == "SUCCESS" for n in result.data)
+    placed, cancelled, cancelled_multi, updated = (n.data for n in result.data)
+    assert isinstance(placed, Order) and (placed.cid, placed.symbol) == (7, "tBTCUSD")
+    assert isinstance(cancelled, Order) and cancelled.id == cancel.id
+    assert isinstance(cancelled_multi, list) and [o.id for o in cancelled_multi] == [multi.id]
+    assert isinstance(updated, Order) and updated.id == update.id
     created = next(o for o in env.account.orders.values() if o.cid == 7)
     assert sorted(env.account.orders) == sorted([update.id, created.id])
     # the platform keeps prices to 5 significant digits, a tie away from zero: the body is sent as given

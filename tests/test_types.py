@@ -241,11 +241,18 @@ EXTRA_LAYOUTS: dict[str, tuple[int, dict[str, int]]] = {
     ),
     "Alert": (5, {"key": 0, "type": 1, "symbol": 2, "price": 3, "countdown": 4}),
     "Setting": (2, {"key": 0, "value": 1}),
+    "KeyPermission": (3, {"scope": 0, "read": 1, "write": 2}),
+    "AccountSummary": (21, {"maker_fee": 4, "derivative_rebate": 9, "taker_fee_to_crypto": 10,
+                            "taker_fee_to_stable": 11, "taker_fee_to_fiat": 12, "derivative_taker_fee": 15,
+                            "leo_info": 20}),
+    "Vasp": (2, {"id": 0, "name": 1}),
+    "AuditEntry": (7, {"id": 0, "mts": 1, "action": 3, "ip": 5, "data": 6}),
+    "AuthToken": (1, {"token": 0}),
 }
 
 LAYOUTS = {**OFFICIAL_LAYOUTS, **EXTRA_LAYOUTS}
 
-FLAT = {"FundingInfo", "SymbolMarginInfo", "BaseMarginInfo", "PositionIncreaseInfo", "PairInfo"}
+FLAT = {"FundingInfo", "SymbolMarginInfo", "BaseMarginInfo", "PositionIncreaseInfo", "PairInfo", "AccountSummary"}
 
 # official-api.md §4.6 (3.0.5 field names)
 MERCHANT_FIELDS: dict[Any, list[str]] = {
@@ -651,6 +658,18 @@ CASES: dict[str, tuple[list[Any], dict[str, Any]]] = {
         {"key": "price:tETHUSD:220", "type": "price", "symbol": "tETHUSD", "price": 220, "countdown": 100},
     ),
     "Setting": (["api:bfx-ui-theme", {"dark": True}], {"key": "api:bfx-ui-theme", "value": {"dark": True}}),
+    "KeyPermission": (["withdraw", 1, 0], {"scope": "withdraw", "read": 1, "write": 0}),
+    "AccountSummary": (  # the documented auth/r/summary example
+        [None, None, None, None, [[0.001, 0.001, 0.001, None, None, -0.0002], [0.002, 0.002, 0.002, None, None,
+                                                                               0.00075]],
+         None, None, None, None, {"leo_lev": 0, "leo_amount_avg": 0}],
+        {"maker_fee": 0.001, "derivative_rebate": -0.0002, "taker_fee_to_crypto": 0.002, "taker_fee_to_stable": 0.002,
+         "taker_fee_to_fiat": 0.002, "derivative_taker_fee": 0.00075, "leo_info": {"leo_lev": 0, "leo_amount_avg": 0}},
+    ),
+    "Vasp": (["bitfinex", "Bitfinex"], {"id": "bitfinex", "name": "Bitfinex"}),
+    "AuditEntry": ([3, 1700000000000, None, "login", None, "1.2.3.4", {"via": "api"}],
+                   {"id": 3, "mts": 1700000000000, "action": "login", "ip": "1.2.3.4", "data": {"via": "api"}}),
+    "AuthToken": (["0a1b2c3d-0000-4000-8000-000000000001"], {"token": "0a1b2c3d-0000-4000-8000-000000000001"}),
     "PulseProfile": (PULSE_PROFILE_WIRE, PULSE_PROFILE_FIELDS),
     "PulseMessage": (
         pulse_message_wire([PULSE_PROFILE_WIRE]),  # as pulse/hist sends it: [[...profile...]]

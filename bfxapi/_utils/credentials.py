@@ -6,7 +6,7 @@ from typing import Any, Optional, Sequence
 from ..exceptions import IncompleteCredentialError, InvalidInputError, InvalidInputTypeError
 from .values import sequence
 
-__all__ = ["Credentials", "credentials_from", "FILTER_FORMS", "INPUT_FILTERS"]
+__all__ = ["Credentials", "credentials_from", "check_pair", "FILTER_FORMS", "INPUT_FILTERS"]
 
 #: the filters Bitfinex documents for the authenticated channel (protocol.md §4.1)
 FILTER_FORMS = (
@@ -78,13 +78,21 @@ def credentials_from(
         if value is not None and not isinstance(value, str):
             raise InvalidInputTypeError(f"{name} must be a str, not {type(value).__name__}")
     checked = _filters(filters)
+    if not check_pair(api_key, api_secret):
+        return None
+    return Credentials(api_key or "", api_secret or "", checked)
+
+
+def check_pair(api_key: Any, api_secret: Any) -> bool:
+    """Whether both ``api_key`` and ``api_secret`` were given (``False``: neither; ``None`` and ``""`` are not given).
+
+    Raises :class:`~bfxapi.exceptions.IncompleteCredentialError` when only one was: the one place the REST interface
+    and the client pair them."""
     if api_key and not api_secret:
         raise IncompleteCredentialError("api_key was given without api_secret: give both, or neither.")
     if api_secret and not api_key:
         raise IncompleteCredentialError("api_secret was given without api_key: give both, or neither.")
-    if not api_key or not api_secret:
-        return None
-    return Credentials(api_key, api_secret, checked)
+    return bool(api_key and api_secret)
 
 
 def _credential(value: Any, name: str) -> str:

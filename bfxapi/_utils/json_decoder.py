@@ -34,7 +34,7 @@ import re
 from decimal import Decimal
 from typing import Any, Callable, NoReturn, Optional
 
-from ..exceptions import BfxBaseException
+from ..exceptions import InvalidJSONError
 
 __all__ = [
     "loads", "BACKEND", "MAX_DEPTH", "InvalidJSONError", "json_loads", "orjson_loads", "decimal_loads",
@@ -43,11 +43,6 @@ __all__ = [
 
 #: the deepest nesting of arrays and objects a text may have
 MAX_DEPTH = 128
-
-
-class InvalidJSONError(BfxBaseException, ValueError):
-    """A text that is not JSON as Bitfinex sends it: ``NaN``/``Infinity``, or nested deeper than
-    :data:`MAX_DEPTH` levels."""
 
 
 # A text shorter than this cannot be valid JSON nested deeper than MAX_DEPTH (each level takes an opening

@@ -21,13 +21,13 @@ import aiohttp
 from yarl import URL
 
 from ..exceptions import (
-    BfxBaseException,
     CertificateError,
     ConnectivityError,
     InvalidInputError,
     InvalidInputTypeError,
     ProxyAuthenticationError,
     ProxyError,
+    RedirectRefusedError,
     TlsError,
 )
 from .logging import get_logger
@@ -246,11 +246,6 @@ def _reason(error: Optional[BaseException]) -> str:
     # in their text ("[SSL: WRONG_VERSION_NUMBER] wrong version number").
     reason = getattr(error, "verify_message", None) or str(error) or type(error).__name__
     return str(reason)[:SHOWN]
-
-
-class RedirectRefusedError(BfxBaseException, ConnectionError):
-    """The WebSocket handshake was redirected (an application's session follows redirects): the socket is closed
-    before anything is sent on it, and the connection is retried with backoff like any failed attempt."""
 
 
 async def open_websocket(session: aiohttp.ClientSession, route: Route, **options: Any) -> "_Socket":

@@ -25,7 +25,7 @@ import time
 from types import TracebackType
 from typing import Callable, Iterator, Optional, Type, Union
 
-from ..exceptions import BfxBaseException, InvalidInputError
+from ..exceptions import InvalidInputError, NonceFileError, NonceOverflowError
 
 try:
     import fcntl
@@ -41,14 +41,6 @@ MAX_NONCE = 2**53 - 1
 # 16 digits hold every nonce up to MAX_NONCE: a fixed width lets a write replace the previous value in place.
 _WIDTH = 16
 _READ = 64
-
-
-class NonceOverflowError(BfxBaseException, OverflowError):
-    """The next nonce would exceed 2**53 - 1, the largest value Bitfinex accepts: the key must be recreated."""
-
-
-class NonceFileError(BfxBaseException, OSError):
-    """The file of a :class:`FileNonce` cannot be used (unreadable, not a nonce file, no file locks here)."""
 
 
 class _NoHold:

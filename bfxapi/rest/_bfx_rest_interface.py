@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from ..exceptions import IncompleteCredentialError, InvalidInputError, InvalidInputTypeError
+from ..exceptions import InvalidInputError, InvalidInputTypeError
 from .._utils.nonce import NonceGenerator
+from .._utils.credentials import check_pair
 from .._utils.logging import use_default_logging
 from .._utils.network import Network, SslOption
 from .._utils.values import integer, real_number
@@ -166,11 +167,8 @@ class BfxRestInterface(Generic[N]):
             raise InvalidInputTypeError(f"retry must be a bfxapi.rest.RetryPolicy or None, not {type(retry).__name__}")
         network = Network.build(proxy=proxy, trust_env=trust_env, ssl=ssl, session=session)
         use_default_logging()
-        if api_key and not api_secret:
-            raise IncompleteCredentialError("api_key was given without api_secret: give both, or neither.")
-        if api_secret and not api_key:
-            raise IncompleteCredentialError("api_secret was given without api_key: give both, or neither.")
-        credentials = Credentials(api_key, api_secret) if api_key and api_secret else None
+        paired = check_pair(api_key, api_secret)
+        credentials = Credentials(api_key or "", api_secret or "") if paired else None
         limits = None if rate_limits is None else {**DEFAULT_RATE_LIMITS, **rate_limits}
         #: the number mode: JSON decoding and serializers (see bfxapi.types.codec)
         self._codec: Codec[N] = Codec(decimal)

@@ -9,7 +9,7 @@ the async ones.
 from typing import Any, Generic, Iterable, Literal, Mapping, Optional, Sequence
 
 from .._utils.json_encoder import DecimalLike
-from ..rest._interfaces.rest_auth_endpoints import RestAuthEndpoints as _AsyncRestAuthEndpoints, Tif
+from ..rest._interfaces.rest_auth_endpoints import OperationResult, RestAuthEndpoints as _AsyncRestAuthEndpoints, Tif
 from ..rest._interfaces.rest_merchant_endpoints import (
     InvoiceStatus,
     RestMerchantEndpoints as _AsyncRestMerchantEndpoints,
@@ -23,7 +23,10 @@ from ..rest._interfaces.rest_public_endpoints import (
 )
 from ._runner import Runner
 from ..types import (
+    AccountSummary,
     Alert,
+    AuditEntry,
+    AuthToken,
     BalanceAvailable,
     BaseMarginInfo,
     Candle,
@@ -48,6 +51,7 @@ from ..types import (
     InvoicePage,
     InvoiceStats,
     InvoiceSubmission,
+    KeyPermission,
     Leaderboard,
     Ledger,
     LightningNetworkInvoice,
@@ -82,6 +86,7 @@ from ..types import (
     TradingPairTrade,
     Transfer,
     UserInfo,
+    Vasp,
     Wallet,
     Withdrawal,
 )
@@ -358,6 +363,10 @@ class RestPublicEndpoints(Generic[N]):
         ``conf/pub:info:pair`` (``conf/pub:info:pair:futures``)."""
         return self._runner.run(self._group.get_pair_info(futures=futures))
 
+    def get_vasps(self) -> list[Vasp]:
+        """Virtual asset service providers a withdrawal's travel-rule data may name: GET ``ext/vasps``."""
+        return self._runner.run(self._group.get_vasps())
+
 
 class RestAuthEndpoints(Generic[N]):
     """``bfx.rest.auth``, synchronous.
@@ -595,13 +604,13 @@ class RestAuthEndpoints(Generic[N]):
         """Cancel a funding offer: POST ``auth/w/funding/offer/cancel``."""
         return self._runner.run(self._group.cancel_funding_offer(id))
 
-    def cancel_all_funding_offers(self, currency: str) -> Notification[Any]:
-        """Cancel every funding offer of a currency (data left as received): POST
+    def cancel_all_funding_offers(self, currency: str) -> Notification[None]:
+        """Cancel every funding offer of a currency (the notification carries no data): POST
         ``auth/w/funding/offer/cancel/all``."""
         return self._runner.run(self._group.cancel_all_funding_offers(currency))
 
-    def submit_funding_close(self, id: int) -> Notification[Any]:
-        """Return a funding loan or credit (data left as received): POST ``auth/w/funding/close``."""
+    def submit_funding_close(self, id: int) -> Notification[None]:
+        """Return a funding loan or credit (the notification carries no data): POST ``auth/w/funding/close``."""
         return self._runner.run(self._group.submit_funding_close(id))
 
     def toggle_auto_renew(
@@ -624,8 +633,8 @@ class RestAuthEndpoints(Generic[N]):
         *,
         ids: Optional[Sequence[int]] = None,
         changes: Optional[Mapping[int, Literal[1, 2]]] = None,
-    ) -> Notification[Any]:
-        """Keep (1) or stop keeping (2) funding: POST ``auth/w/funding/keep`` (data left as received)."""
+    ) -> Notification[None]:
+        """Keep (1) or stop keeping (2) funding: POST ``auth/w/funding/keep`` (the notification carries no data)."""
         return self._runner.run(self._group.toggle_keep_funding(type, ids=ids, changes=changes))
 
     def get_funding_offers_history(
@@ -729,74 +738,147 @@ class RestAuthEndpoints(Generic[N]):
         """Deposits and withdrawals: POST ``auth/r/movements[/{currency}]/hist``."""
         return self._runner.run(self._group.get_movements(currency=currency, start=start, end=end, limit=limit))
 
-    def submit_order_multi_op(self, ops: Sequence[tuple[str, Mapping[str, Any]]]) -> Notification[Any]:
+    def submit_order_multi_op(
+        self, ops: Sequence[tuple[str, Mapping[str, Any]]]
+    ) -> Notification[list[OperationResult[N]]]:
         """Up to 75 order operations in one request: ``[("on", {...}), ("oc", {"id": 1}), ("oc_multi", {...}),
         ("ou", {...})]``: POST ``auth/w/order/multi``. Decimal fields of each operation travel as strings. The
-        notification's data is left as received (its aggregate layout is not documented)."""
+        ``ox_multi-req`` notification's data is one notification per operation, in order: ``on-req``, ``oc-req``
+        and ``ou-req`` carry the ``Order``, ``oc_multi-req`` the list of orders, any other kind no data."""
         return self._runner.run(self._group.submit_order_multi_op(ops))
 
     def get_deposit_addresses(
         self, method: str, *, page: Optional[int] = None, page_size: Optional[int] = None
-    ) -> list[list[Any]]:
-        """Every deposit address of a method, as the raw rows Bitfinex sends (``list[list[Any]]``; no layout is
-        documented in protocol.md): POST ``auth/r/deposit/address/all``."""
+    ) -> list[DepositAddress]:
+        """Every deposit address of a method (rows laid out as ``get_deposit_address``'s data): POST
+        ``auth/r/deposit/address/all``."""
         return self._runner.run(self._group.get_deposit_addresses(method, page=page, page_size=page_size))
 
-    def get_movement_info(self, id: int) -> list[Any]:
-        """Details of one deposit or withdrawal, as the raw array Bitfinex sends (``list[Any]``; no layout is
-        documented in protocol.md): POST ``auth/r/movements/info``."""
+    def get_movement_info(self, id: int) -> Movement[N]:
+        """One deposit or withdrawal (a MOVEMENT row): POST ``auth/r/movements/info``."""
         return self._runner.run(self._group.get_movement_info(id))
 
     def get_alerts(self, type: str = "price") -> list[Alert[N]]:
         """Price alerts: POST ``auth/r/alerts``."""
         return self._runner.run(self._group.get_alerts(type))
 
-    def set_alert(self, type: str, symbol: str, price: DecimalLike) -> list[Any]:
-        """Create a price alert; returns Bitfinex's answer as decoded (``list[Any]``; its layout is not documented):
-        POST ``auth/w/alert/set``."""
+    def set_alert(self, type: str, symbol: str, price: DecimalLike) -> Alert[N]:
+        """Create a price alert; returns it: POST ``auth/w/alert/set``."""
         return self._runner.run(self._group.set_alert(type, symbol, price))
 
-    def delete_alert(self, symbol: str, price: DecimalLike) -> list[Any]:
-        """Delete the price alert of ``symbol`` at ``price``; returns Bitfinex's answer as decoded
-        (``list[Any]``): POST ``auth/w/alert/price:{symbol}:{price}/del``. The price is written as in the
-        alert's key (``220``, not ``220.0`` nor ``220.00``)."""
+    def delete_alert(self, symbol: str, price: DecimalLike) -> bool:
+        """Delete the price alert of ``symbol`` at ``price``; True when there was one: POST
+        ``auth/w/alert/price:{symbol}:{price}/del``. The price is written as in the alert's key (``220``, not
+        ``220.0`` nor ``220.00``)."""
         return self._runner.run(self._group.delete_alert(symbol, price))
 
     def get_settings(self, keys: Sequence[str]) -> list[Setting]:
         """Stored account settings (``"api:bfx-..."`` keys): POST ``auth/r/settings``."""
         return self._runner.run(self._group.get_settings(keys))
 
-    def set_settings(self, settings: Mapping[str, Any]) -> list[Any]:
-        """Store account settings; returns Bitfinex's answer as decoded (``list[Any]``): POST
-        ``auth/w/settings/set``."""
+    def set_settings(self, settings: Mapping[str, Any]) -> bool:
+        """Store account settings; True when Bitfinex stored them: POST ``auth/w/settings/set``."""
         return self._runner.run(self._group.set_settings(settings))
 
-    def delete_settings(self, keys: Sequence[str]) -> list[Any]:
-        """Delete account settings; returns Bitfinex's answer as decoded (``list[Any]``): POST
-        ``auth/w/settings/del``."""
+    def delete_settings(self, keys: Sequence[str]) -> bool:
+        """Delete account settings; True when Bitfinex deleted them: POST ``auth/w/settings/del``."""
         return self._runner.run(self._group.delete_settings(keys))
 
-    def get_key_permissions(self) -> list[list[Any]]:
-        """What the API key may do, as raw ``[SCOPE, READ, WRITE]`` rows (``list[list[Any]]``): POST
-        ``auth/r/permissions``."""
+    def get_key_permissions(self) -> list[KeyPermission]:
+        """What the API key may do, one ``KeyPermission`` per scope: POST ``auth/r/permissions``."""
         return self._runner.run(self._group.get_key_permissions())
 
-    def get_account_summary(self) -> list[Any]:
-        """30-day trading summary and fee rates, as the raw array Bitfinex sends (``list[Any]``; no layout is
-        documented in protocol.md): POST ``auth/r/summary``."""
+    def get_account_summary(self) -> AccountSummary[N]:
+        """The account's fee rates and LEO figures: POST ``auth/r/summary``."""
         return self._runner.run(self._group.get_account_summary())
 
     def get_wallets_history(
         self, *, currency: Optional[str] = None, end: Optional[Timestamp] = None
-    ) -> list[list[Any]]:
-        """Wallet balances as they were at ``end``, as raw rows (``list[list[Any]]``; no layout is documented
-        in protocol.md): POST ``auth/r/wallets/hist``."""
+    ) -> list[Wallet[N]]:
+        """Wallet balances as they were at ``end`` (WALLET rows): POST ``auth/r/wallets/hist``."""
         return self._runner.run(self._group.get_wallets_history(currency=currency, end=end))
 
-    def get_funding_auto_renew_status(self, currency: str) -> list[Any]:
-        """The auto-renew settings of a funding currency, as the raw array Bitfinex sends (``list[Any]``, empty
-        when auto-renew is off; no layout is documented in protocol.md): POST ``auth/r/funding/auto/status``."""
+    def get_funding_auto_renew_status(self, currency: str) -> Optional[FundingAutoRenew[N]]:
+        """The auto-renew settings of a funding currency, ``None`` when auto-renew is off: POST
+        ``auth/r/funding/auto/status``."""
         return self._runner.run(self._group.get_funding_auto_renew_status(currency))
+
+    def get_audit_history(
+        self,
+        *,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[AuditEntry]:
+        """The account's audit trail (logins, key changes, ...): POST ``auth/r/audit/hist``."""
+        return self._runner.run(self._group.get_audit_history(start=start, end=end, limit=limit))
+
+    def get_core_settings(self) -> list[Setting]:
+        """The account's core (platform) settings as ``[KEY, VALUE]`` rows: POST ``auth/r/settings/core``."""
+        return self._runner.run(self._group.get_core_settings())
+
+    def generate_token(
+        self,
+        scope: str,
+        *,
+        ttl: Optional[int] = None,
+        write_permission: Optional[bool] = None,
+        caps: Optional[Sequence[str]] = None,
+    ) -> AuthToken:
+        """A new auth token (for the ``bfx-token`` header; ``scope`` e.g. ``"api"``, ``ttl`` in seconds, ``caps``
+        e.g. ``["a", "o", "f", "s", "w", "wd"]``): POST ``auth/w/token``."""
+        return self._runner.run(self._group.generate_token(
+            scope, ttl=ttl, write_permission=write_permission, caps=caps,
+        ))
+
+    def delete_token(self, token: str) -> bool:
+        """Revoke an auth token; True when Bitfinex deleted it: POST ``auth/w/token/del``."""
+        return self._runner.run(self._group.delete_token(token))
+
+    def get_performance_history(self) -> list[Statistic[N]]:
+        """The account's daily performance as ``[MTS, VALUE]`` rows: POST ``auth/r/stats/perf:1D/hist``."""
+        return self._runner.run(self._group.get_performance_history())
+
+    def submit_pulse(
+        self,
+        title: str,
+        content: str,
+        *,
+        parent: Optional[str] = None,
+        is_pin: Optional[bool] = None,
+        attachments: Optional[Sequence[str]] = None,
+        disable_comments: Optional[bool] = None,
+        is_public: Optional[bool] = None,
+    ) -> PulseMessage:
+        """Publish a Pulse message (a comment when ``parent`` is a message id): POST ``auth/w/pulse/add``."""
+        return self._runner.run(self._group.submit_pulse(
+            title, content, parent=parent, is_pin=is_pin, attachments=attachments, disable_comments=disable_comments,
+            is_public=is_public,
+        ))
+
+    def delete_pulse(self, pid: str) -> bool:
+        """Delete one of the account's Pulse messages; True when it was deleted: POST ``auth/w/pulse/del``."""
+        return self._runner.run(self._group.delete_pulse(pid))
+
+    def get_pulse_history(self, *, is_public: Optional[bool] = None) -> list[PulseMessage]:
+        """The account's own Pulse messages: POST ``auth/r/pulse/hist``."""
+        return self._runner.run(self._group.get_pulse_history(is_public=is_public))
+
+    def get_otc_orders_history(
+        self,
+        symbol: str,
+        *,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[Order[N]]:
+        """Closed OTC orders of a pair: POST ``auth/r/orders/otc/{symbol}/hist``."""
+        return self._runner.run(self._group.get_otc_orders_history(symbol, start=start, end=end, limit=limit))
+
+    def update_position_funding_type(self, symbol: str, type: Literal[0, 1]) -> bool:
+        """Fund a margin position from daily (0) or term (1) funding; True when Bitfinex accepted it: POST
+        ``auth/w/position/update/funding/type``."""
+        return self._runner.run(self._group.update_position_funding_type(symbol, type))
 
 
 class RestMerchantEndpoints(Generic[N]):

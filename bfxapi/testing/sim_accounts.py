@@ -10,6 +10,7 @@ from .model.outbox import Outbox
 from .server.context import ServerContext
 from .server.delivery import deliver
 from .server.rest.account import register_account_routes
+from .server.rest.extra import register_extra_routes
 from .server.rest.app import RestFrontEnd
 from .server.rest.auth import AuthRest
 from .server.rest.funding import register_funding_routes
@@ -55,6 +56,7 @@ class AccountsMixin:
         register_trading_routes(api)
         register_funding_routes(api)
         register_merchant_routes(api)
+        register_extra_routes(api)
         self.demo_account = self.add_account(wallets=DEMO_WALLETS) if demo_account else None
 
     @property

@@ -83,6 +83,11 @@ __all__ = [
     "BalanceInfo",
     "Alert",
     "Setting",
+    "KeyPermission",
+    "AccountSummary",
+    "Vasp",
+    "AuditEntry",
+    "AuthToken",
     # Pulse
     "PulseProfile",
     "PulseMessage",
@@ -758,6 +763,61 @@ class Setting:
 
     key: str
     value: Any
+
+
+@dataclass(slots=True)
+class KeyPermission:
+    """One ``[SCOPE, READ, WRITE]`` row of ``auth/r/permissions``: what the API key may do with ``scope``
+    (``"orders"``, ``"wallets"``, ``"withdraw"``, ...), ``read``/``write`` 1 or 0 (not in the official library)."""
+
+    scope: str
+    read: int
+    write: int
+
+
+@dataclass(slots=True)
+class AccountSummary(Generic[N]):
+    """The fee rates and LEO figures of ``auth/r/summary`` (not in the official library). The wire answer nests
+    them: ``[_, _, _, _, [[MAKER, MAKER, MAKER, _, _, DERIV_REBATE], [TAKER_TO_CRYPTO, TAKER_TO_STABLE, TAKER_TO_FIAT,
+    _, _, DERIV_TAKER]], _, _, _, _, LEO_INFO]``, ``LEO_INFO`` an object such as
+    ``{"leo_lev": 0, "leo_amount_avg": 0}``."""
+
+    maker_fee: N
+    derivative_rebate: Optional[N]
+    taker_fee_to_crypto: N
+    taker_fee_to_stable: N
+    taker_fee_to_fiat: N
+    derivative_taker_fee: Optional[N]
+    leo_info: Optional[dict[str, Any]]
+
+
+@dataclass(slots=True)
+class Vasp:
+    """A virtual asset service provider (``ext/vasps``) as a ``[ID, NAME]`` row (not in the official library;
+    protocol.md gives no layout, fields appended by Bitfinex are ignored)."""
+
+    id: str
+    name: str
+
+
+@dataclass(slots=True)
+class AuditEntry:
+    """One ``auth/r/audit/hist`` row ``[ID, MTS, _PH, ACTION, _PH, IP, DATA]`` (not in the official library;
+    protocol.md gives no layout)."""
+
+    id: int
+    mts: int
+    action: str
+    ip: Optional[str]
+    data: Any
+
+
+@dataclass(slots=True)
+class AuthToken:
+    """The ``[TOKEN]`` answer of ``auth/w/token``: a token for the ``bfx-token`` header (not in the official
+    library)."""
+
+    token: str
 
 
 # ---------------------------------------------------------------------------------------------------

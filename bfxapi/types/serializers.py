@@ -14,7 +14,7 @@ from typing import Any, Sequence, TypeVar
 from . import dataclasses as _t
 from .labeler import PLACEHOLDER as _PH
 from .labeler import RecursiveSerializer, Serializer
-from .notification import NotificationSerializer
+from .notification import Notification, NotificationSerializer
 
 _T = TypeVar("_T")
 
@@ -74,68 +74,19 @@ __serializers__: list[str] = [
     "FundingTradeExecution",
     "Alert",
     "Setting",
+    "KeyPermission",
+    "AccountSummary",
+    "Vasp",
+    "AuditEntry",
+    "AuthToken",
     "PulseProfile",
     "PulseMessage",
 ]
 
+# The array serializers (the one list of them is __serializers__), then the notification ones.
 __all__ = [
     "__serializers__",
-    "PlatformStatus",
-    "TradingPairTicker",
-    "FundingCurrencyTicker",
-    "TickersHistory",
-    "TradingPairTrade",
-    "FundingCurrencyTrade",
-    "TradingPairBook",
-    "FundingCurrencyBook",
-    "TradingPairRawBook",
-    "FundingCurrencyRawBook",
-    "Statistic",
-    "Candle",
-    "DerivativesStatus",
-    "Liquidation",
-    "Leaderboard",
-    "FundingStatistic",
-    "TradingMarketAveragePrice",
-    "FundingMarketAveragePrice",
-    "FxRate",
-    "UserInfo",
-    "LoginHistory",
-    "BalanceAvailable",
-    "Order",
-    "Position",
-    "Trade",
-    "FundingTrade",
-    "OrderTrade",
-    "Ledger",
-    "FundingOffer",
-    "FundingCredit",
-    "FundingLoan",
-    "FundingAutoRenew",
-    "FundingInfo",
-    "Wallet",
-    "Transfer",
-    "Withdrawal",
-    "DepositAddress",
-    "LightningNetworkInvoice",
-    "Movement",
-    "SymbolMarginInfo",
-    "BaseMarginInfo",
-    "PositionClaim",
-    "PositionIncreaseInfo",
-    "PositionIncrease",
-    "PositionHistory",
-    "PositionSnapshot",
-    "PositionAudit",
-    "DerivativePositionCollateral",
-    "DerivativePositionCollateralLimits",
-    "BalanceInfo",
-    "PairInfo",
-    "FundingTradeExecution",
-    "Alert",
-    "Setting",
-    "PulseProfile",
-    "PulseMessage",
+    *__serializers__,
     "OrderNotification",
     "OrderListNotification",
     "FundingOfferNotification",
@@ -146,6 +97,7 @@ __all__ = [
     "PositionIncreaseNotification",
     "FundingAutoRenewNotification",
     "RawNotification",
+    "EmptyNotification",
 ]
 
 # ---------------------------------------------------------------------------------------------------
@@ -421,6 +373,20 @@ FundingTradeExecution = Serializer(
 )
 Alert = Serializer("Alert", _t.Alert, ["key", "type", "symbol", "price", "countdown"])
 Setting = Serializer("Setting", _t.Setting, ["key", "value"])
+KeyPermission = Serializer("KeyPermission", _t.KeyPermission, ["scope", "read", "write"])
+# The answer flattened: slots 0-3, the two fee rows of slot 4 (6 values each), slots 5-8, then the LEO object.
+AccountSummary = Serializer(
+    "AccountSummary",
+    _t.AccountSummary,
+    [
+        _PH, _PH, _PH, _PH, "maker_fee", _PH, _PH, _PH, _PH, "derivative_rebate", "taker_fee_to_crypto",
+        "taker_fee_to_stable", "taker_fee_to_fiat", _PH, _PH, "derivative_taker_fee", _PH, _PH, _PH, _PH, "leo_info",
+    ],
+    flat=True,
+)
+Vasp = Serializer("Vasp", _t.Vasp, ["id", "name"])
+AuditEntry = Serializer("AuditEntry", _t.AuditEntry, ["id", "mts", _PH, "action", _PH, "ip", "data"])
+AuthToken = Serializer("AuthToken", _t.AuthToken, ["token"])
 
 # ---------------------------------------------------------------------------------------------------
 # Pulse (3.0.5)
@@ -481,3 +447,26 @@ PositionIncreaseNotification = NotificationSerializer[_t.PositionIncrease](Posit
 FundingAutoRenewNotification = NotificationSerializer[_t.FundingAutoRenew](FundingAutoRenew)
 # For notifications whose data has no fixed layout (UI broadcasts, ``ucm-*``, cancel-all answers).
 RawNotification = NotificationSerializer[Any]()
+
+
+class _EmptyNotificationSerializer(NotificationSerializer[None]):
+    """Notifications whose data Bitfinex leaves ``null`` (funding cancel-all, close, keep): ``data`` is always
+    ``None``, whatever the slot held."""
+
+    __slots__ = ()
+
+    def from_wire(self, values: Sequence[Any]) -> Notification[None]:
+        notification = super().from_wire(values)
+        notification.data = None
+        return notification
+
+    def variant(self, decimal: bool) -> "NotificationSerializer[Any]":
+        if decimal == self.decimal:
+            return self
+        if self._twin is None:
+            self._twin = _EmptyNotificationSerializer(decimal=decimal)
+            self._twin._twin = self  # pylint: disable=protected-access  # the two know each other
+        return self._twin
+
+
+EmptyNotification = _EmptyNotificationSerializer()

@@ -17,7 +17,16 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Generic, Optional, TypeVar, Union
 
-from .exceptions import InvalidMessageError, SubscriptionError, SubscriptionTimeoutError, VersionMismatchError
+from .exceptions import (
+    BfxWebSocketException,
+    ErrorCode,
+    InfoCode,
+    InvalidMessageError,
+    SubscriptionError,
+    SubscriptionTimeoutError,
+    VersionMismatchError,
+    error_code,
+)
 
 __all__ = [
     "Flag",
@@ -61,44 +70,9 @@ class Flag(enum.IntFlag):
     BULK_UPDATES = 536_870_912
 
 
-class InfoCode(enum.IntEnum):
-    """``info`` events that ask something of the client."""
-
-    #: the server is stopping or restarting: reconnect
-    RESTART = 20051
-    #: maintenance starts: pause inputs until it ends
-    MAINTENANCE_START = 20060
-    #: maintenance is over: subscribe every channel again
-    MAINTENANCE_END = 20061
-
-
-class ErrorCode(enum.IntEnum):
-    """Codes of ``error`` and ``auth`` events."""
-
-    UNKNOWN = 10000
-    GENERIC = 10001
-    CONCURRENCY = 10008
-    BOOK_PRECISION = 10011
-    BOOK_LENGTH = 10012
-    PARAMS = 10020
-    CONF_FAILED = 10050
-    AUTH_FAILED = 10100
-    AUTH_PAYLOAD = 10111
-    AUTH_SIGNATURE = 10112
-    AUTH_HMAC = 10113
-    AUTH_NONCE = 10114
-    UNAUTH_FAILED = 10200
-    SUBSCRIPTION_FAILED = 10300
-    ALREADY_SUBSCRIBED = 10301
-    UNKNOWN_CHANNEL = 10302
-    SUBSCRIPTION_LIMIT = 10305
-    UNSUBSCRIPTION_FAILED = 10400
-    NOT_SUBSCRIBED = 10401
-
-
-class UnusableConnectionError(ConnectionError):
-    """The server's first frame was not the greeting a Bitfinex server sends: this socket is useless, a new one
-    may be fine. Never leaves the connection (it is retried with backoff)."""
+class UnusableConnectionError(BfxWebSocketException, ConnectionError):
+    """Internal: the server's first frame was not the greeting a Bitfinex server sends: this socket is useless, a new
+    one may be fine. Never leaves the connection (it is retried with backoff)."""
 
 
 def check_greeting(frame: Any, text: str = "") -> bool:
@@ -641,7 +615,7 @@ class SubscriptionTable(Generic[R]):
 
     def _refused(self, record: R, message: str, code: Any) -> list[Action[R]]:
         actions = self._forget(record)
-        error = SubscriptionError(message, code if isinstance(code, int) else None, record.request)
+        error = SubscriptionError(message, error_code(code), record.request)
         if record.awaited():
             actions.append(Log(logging.WARNING, "%s: the server refused the subscription %s: %s",
                                (self.name, _describe(record), error)))  # fmt: skip

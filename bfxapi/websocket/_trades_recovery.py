@@ -12,7 +12,7 @@ import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Coroutine, Optional, Sequence
 
-from .exceptions import BfxWebSocketException
+from .exceptions import TradesPagingError
 
 __all__ = ["TradesFetcher", "TradesRecovery", "RecoveryContext", "PAGE_LIMIT"]
 
@@ -174,7 +174,3 @@ class TradesRecovery:
 
     def _gap(self, from_mts: int, to_mts: int) -> None:
         self.context.emit("trades_gap", self.subscription, from_mts, to_mts)
-
-
-class TradesPagingError(BfxWebSocketException):
-    """Internal: the REST history cannot be paged past one millisecond (reported as a trades gap)."""

@@ -1,10 +1,20 @@
-"""Errors of the WebSocket client."""
+"""Errors of the WebSocket client, and the names of Bitfinex's WebSocket codes.
 
+The ``code`` of an error Bitfinex reported on the WebSocket (:class:`SubscriptionError`, and the
+:class:`~bfxapi.exceptions.InvalidCredentialError` or :class:`~bfxapi.exceptions.NonceError` of a refused
+authentication) is an :class:`ErrorCode` when Bitfinex documents it (``error.code == ErrorCode.SUBSCRIPTION_LIMIT``;
+it is an ``int`` all the same), a plain ``int`` otherwise, ``None`` when the server gave none. :class:`InfoCode` names
+the ``info`` codes the client acts on.
+"""
+
+import enum
 from typing import Any, Optional
 
 from ..exceptions import BfxBaseException, InvalidInputError, MalformedPayloadError, ServerError
 
 __all__ = [
+    "ErrorCode",
+    "InfoCode",
     "BfxWebSocketException",
     "ConnectionNotOpen",
     "EventLoopRunningError",
@@ -25,7 +35,54 @@ __all__ = [
     "InputNotExecutedError",
     "OrderNotPlacedError",
     "MaintenanceInProgressError",
+    "TradesPagingError",
 ]
+
+
+class InfoCode(enum.IntEnum):
+    """``info`` events that ask something of the client."""
+
+    #: the server is stopping or restarting: reconnect
+    RESTART = 20051
+    #: maintenance starts: pause inputs until it ends
+    MAINTENANCE_START = 20060
+    #: maintenance is over: subscribe every channel again
+    MAINTENANCE_END = 20061
+
+
+class ErrorCode(enum.IntEnum):
+    """Codes of ``error`` and ``auth`` events."""
+
+    UNKNOWN = 10000
+    GENERIC = 10001
+    CONCURRENCY = 10008
+    BOOK_PRECISION = 10011
+    BOOK_LENGTH = 10012
+    PARAMS = 10020
+    CONF_FAILED = 10050
+    AUTH_FAILED = 10100
+    AUTH_PAYLOAD = 10111
+    AUTH_SIGNATURE = 10112
+    AUTH_HMAC = 10113
+    AUTH_NONCE = 10114
+    UNAUTH_FAILED = 10200
+    SUBSCRIPTION_FAILED = 10300
+    ALREADY_SUBSCRIBED = 10301
+    UNKNOWN_CHANNEL = 10302
+    SUBSCRIPTION_LIMIT = 10305
+    UNSUBSCRIPTION_FAILED = 10400
+    NOT_SUBSCRIBED = 10401
+
+
+def error_code(code: Any) -> Optional[int]:
+    """The ``code`` of an error event as an exception keeps it: its :class:`ErrorCode` when Bitfinex documents it,
+    the number itself otherwise, ``None`` for anything that is not an integer."""
+    if not isinstance(code, int):
+        return None
+    try:
+        return ErrorCode(code)
+    except ValueError:
+        return code
 
 
 class BfxWebSocketException(BfxBaseException):
@@ -73,7 +130,8 @@ class TooManySubscriptionsError(BfxWebSocketException):
 
 
 class SubscriptionError(ServerError, BfxWebSocketException):
-    """Bitfinex refused a subscription; ``code`` is the Bitfinex code (10300, 10301, 10305, ...)."""
+    """Bitfinex refused a subscription; ``code`` is the Bitfinex code, an :class:`ErrorCode` when Bitfinex documents
+    it (``SUBSCRIPTION_FAILED`` 10300, ``ALREADY_SUBSCRIBED`` 10301, ``SUBSCRIPTION_LIMIT`` 10305, ...)."""
 
     def __init__(self, message: str, code: Optional[int] = None, request: Optional[dict[str, Any]] = None) -> None:
         super().__init__(message, code)
@@ -123,3 +181,8 @@ class OrderNotPlacedError(InputNotExecutedError):  # pylint: disable=too-many-an
 
 class MaintenanceInProgressError(BfxWebSocketException):
     """Bitfinex is in maintenance (info 20060): inputs are refused until it ends (info 20061)."""
+
+
+class TradesPagingError(BfxWebSocketException):
+    """The REST history of a trades channel cannot be paged past one millisecond: more trades share it than a page
+    holds. The trades recovery catches it and reports the hole as a ``trades_gap`` event."""

@@ -8,30 +8,36 @@ goes to ``resyncing``, and that subscription alone is subscribed again; the fres
 levels, so it is never presented as right while it may be wrong.
 
 States: ``syncing`` (waiting for the first snapshot), ``synced``, ``resyncing``, ``closed``.
+
+Typed books: ``order_book(symbol, kind="trading")`` (or ``kind="funding"``) tells type checkers which kind of book it
+is, and ``prec`` whether it is raw (``"R0"``) or aggregated (``"P0"``..``"P4"``): the result is an
+``OrderBook[TradingPairBook[N]]``, ``OrderBook[TradingPairRawBook[N]]``, ``OrderBook[FundingCurrencyBook[N]]`` or
+``OrderBook[FundingCurrencyRawBook[N]]`` (``N`` the client's number type). Without ``kind`` it is an
+``OrderBook[Any]``, as before. At runtime ``kind`` must agree with the symbol's prefix (``t``/``f``).
 """
 
 import asyncio
 import logging
-from decimal import Decimal
 from typing import Any, Awaitable, Callable, Generic, Literal, Optional, Sequence, TypeVar, Union
 
 from ..types import FundingCurrencyBook, FundingCurrencyRawBook, TradingPairBook, TradingPairRawBook
 from ..types.number import N
 from ._checksum import checksum_string, crc32
 
-__all__ = ["OrderBook", "BookState", "BookEntry"]
+__all__ = ["OrderBook", "BookState", "BookEntry", "BookKind", "AggregatedPrecision", "RawPrecision"]
 
 BookState = Literal["syncing", "synced", "resyncing", "closed"]
+#: ``order_book(kind=...)``: a trading pair's book (``t`` symbols) or a funding currency's (``f`` symbols)
+BookKind = Literal["trading", "funding"]
+#: the precisions of a price-aggregated book (``P0`` the finest), and of a raw book (every order or offer)
+AggregatedPrecision = Literal["P0", "P1", "P2", "P3", "P4"]
+RawPrecision = Literal["R0"]
 #: an entry of any kind of book, in the number type ``N`` (``BookEntry[Decimal]``; a bare ``BookEntry`` is float's)
 BookEntry = Union[TradingPairBook[N], FundingCurrencyBook[N], TradingPairRawBook[N], FundingCurrencyRawBook[N]]
 #: the entry type of a book: annotate ``book: OrderBook[TradingPairBook] = await bfx.wss.order_book(...)``, or
 #: ``OrderBook[TradingPairBook[Decimal]]`` for a client in decimal mode
-E = TypeVar(
-    "E",
-    TradingPairBook[float], FundingCurrencyBook[float], TradingPairRawBook[float], FundingCurrencyRawBook[float],
-    TradingPairBook[Decimal], FundingCurrencyBook[Decimal], TradingPairRawBook[Decimal],
-    FundingCurrencyRawBook[Decimal],
-)  # fmt: skip
+#: (bound, not constrained, so that the client can return ``OrderBook[TradingPairBook[N]]`` for its own ``N``)
+E = TypeVar("E", bound=BookEntry[Any])
 
 Emit = Callable[..., bool]
 

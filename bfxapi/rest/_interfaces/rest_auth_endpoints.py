@@ -12,7 +12,10 @@ from typing import Any, Literal, Mapping, Optional, Sequence, Union
 from ...exceptions import InvalidInputError, InvalidInputTypeError
 from ..._utils.json_encoder import DecimalLike
 from ...types import (
+    AccountSummary,
     Alert,
+    AuditEntry,
+    AuthToken,
     BalanceAvailable,
     BaseMarginInfo,
     DepositAddress,
@@ -24,6 +27,7 @@ from ...types import (
     FundingLoan,
     FundingOffer,
     FundingTrade,
+    KeyPermission,
     Ledger,
     LightningNetworkInvoice,
     LoginHistory,
@@ -38,7 +42,9 @@ from ...types import (
     PositionIncrease,
     PositionIncreaseInfo,
     PositionSnapshot,
+    PulseMessage,
     Setting,
+    Statistic,
     SymbolMarginInfo,
     Trade,
     Transfer,
@@ -49,7 +55,7 @@ from ...types import (
 from ...types.number import N
 from ..._utils import order_bodies
 from ...rules.checker import OrderRules
-from ..._utils.values import integer, integers, json_object, sequence, text
+from ..._utils.values import boolean, integer, integers, json_object, sequence, text
 from .._interface import Interface
 from .._interface.params import dec, decimal, flag, required, segment, sort_order, string, timestamp, window
 
@@ -57,6 +63,8 @@ __all__ = ["RestAuthEndpoints"]
 
 Timestamp = Union[int, str]
 Tif = Union[str, datetime]
+#: one operation's answer inside the ``ox_multi-req`` notification of ``submit_order_multi_op``
+OperationResult = Union[Notification[Order[N]], Notification[list[Order[N]]], Notification[None]]
 
 _KEEP_FUNDING_TYPES = ("credit", "loan")
 #: ``changes`` of ``toggle_keep_funding``: 1 keeps the funding, 2 stops keeping it
@@ -127,6 +135,13 @@ def _alert_price(value: DecimalLike) -> str:
     if "." in digits:
         digits = digits.rstrip("0").rstrip(".")
     return digits
+
+
+def _succeeded(answer: Any) -> bool:
+    """Whether a write answered success: ``[1]`` (or ``1``, ``true``, ``[true]``)."""
+    if isinstance(answer, list):
+        answer = answer[0] if answer else None
+    return answer is True or answer == 1
 
 
 class RestAuthEndpoints(Interface[N]):
@@ -397,15 +412,15 @@ class RestAuthEndpoints(Interface[N]):
         data = await self._post("auth/w/funding/offer/cancel", order_bodies.funding_offer_cancel(id))
         return self._s.FundingOfferNotification.from_wire(data)
 
-    async def cancel_all_funding_offers(self, currency: str) -> Notification[Any]:
-        """Cancel every funding offer of a currency (data left as received): POST
+    async def cancel_all_funding_offers(self, currency: str) -> Notification[None]:
+        """Cancel every funding offer of a currency (the notification carries no data): POST
         ``auth/w/funding/offer/cancel/all``."""
         data = await self._post("auth/w/funding/offer/cancel/all", {"currency": string(currency, "currency")})
-        return self._s.RawNotification.from_wire(data)
+        return self._s.EmptyNotification.from_wire(data)
 
-    async def submit_funding_close(self, id: int) -> Notification[Any]:
-        """Return a funding loan or credit (data left as received): POST ``auth/w/funding/close``."""
-        return self._s.RawNotification.from_wire(await self._post("auth/w/funding/close", {"id": _id(id)}))
+    async def submit_funding_close(self, id: int) -> Notification[None]:
+        """Return a funding loan or credit (the notification carries no data): POST ``auth/w/funding/close``."""
+        return self._s.EmptyNotification.from_wire(await self._post("auth/w/funding/close", {"id": _id(id)}))
 
     async def toggle_auto_renew(
         self,
@@ -429,13 +444,13 @@ class RestAuthEndpoints(Interface[N]):
         *,
         ids: Optional[Sequence[int]] = None,
         changes: Optional[Mapping[int, Literal[1, 2]]] = None,
-    ) -> Notification[Any]:
-        """Keep (1) or stop keeping (2) funding: POST ``auth/w/funding/keep`` (data left as received)."""
+    ) -> Notification[None]:
+        """Keep (1) or stop keeping (2) funding: POST ``auth/w/funding/keep`` (the notification carries no data)."""
         body = {
             "type": required(text(type, "type", choices=_KEEP_FUNDING_TYPES), "type"), "id": _ids(ids),
             "changes": _keep_changes(changes),
         }
-        return self._s.RawNotification.from_wire(await self._post("auth/w/funding/keep", body))
+        return self._s.EmptyNotification.from_wire(await self._post("auth/w/funding/keep", body))
 
     async def get_funding_offers_history(
         self,
@@ -564,91 +579,177 @@ class RestAuthEndpoints(Interface[N]):
 
     # --- not in the official library ------------------------------------------------------------------------------
 
-    async def submit_order_multi_op(self, ops: Sequence[tuple[str, Mapping[str, Any]]]) -> Notification[Any]:
+    async def submit_order_multi_op(
+        self, ops: Sequence[tuple[str, Mapping[str, Any]]]
+    ) -> Notification[list[OperationResult[N]]]:
         """Up to 75 order operations in one request: ``[("on", {...}), ("oc", {"id": 1}), ("oc_multi", {...}),
         ("ou", {...})]``: POST ``auth/w/order/multi``. Decimal fields of each operation travel as strings. The
-        notification's data is left as received (its aggregate layout is not documented)."""
+        ``ox_multi-req`` notification's data is one notification per operation, in order: ``on-req``, ``oc-req``
+        and ``ou-req`` carry the ``Order``, ``oc_multi-req`` the list of orders, any other kind no data."""
         wire_ops = order_bodies.order_multi_op(ops)
         wire_ops = await self._rules.checked_operations(wire_ops) if self._rules is not None else wire_ops
-        return self._s.RawNotification.from_wire(await self._post("auth/w/order/multi", {"ops": wire_ops}))
+        outer = self._s.RawNotification.from_wire(await self._post("auth/w/order/multi", {"ops": wire_ops}))
+        rows = outer.data if isinstance(outer.data, list) else []
+        results = [self._operation_result(row) for row in rows if isinstance(row, list)]
+        return Notification(outer.mts, outer.type, outer.message_id, results, outer.code, outer.status, outer.text)
+
+    def _operation_result(self, row: list[Any]) -> OperationResult[N]:
+        kind = row[1] if len(row) > 1 else None
+        if kind == "oc_multi-req":
+            return self._s.OrderListNotification.from_wire(row)
+        if kind in ("on-req", "oc-req", "ou-req"):
+            return self._s.OrderNotification.from_wire(_first_order(row))
+        return self._s.EmptyNotification.from_wire(row)
 
     async def get_deposit_addresses(
         self, method: str, *, page: Optional[int] = None, page_size: Optional[int] = None
-    ) -> list[list[Any]]:
-        """Every deposit address of a method, as the raw rows Bitfinex sends (``list[list[Any]]``; no layout is
-        documented in protocol.md): POST ``auth/r/deposit/address/all``."""
+    ) -> list[DepositAddress]:
+        """Every deposit address of a method (rows laid out as ``get_deposit_address``'s data): POST
+        ``auth/r/deposit/address/all``."""
         body = {"method": string(method, "method"), "page": integer(page, "page", 0),
                 "pageSize": integer(page_size, "page_size", 1)}
-        data: list[list[Any]] = await self._post("auth/r/deposit/address/all", body)
-        return data
+        return self._s.DepositAddress.from_wire_list(await self._post("auth/r/deposit/address/all", body))
 
-    async def get_movement_info(self, id: int) -> list[Any]:
-        """Details of one deposit or withdrawal, as the raw array Bitfinex sends (``list[Any]``; no layout is
-        documented in protocol.md): POST ``auth/r/movements/info``."""
-        data: list[Any] = await self._post("auth/r/movements/info", {"id": _id(id)})
-        return data
+    async def get_movement_info(self, id: int) -> Movement[N]:
+        """One deposit or withdrawal (a MOVEMENT row): POST ``auth/r/movements/info``."""
+        return self._s.Movement.from_wire(await self._post("auth/r/movements/info", {"id": _id(id)}))
 
     async def get_alerts(self, type: str = "price") -> list[Alert[N]]:
         """Price alerts: POST ``auth/r/alerts``."""
         return self._s.Alert.from_wire_list(await self._post("auth/r/alerts", {"type": string(type, "type")}))
 
-    async def set_alert(self, type: str, symbol: str, price: DecimalLike) -> list[Any]:
-        """Create a price alert; returns Bitfinex's answer as decoded (``list[Any]``; its layout is not documented):
-        POST ``auth/w/alert/set``."""
+    async def set_alert(self, type: str, symbol: str, price: DecimalLike) -> Alert[N]:
+        """Create a price alert; returns it: POST ``auth/w/alert/set``."""
         body = {"type": string(type, "type"), "symbol": string(symbol, "symbol"), "price": _price(price)}
-        data: list[Any] = await self._post("auth/w/alert/set", body)
-        return data
+        return self._s.Alert.from_wire(await self._post("auth/w/alert/set", body))
 
-    async def delete_alert(self, symbol: str, price: DecimalLike) -> list[Any]:
-        """Delete the price alert of ``symbol`` at ``price``; returns Bitfinex's answer as decoded
-        (``list[Any]``): POST ``auth/w/alert/price:{symbol}:{price}/del``. The price is written as in the
-        alert's key (``220``, not ``220.0`` nor ``220.00``)."""
+    async def delete_alert(self, symbol: str, price: DecimalLike) -> bool:
+        """Delete the price alert of ``symbol`` at ``price``; True when there was one: POST
+        ``auth/w/alert/price:{symbol}:{price}/del``. The price is written as in the alert's key (``220``, not
+        ``220.0`` nor ``220.00``)."""
         key = f"price:{segment(symbol, 'symbol')}:{segment(_alert_price(price), 'price')}"
-        data: list[Any] = await self._post(f"auth/w/alert/{key}/del", group="auth/w/alert/del")
-        return data
+        return _succeeded(await self._post(f"auth/w/alert/{key}/del", group="auth/w/alert/del"))
 
     async def get_settings(self, keys: Sequence[str]) -> list[Setting]:
         """Stored account settings (``"api:bfx-..."`` keys): POST ``auth/r/settings``."""
         return self._s.Setting.from_wire_list(await self._post("auth/r/settings", {"keys": _keys(keys)}))
 
-    async def set_settings(self, settings: Mapping[str, Any]) -> list[Any]:
-        """Store account settings; returns Bitfinex's answer as decoded (``list[Any]``): POST
-        ``auth/w/settings/set``."""
-        data: list[Any] = await self._post(
-            "auth/w/settings/set", {"settings": required(json_object(settings, "settings"), "settings")}
-        )
-        return data
+    async def set_settings(self, settings: Mapping[str, Any]) -> bool:
+        """Store account settings; True when Bitfinex stored them: POST ``auth/w/settings/set``."""
+        body = {"settings": required(json_object(settings, "settings"), "settings")}
+        return _succeeded(await self._post("auth/w/settings/set", body))
 
-    async def delete_settings(self, keys: Sequence[str]) -> list[Any]:
-        """Delete account settings; returns Bitfinex's answer as decoded (``list[Any]``): POST
-        ``auth/w/settings/del``."""
-        data: list[Any] = await self._post("auth/w/settings/del", {"keys": _keys(keys)})
-        return data
+    async def delete_settings(self, keys: Sequence[str]) -> bool:
+        """Delete account settings; True when Bitfinex deleted them: POST ``auth/w/settings/del``."""
+        return _succeeded(await self._post("auth/w/settings/del", {"keys": _keys(keys)}))
 
-    async def get_key_permissions(self) -> list[list[Any]]:
-        """What the API key may do, as raw ``[SCOPE, READ, WRITE]`` rows (``list[list[Any]]``): POST
-        ``auth/r/permissions``."""
-        data: list[list[Any]] = await self._post("auth/r/permissions")
-        return data
+    async def get_key_permissions(self) -> list[KeyPermission]:
+        """What the API key may do, one ``KeyPermission`` per scope: POST ``auth/r/permissions``."""
+        return self._s.KeyPermission.from_wire_list(await self._post("auth/r/permissions"))
 
-    async def get_account_summary(self) -> list[Any]:
-        """30-day trading summary and fee rates, as the raw array Bitfinex sends (``list[Any]``; no layout is
-        documented in protocol.md): POST ``auth/r/summary``."""
-        data: list[Any] = await self._post("auth/r/summary")
-        return data
+    async def get_account_summary(self) -> AccountSummary[N]:
+        """The account's fee rates and LEO figures: POST ``auth/r/summary``."""
+        return self._s.AccountSummary.from_wire(await self._post("auth/r/summary"))
 
     async def get_wallets_history(
         self, *, currency: Optional[str] = None, end: Optional[Timestamp] = None
-    ) -> list[list[Any]]:
-        """Wallet balances as they were at ``end``, as raw rows (``list[list[Any]]``; no layout is documented
-        in protocol.md): POST ``auth/r/wallets/hist``."""
+    ) -> list[Wallet[N]]:
+        """Wallet balances as they were at ``end`` (WALLET rows): POST ``auth/r/wallets/hist``."""
         body = {"currency": text(currency, "currency"), "end": timestamp(end, "end")}
-        data: list[list[Any]] = await self._post("auth/r/wallets/hist", body)
-        return data
+        return self._s.Wallet.from_wire_list(await self._post("auth/r/wallets/hist", body))
 
-    async def get_funding_auto_renew_status(self, currency: str) -> list[Any]:
-        """The auto-renew settings of a funding currency, as the raw array Bitfinex sends (``list[Any]``, empty
-        when auto-renew is off; no layout is documented in protocol.md): POST ``auth/r/funding/auto/status``."""
+    async def get_funding_auto_renew_status(self, currency: str) -> Optional[FundingAutoRenew[N]]:
+        """The auto-renew settings of a funding currency, ``None`` when auto-renew is off: POST
+        ``auth/r/funding/auto/status``."""
         body = {"currency": string(currency, "currency")}
-        data: Optional[list[Any]] = await self._post("auth/r/funding/auto/status", body)
-        return data if data is not None else []
+        data = await self._post("auth/r/funding/auto/status", body)
+        return self._s.FundingAutoRenew.from_wire(data) if data else None
+
+
+    async def get_audit_history(
+        self,
+        *,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[AuditEntry]:
+        """The account's audit trail (logins, key changes, ...): POST ``auth/r/audit/hist``."""
+        return self._s.AuditEntry.from_wire_list(await self._post("auth/r/audit/hist", _window(start, end, limit)))
+
+    async def get_core_settings(self) -> list[Setting]:
+        """The account's core (platform) settings as ``[KEY, VALUE]`` rows: POST ``auth/r/settings/core``."""
+        return self._s.Setting.from_wire_list(await self._post("auth/r/settings/core"))
+
+    async def generate_token(
+        self,
+        scope: str,
+        *,
+        ttl: Optional[int] = None,
+        write_permission: Optional[bool] = None,
+        caps: Optional[Sequence[str]] = None,
+    ) -> AuthToken:
+        """A new auth token (for the ``bfx-token`` header; ``scope`` e.g. ``"api"``, ``ttl`` in seconds, ``caps``
+        e.g. ``["a", "o", "f", "s", "w", "wd"]``): POST ``auth/w/token``."""
+        body = {
+            "scope": string(scope, "scope"), "ttl": integer(ttl, "ttl", 1),
+            "writePermission": boolean(write_permission, "write_permission"),
+            "caps": _keys(caps, "caps") if caps is not None else None,
+        }
+        return self._s.AuthToken.from_wire(await self._post("auth/w/token", body))
+
+    async def delete_token(self, token: str) -> bool:
+        """Revoke an auth token; True when Bitfinex deleted it: POST ``auth/w/token/del``."""
+        return _succeeded(await self._post("auth/w/token/del", {"token": string(token, "token")}))
+
+    async def get_performance_history(self) -> list[Statistic[N]]:
+        """The account's daily performance as ``[MTS, VALUE]`` rows: POST ``auth/r/stats/perf:1D/hist``."""
+        return self._s.Statistic.from_wire_list(await self._post("auth/r/stats/perf:1D/hist"))
+
+    async def submit_pulse(
+        self,
+        title: str,
+        content: str,
+        *,
+        parent: Optional[str] = None,
+        is_pin: Optional[bool] = None,
+        attachments: Optional[Sequence[str]] = None,
+        disable_comments: Optional[bool] = None,
+        is_public: Optional[bool] = None,
+    ) -> PulseMessage:
+        """Publish a Pulse message (a comment when ``parent`` is a message id): POST ``auth/w/pulse/add``."""
+        body = {
+            "title": string(title, "title"), "content": string(content, "content"), "parent": text(parent, "parent"),
+            "isPin": flag(is_pin, "is_pin"),
+            "attachments": _keys(attachments, "attachments") if attachments is not None else None,
+            "disableComments": flag(disable_comments, "disable_comments"), "isPublic": flag(is_public, "is_public"),
+        }
+        return self._s.PulseMessage.from_wire(await self._post("auth/w/pulse/add", body))
+
+    async def delete_pulse(self, pid: str) -> bool:
+        """Delete one of the account's Pulse messages; True when it was deleted: POST ``auth/w/pulse/del``."""
+        return _succeeded(await self._post("auth/w/pulse/del", {"pid": string(pid, "pid")}))
+
+    async def get_pulse_history(self, *, is_public: Optional[bool] = None) -> list[PulseMessage]:
+        """The account's own Pulse messages: POST ``auth/r/pulse/hist``."""
+        body = {"isPublic": flag(is_public, "is_public")}
+        return self._s.PulseMessage.from_wire_list(await self._post("auth/r/pulse/hist", body))
+
+    async def get_otc_orders_history(
+        self,
+        symbol: str,
+        *,
+        start: Optional[Timestamp] = None,
+        end: Optional[Timestamp] = None,
+        limit: Optional[int] = None,
+    ) -> list[Order[N]]:
+        """Closed OTC orders of a pair: POST ``auth/r/orders/otc/{symbol}/hist``."""
+        path = f"auth/r/orders/otc/{segment(symbol, 'symbol')}/hist"
+        rows = await self._post(path, _window(start, end, limit), group="auth/r/orders/otc")
+        return self._s.Order.from_wire_list(rows)
+
+    async def update_position_funding_type(self, symbol: str, type: Literal[0, 1]) -> bool:
+        """Fund a margin position from daily (0) or term (1) funding; True when Bitfinex accepted it: POST
+        ``auth/w/position/update/funding/type``."""
+        funding_type = required(integer(type, "type", 0, 1), "type")
+        body = {"symbol": string(symbol, "symbol"), "type": funding_type}
+        return _succeeded(await self._post("auth/w/position/update/funding/type", body))

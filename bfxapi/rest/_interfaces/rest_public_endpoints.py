@@ -33,6 +33,7 @@ from ...types import (
     TradingPairRawBook,
     TradingPairTicker,
     TradingPairTrade,
+    Vasp,
 )
 from ...types.number import N
 from .._interface import Interface
@@ -397,3 +398,7 @@ class RestPublicEndpoints(Interface[N]):
         key = "pub:info:pair:futures" if required(boolean(futures, "futures"), "futures") else "pub:info:pair"
         rows = (await self._m.get(f"conf/{key}", group="conf"))[0]
         return self._s.PairInfo.from_wire_list(rows or [])
+
+    async def get_vasps(self) -> list[Vasp]:
+        """Virtual asset service providers a withdrawal's travel-rule data may name: GET ``ext/vasps``."""
+        return self._s.Vasp.from_wire_list(await self._m.get("ext/vasps", group="ext/vasps"))

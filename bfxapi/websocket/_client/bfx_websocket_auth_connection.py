@@ -30,6 +30,7 @@ from ..exceptions import (
     BfxWebSocketException,
     InvalidMessageError,
     MaintenanceInProgressError,
+    error_code,
 )
 
 if TYPE_CHECKING:
@@ -244,7 +245,7 @@ class BfxWebSocketAuthConnection(Connection):
             self._logger.info("%s: authenticated (user %s)", self.name, event.get("userId"))
             self._emitter.emit("authenticated", event)
             return
-        code = event.get("code")
+        code = error_code(event.get("code"))
         message = str(event.get("msg", "authentication failed"))
         if code == ErrorCode.AUTH_NONCE and self._nonce_retries < _NONCE_RETRIES:
             # A request of this client (REST) or of another process sharing the key got a larger nonce to

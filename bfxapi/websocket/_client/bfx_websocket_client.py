@@ -22,12 +22,14 @@ from ..._utils.nonce import NonceGenerator
 from .._connection import Connection, ConnectionContext, WebSocketOptions
 from .._event_emitter import ALL_EVENTS, BfxEventEmitter
 from .._pacing import ConnectionRateGovernor, InputPacer
-from .._stream import Overflow, Stream
+from .._stream import BookItem, CandlesItem, Overflow, StatusItem, Stream, TickerItem, TradesItem
 from .._trades_recovery import RecoveryContext, TradesRecovery
 from ..._utils.values import integer
 from ...exceptions import InvalidInputError, InvalidInputTypeError
 from ...types.codec import Codec
-from ...types.dataclasses import Candle
+from ...types.dataclasses import (
+    Candle, FundingCurrencyBook, FundingCurrencyRawBook, TradingPairBook, TradingPairRawBook,
+)
 from ...types.number import N
 from ..exceptions import (
     ActionRequiresAuthentication,
@@ -40,9 +42,10 @@ from ..exceptions import (
     UnknownSubscriptionError,
 )
 from ..account import Account
+from .._lifecycle import ClientState, transition
 from .._history import History
 from ..candles import ManagedCandles
-from ..order_book import OrderBook
+from ..order_book import AggregatedPrecision, BookKind, OrderBook, RawPrecision
 from ..stats import WebSocketStats
 from ..subscriptions import CHANNELS, Subscription
 from .bfx_websocket_auth_connection import BfxWebSocketAuthConnection
@@ -139,7 +142,7 @@ class BfxWebSocketClient(TypedEvents[N]):
         self._buckets: list[BfxWebSocketBucket] = []
         self._records: dict[str, tuple[SubscriptionRecord, BfxWebSocketBucket]] = {}
         self._infos: dict[str, Subscription] = {}
-        self._streams: set[Stream] = set()
+        self._streams: set[Stream[Any]] = set()
         self._max_connections = 0
         self._bucket_numbers = itertools.count(1)
         self._session: Optional[aiohttp.ClientSession] = None  # the client's own (never the application's)
@@ -147,8 +150,7 @@ class BfxWebSocketClient(TypedEvents[N]):
         self._network = network if network is not None else Network()
         self._route = self._network.route(host)
         self._public_governor: Optional[ConnectionRateGovernor] = None
-        self._running = False
-        self._closing = False
+        self._state = ClientState.IDLE  # the lifecycle (bfxapi.websocket._lifecycle): moves in _move only
         self._closed: Optional["asyncio.Future[None]"] = None
         self._fatal: Optional[BaseException] = None
         self._fail_task: Optional["asyncio.Task[None]"] = None
@@ -176,6 +178,18 @@ class BfxWebSocketClient(TypedEvents[N]):
         self._recovery = RecoveryContext(public_trades, self._spawn, self._emitter.emit, self._logger)
 
     # -- state -----------------------------------------------------------------------------------
+
+    def _move(self, target: ClientState) -> None:
+        """The one place the lifecycle state changes (the allowed moves: ``_lifecycle.TRANSITIONS``)."""
+        self._state = transition(self._state, target)
+
+    @property
+    def _running(self) -> bool:
+        return self._state.running
+
+    @property
+    def _closing(self) -> bool:
+        return self._state.closing
 
     @property
     def open(self) -> bool:
@@ -314,7 +328,8 @@ class BfxWebSocketClient(TypedEvents[N]):
                 "%d connections: Bitfinex allows 20 new connections per minute, reconnections may be slow", connections
             )
         self._max_connections = connections
-        self._running, self._closing, self._fatal, self._fail_task = True, False, None, None
+        self._move(ClientState.RUNNING)
+        self._fatal, self._fail_task = None, None
         self._closed = asyncio.get_running_loop().create_future()
         limit, window = self._options.public_connection_limit
         self._public_governor = ConnectionRateGovernor(limit, window)
@@ -355,7 +370,7 @@ class BfxWebSocketClient(TypedEvents[N]):
             if self._closed is not None and not self._closed.done() and self._closing:
                 await asyncio.shield(self._closed)
             return
-        self._closing = True
+        self._move(ClientState.CLOSING)
         error = ConnectionNotOpen("the client was closed")
         for stream in list(self._streams):
             stream.end()
@@ -383,7 +398,7 @@ class BfxWebSocketClient(TypedEvents[N]):
         if self._session is not None:
             await self._session.close()
             self._session = None
-        self._running = False
+        self._move(ClientState.CLOSED)
         self._emitter.emit("disconnected", code, reason)
         if self._closed is not None and not self._closed.done():
             self._closed.set_result(None)
@@ -414,6 +429,43 @@ class BfxWebSocketClient(TypedEvents[N]):
         record, bucket = self._lookup(sub_id)
         await bucket.resubscribe(record)
 
+    # The channel picks the item type (README, "Async iterators"): a union of (Literal[event], payload) tuples.
+    @overload
+    def stream(
+        self, channel: Literal["ticker"], *, sub_id: Optional[str] = None, maxsize: int = 10_000,
+        overflow: Overflow = "error", **params: Any,
+    ) -> Stream[TickerItem[N]]: ...
+
+    @overload
+    def stream(
+        self, channel: Literal["trades"], *, sub_id: Optional[str] = None, maxsize: int = 10_000,
+        overflow: Overflow = "error", **params: Any,
+    ) -> Stream[TradesItem[N]]: ...
+
+    @overload
+    def stream(
+        self, channel: Literal["book"], *, sub_id: Optional[str] = None, maxsize: int = 10_000,
+        overflow: Overflow = "error", **params: Any,
+    ) -> Stream[BookItem[N]]: ...
+
+    @overload
+    def stream(
+        self, channel: Literal["candles"], *, sub_id: Optional[str] = None, maxsize: int = 10_000,
+        overflow: Overflow = "error", **params: Any,
+    ) -> Stream[CandlesItem[N]]: ...
+
+    @overload
+    def stream(
+        self, channel: Literal["status"], *, sub_id: Optional[str] = None, maxsize: int = 10_000,
+        overflow: Overflow = "error", **params: Any,
+    ) -> Stream[StatusItem[N]]: ...
+
+    @overload
+    def stream(
+        self, channel: str, *, sub_id: Optional[str] = None, maxsize: int = 10_000,
+        overflow: Overflow = "error", **params: Any,
+    ) -> Stream[tuple[str, Any]]: ...
+
     def stream(
         self,
         channel: str,
@@ -422,13 +474,16 @@ class BfxWebSocketClient(TypedEvents[N]):
         maxsize: int = 10_000,
         overflow: Overflow = "error",
         **params: Any,
-    ) -> Stream:
-        """A subscription consumed as an async iterator (see :class:`~bfxapi.websocket.Stream`)."""
+    ) -> Stream[Any]:
+        """A subscription consumed as an async iterator (see :class:`~bfxapi.websocket.Stream`), its items typed by
+        the channel (``stream("ticker", ...)`` is a ``Stream[TickerItem[N]]``)."""
         return Stream(
             self._open_stream, self._close_stream, channel, params, sub_id=sub_id, maxsize=maxsize, overflow=overflow
         )
 
-    async def _open_stream(self, stream: Stream, channel: str, sub_id: Optional[str], params: dict[str, Any]) -> str:
+    async def _open_stream(
+        self, stream: Stream[Any], channel: str, sub_id: Optional[str], params: dict[str, Any]
+    ) -> str:
         self._streams.add(stream)
         try:
             return await self._subscribe(channel, sub_id, params, lambda record: record.sinks.append(stream.push))
@@ -436,24 +491,61 @@ class BfxWebSocketClient(TypedEvents[N]):
             self._streams.discard(stream)
             raise
 
-    async def _close_stream(self, stream: Stream, sub_id: str) -> None:
+    async def _close_stream(self, stream: Stream[Any], sub_id: str) -> None:
         self._streams.discard(stream)
         if sub_id in self._records and not self._closing:
             await self.unsubscribe(sub_id)
+
+    # kind= and prec pick the entry type (README, "Order books"): trading/funding, raw ("R0") or aggregated.
+    @overload
+    async def order_book(
+        self, symbol: str, *, kind: Literal["trading"], prec: RawPrecision, freq: str = "F0",
+        len: Union[int, str] = 25, sub_id: Optional[str] = None,
+    ) -> OrderBook[TradingPairRawBook[N]]: ...
+
+    @overload
+    async def order_book(
+        self, symbol: str, *, kind: Literal["trading"], prec: AggregatedPrecision = "P0", freq: str = "F0",
+        len: Union[int, str] = 25, sub_id: Optional[str] = None,
+    ) -> OrderBook[TradingPairBook[N]]: ...
+
+    @overload
+    async def order_book(
+        self, symbol: str, *, kind: Literal["funding"], prec: RawPrecision, freq: str = "F0",
+        len: Union[int, str] = 25, sub_id: Optional[str] = None,
+    ) -> OrderBook[FundingCurrencyRawBook[N]]: ...
+
+    @overload
+    async def order_book(
+        self, symbol: str, *, kind: Literal["funding"], prec: AggregatedPrecision = "P0", freq: str = "F0",
+        len: Union[int, str] = 25, sub_id: Optional[str] = None,
+    ) -> OrderBook[FundingCurrencyBook[N]]: ...
+
+    @overload
+    async def order_book(
+        self, symbol: str, *, kind: None = None, prec: str = "P0", freq: str = "F0",
+        len: Union[int, str] = 25, sub_id: Optional[str] = None,
+    ) -> OrderBook[Any]: ...
 
     async def order_book(
         self,
         symbol: str,
         *,
+        kind: Optional[BookKind] = None,
         prec: str = "P0",
         freq: str = "F0",
         len: Union[int, str] = 25,
         sub_id: Optional[str] = None,
     ) -> OrderBook[Any]:
         """Subscribe to a book and return a local copy kept in sync and verified by checksum, once its first
-        snapshot is in (see :class:`~bfxapi.websocket.order_book.OrderBook`)."""
+        snapshot is in (see :class:`~bfxapi.websocket.order_book.OrderBook`). ``kind`` (``"trading"`` or
+        ``"funding"``, checked against the symbol's prefix) types the book for type checkers, with ``prec``."""
         if not isinstance(symbol, str) or not isinstance(prec, str) or not isinstance(freq, str):
             raise InvalidInputTypeError("symbol, prec and freq must be strings")
+        if kind is not None and (kind, symbol[:1]) not in (("trading", "t"), ("funding", "f")):
+            raise InvalidInputError(
+                f'kind must be "trading" (for a t symbol) or "funding" (for an f symbol), not {kind!r} for {symbol!r}'
+            )
         length = int(len) if isinstance(len, str) and len.isdigit() else len
         if length not in (1, 25, 100, 250) or isinstance(length, bool):
             raise InvalidInputError(f"len must be 1, 25, 100 or 250, not {len!r}")
@@ -797,9 +889,9 @@ def _install_signal_handlers(loop: asyncio.AbstractEventLoop, stop: Callable[[st
     return installed
 
 
-class HandshakeRedirectedError(ConnectionError):
-    """The server answered the WebSocket handshake with a redirect: it is never followed (the connection is
-    retried with backoff, and the failure logged with the target)."""
+class HandshakeRedirectedError(BfxWebSocketException, ConnectionError):
+    """Internal: the server answered the WebSocket handshake with a redirect: it is never followed (the connection
+    is retried with backoff, and the failure logged with the target)."""
 
 
 async def _refuse_redirect(_: aiohttp.ClientSession, __: Any, params: aiohttp.TraceRequestRedirectParams) -> None:

@@ -14,6 +14,7 @@ from ..context import ServerContext
 from ...model.market import Instrument, parse_candle_key
 from .app import RestError, RestFrontEnd, int_param, query_window
 from .conf import conf_value, fx_rate
+from .extra import VASPS
 
 __all__ = ["PublicRest"]
 
@@ -84,6 +85,7 @@ class PublicRest:
         add("GET", "pulse/profile/{nickname}", "pulse", self._pulse_profile)
         add("POST", "calc/trade/avg", "calc", self._calc_trade_avg)
         add("POST", "calc/fx", "calc", self._calc_fx)
+        add("GET", "ext/vasps", "ext/vasps", self._vasps)
 
     async def _platform_status(self, _: web.Request) -> Any:
         return [0 if self.sim.maintenance else 1]
@@ -225,6 +227,9 @@ class PublicRest:
         return [f"{rng.getrandbits(64):016x}", self.sim.market.now_ms - rng.randint(10**9, 10**11), None, nickname,
                 None, "https://pulse.example/picture.png", f"Hi, I am {nickname}", None, None, nickname, None,
                 rng.randint(0, 5000), rng.randint(0, 500), None, None, None, 0]
+
+    async def _vasps(self, _: web.Request) -> Any:
+        return [list(row) for row in VASPS]
 
     async def _pulse_profile(self, request: web.Request) -> Any:
         return self._profile(request.match_info["nickname"])
