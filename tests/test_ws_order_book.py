@@ -193,7 +193,9 @@ async def test_a_dropped_connection_marks_books_resyncing_until_the_new_snapshot
 @pytest.mark.timeout(120)
 async def test_a_long_run_over_many_books_has_no_false_mismatch() -> None:
     async with simulator(seed=11) as sim:
-        bfx = client(sim, dataclasses.replace(FAST, bulk=True))
+        # The subject is checksums, not the watchdog: 400 steps of 28 books keep this process (the simulator's too)
+        # busy, and a loaded 2-core machine can starve one connection's reads past FAST's 1.4 s silence limit.
+        bfx = client(sim, dataclasses.replace(FAST, bulk=True, silence_limit=30.0))
         events = Recorder(bfx, "checksum_mismatch", "sequence_gap")
         await bfx.wss.connect(connections=2)
         books = [
@@ -204,7 +206,8 @@ async def test_a_long_run_over_many_books_has_no_false_mismatch() -> None:
         for _ in range(400):
             await sim.advance()
         await sim.send_heartbeats()
-        await sim.wait_for(lambda: all(c.seq == b.last_sequence for c, b in zip(open_connections(sim), bfx.wss._buckets)))  # pylint: disable=protected-access
+        await sim.wait_for(lambda: all(c.seq == b.last_sequence for c, b in zip(open_connections(sim), bfx.wss._buckets)),  # pylint: disable=protected-access
+                           timeout=30.0)
         updates = sum(book.updates for book in books)
         verified = sum(book.checksums_verified for book in books)
         print(f"{len(books)} books, {updates} updates, {verified} checksums verified")
