@@ -76,6 +76,12 @@ from .dataclasses import (
     UserInfo,
     Wallet,
     Withdrawal,
+    JSONValue,
+    LnxInvoicePayment,
+    RecurringAlgoOrder,
+    RecurringAlgoOrderExecution,
+    ThalexFreeTransfers,
+    ThalexTransfer,
 )
 from .notification import Notification
 
@@ -150,4 +156,10 @@ __all__ = [
     "UserInfo",
     "Wallet",
     "Withdrawal",
+    "JSONValue",
+    "LnxInvoicePayment",
+    "RecurringAlgoOrder",
+    "RecurringAlgoOrderExecution",
+    "ThalexFreeTransfers",
+    "ThalexTransfer",
 ]
