@@ -558,6 +558,16 @@ async def rest_scenario(bfx: Any, sim: Any, account: Any) -> list[Any]:
             await auth.delete_token(token.token), await auth.get_performance_history(), pulse,
             await auth.get_pulse_history(), await auth.delete_pulse(pulse.pid),
             await auth.get_otc_orders_history("tBTCUSD"), await auth.update_position_funding_type("tBTCUSD", 0)]
+    # the ext endpoints (Lightning Network invoice payments, recurring algo orders, Thalex)
+    lnx = await auth.generate_deposit_invoice("exchange", "LNX", Decimal("0.0015"))
+    recurring = await auth.submit_recurring_algo_order("tBTCUSD", "buy", Decimal("0.0125"), "BTC", "daily")
+    ao_id = recurring.algo_order_id or ""
+    out += [lnx, await auth.get_lnx_invoice_payments("getInvoices"), recurring,
+            await auth.get_recurring_algo_order(ao_id), await auth.update_recurring_algo_order(ao_id, amount="0.025"),
+            await auth.get_recurring_algo_orders(), await auth.get_recurring_algo_order_executions(),
+            await auth.cancel_recurring_algo_order(ao_id), await auth.get_thalex_free_transfer_count(),
+            await auth.submit_thalex_deposit(Decimal("0.125"), "BTC", {"token": "u2f"}),
+            await auth.submit_thalex_withdrawal(Decimal("0.0625"), "BTC", {"token": "u2f"})]
     # merchant
     invoice = await merchant.submit_invoice(Decimal("10.5"), "USD", "order-1", CUSTOMER, ["BTC", "ETH"])
     second = await merchant.submit_invoice(20, "USD", "order-2", CUSTOMER, ["BTC"])

@@ -54,6 +54,7 @@ class _Method:
     header: str  # "def name(...) -> T:", as in the async source (without "async")
     docstring: str
     call: str  # the async method's arguments, forwarded: "symbol, limit=limit"
+    stubs: tuple[str, ...] = ()  # its ``@overload`` signatures, "def name(...) -> T: ...", in the source's order
 
 
 def render() -> str:
@@ -69,6 +70,8 @@ def render() -> str:
         for method_names in (_names(module, method) for method in methods):
             for name in method_names:
                 _resolve(module, name, imports, origins)
+        if any(method.stubs for method, _ in methods):
+            imports["typing"].add("overload")
         classes.append(_render_class(attribute, class_name, group, methods))
     imports.setdefault("bfxapi.sync._runner", set()).add("Runner")
     lines = [_HEADER]
@@ -91,21 +94,45 @@ def main() -> None:
     print(f"wrote {TARGET}", file=sys.stderr)
 
 
-def _methods(module: ModuleType, group: type) -> Iterator[tuple[_Method, ast.AsyncFunctionDef]]:
+def _methods(module: ModuleType, group: type) -> Iterator[tuple[_Method, list[ast.AsyncFunctionDef]]]:
+    """Each endpoint: its method, and its definitions (the implementation first, then its ``@overload`` ones)."""
     source = inspect.getsource(module)
     tree = ast.parse(source)
-    definitions = {
-        node.name: node
-        for klass in tree.body if isinstance(klass, ast.ClassDef) and klass.name == group.__name__
-        for node in klass.body if isinstance(node, ast.AsyncFunctionDef)
-    }
+    definitions: dict[str, ast.AsyncFunctionDef] = {}
+    overloads: dict[str, list[ast.AsyncFunctionDef]] = {}
+    for klass in tree.body:
+        if isinstance(klass, ast.ClassDef) and klass.name == group.__name__:
+            for node in klass.body:
+                if isinstance(node, ast.AsyncFunctionDef):
+                    if any(_is_overload(decorator) for decorator in node.decorator_list):
+                        overloads.setdefault(node.name, []).append(node)
+                    else:
+                        definitions[node.name] = node
     lines = source.splitlines()
     endpoints = [name for name, _ in inspect.getmembers(group, inspect.iscoroutinefunction) if not name.startswith("_")]
     missing = [name for name in endpoints if name not in definitions]
     if missing:
         raise RuntimeError(f"{group.__name__}.{missing[0]} is not defined in {module.__name__}: cannot copy it")
     for name in sorted(endpoints, key=lambda name: definitions[name].lineno):  # the source's order
-        yield _method(definitions[name], lines), definitions[name]
+        stubs = tuple(_stub(node, lines) for node in overloads.get(name, []))
+        method = _method(definitions[name], lines)
+        yield _Method(method.name, method.header, method.docstring, method.call, stubs), [
+            definitions[name], *overloads.get(name, [])
+        ]
+
+
+def _is_overload(decorator: ast.expr) -> bool:
+    return (isinstance(decorator, ast.Name) and decorator.id == "overload") or (
+        isinstance(decorator, ast.Attribute) and decorator.attr == "overload"
+    )
+
+
+def _stub(node: ast.AsyncFunctionDef, lines: list[str]) -> str:
+    """An ``@overload`` signature as written (``async def conf(...) -> list[str]: ...``), made a plain ``def``."""
+    text = "\n".join(line[4:] for line in lines[node.lineno - 1:node.end_lineno or node.lineno])
+    if not text.lstrip().startswith("async def "):
+        raise RuntimeError(f"{node.name}: an overload takes @overload alone, not other decorators")
+    return text.replace("async def ", "def ", 1)
 
 
 def _method(node: ast.AsyncFunctionDef, lines: list[str]) -> _Method:
@@ -132,20 +159,21 @@ def _call(arguments: ast.arguments) -> str:
     return ", ".join(parts)
 
 
-def _names(module: ModuleType, method: tuple[_Method, ast.AsyncFunctionDef]) -> set[str]:
-    """The global names the signature uses (annotations and defaults), which the generated module must import."""
-    node = method[1]
-    arguments = node.args
-    every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
-    every += [argument for argument in (arguments.vararg, arguments.kwarg) if argument is not None]
-    expressions: list[ast.AST] = [argument.annotation for argument in every if argument.annotation is not None]
-    expressions += [default for default in arguments.defaults + arguments.kw_defaults if default is not None]
-    if node.returns is not None:
-        expressions.append(node.returns)
+def _names(module: ModuleType, method: tuple[_Method, list[ast.AsyncFunctionDef]]) -> set[str]:
+    """The global names the signatures use (annotations and defaults), which the generated module must import."""
+    expressions: list[ast.AST] = []
+    for node in method[1]:
+        arguments = node.args
+        every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+        every += [argument for argument in (arguments.vararg, arguments.kwarg) if argument is not None]
+        expressions += [argument.annotation for argument in every if argument.annotation is not None]
+        expressions += [default for default in arguments.defaults + arguments.kw_defaults if default is not None]
+        if node.returns is not None:
+            expressions.append(node.returns)
     names = {name.id for expression in expressions for name in ast.walk(expression) if isinstance(name, ast.Name)}
     unknown = {name for name in names if not hasattr(module, name) and not hasattr(builtins, name)}
     if unknown:
-        raise RuntimeError(f"{node.name} uses names {module.__name__} does not define: {sorted(unknown)}")
+        raise RuntimeError(f"{method[0].name} uses names {module.__name__} does not define: {sorted(unknown)}")
     return {name for name in names if hasattr(module, name)}
 
 
@@ -207,6 +235,9 @@ def _render_class(attribute: str, class_name: str, group: type, methods: list[tu
         f'        return f"{class_name}(sync, host={{self._group._m.host!r}})"  # pylint: disable=protected-access',
     ]
     for method, _ in methods:
+        for stub in method.stubs:
+            lines.extend(["", "    @overload"])
+            lines.extend(f"    {line}" if line else "" for line in stub.splitlines())
         lines.append("")
         lines.extend(f"    {line}" if line else "" for line in method.header.splitlines())
         lines.extend(f"    {line}" if line else "" for line in method.docstring.splitlines())

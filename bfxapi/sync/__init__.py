@@ -7,6 +7,7 @@ event-driven: use ``bfxapi.Client`` and ``bfx.wss.run()`` for streams.
 """
 
 from ._client import Client
+from ._history import SyncHistory
 from ._rest import SyncRestInterface
 
-__all__ = ["Client", "SyncRestInterface"]
+__all__ = ["Client", "SyncHistory", "SyncRestInterface"]

@@ -6,15 +6,26 @@ on the client's event loop (``bfxapi.sync._runner``): checks, signing, nonces, r
 the async ones.
 """
 
-from typing import Any, Generic, Iterable, Literal, Mapping, Optional, Sequence
+from typing import Any, Generic, Iterable, Literal, Mapping, Optional, Sequence, Union, overload
 
 from .._utils.json_encoder import DecimalLike
-from ..rest._interfaces.rest_auth_endpoints import OperationResult, RestAuthEndpoints as _AsyncRestAuthEndpoints, Tif
+from ..rest._interfaces.rest_auth_endpoints import (
+    LnxAction,
+    OperationResult,
+    Recurrence,
+    RecurringAction,
+    RestAuthEndpoints as _AsyncRestAuthEndpoints,
+    Tif,
+)
 from ..rest._interfaces.rest_merchant_endpoints import (
     InvoiceStatus,
     RestMerchantEndpoints as _AsyncRestMerchantEndpoints,
 )
 from ..rest._interfaces.rest_public_endpoints import (
+    ConfList,
+    ConfMap,
+    ConfMultiMap,
+    ConfValue,
     Precision,
     RestPublicEndpoints as _AsyncRestPublicEndpoints,
     Symbols,
@@ -56,6 +67,7 @@ from ..types import (
     Ledger,
     LightningNetworkInvoice,
     Liquidation,
+    LnxInvoicePayment,
     LoginHistory,
     MerchantDeposit,
     MerchantUnlinkedDeposit,
@@ -74,9 +86,13 @@ from ..types import (
     PositionSnapshot,
     PulseMessage,
     PulseProfile,
+    RecurringAlgoOrder,
+    RecurringAlgoOrderExecution,
     Setting,
     Statistic,
     SymbolMarginInfo,
+    ThalexFreeTransfers,
+    ThalexTransfer,
     TickersHistory,
     Trade,
     TradingMarketAveragePrice,
@@ -90,6 +106,7 @@ from ..types import (
     Wallet,
     Withdrawal,
 )
+from ..types.dataclasses import JSONValue
 from ..types.number import N
 
 __all__ = ["RestPublicEndpoints", "RestAuthEndpoints", "RestMerchantEndpoints"]
@@ -108,8 +125,22 @@ class RestPublicEndpoints(Generic[N]):
     def __repr__(self) -> str:
         return f"RestPublicEndpoints(sync, host={self._group._m.host!r})"  # pylint: disable=protected-access
 
-    def conf(self, config: str) -> Any:
-        """The value of one configuration key (``"pub:list:pair:exchange"``, ...): GET ``conf/{config}``."""
+    @overload
+    def conf(self, config: ConfList) -> list[str]: ...
+
+    @overload
+    def conf(self, config: ConfMap) -> list[list[str]]: ...
+
+    @overload
+    def conf(self, config: ConfMultiMap) -> list[list[Union[str, list[str]]]]: ...
+
+    @overload
+    def conf(self, config: str) -> JSONValue: ...
+
+    def conf(self, config: str) -> ConfValue:
+        """The value of one configuration key (``"pub:list:pair:exchange"``, ...): GET ``conf/{config}``. The
+        documented list and map keys are typed (``list[str]``, ``list[list[str]]``: the layouts of the captured
+        answers); any other key is a ``JSONValue``."""
         return self._runner.run(self._group.conf(config))
 
     def get_platform_status(self) -> PlatformStatus:
@@ -880,6 +911,96 @@ class RestAuthEndpoints(Generic[N]):
         ``auth/w/position/update/funding/type``."""
         return self._runner.run(self._group.update_position_funding_type(symbol, type))
 
+    def get_lnx_invoice_payments(
+        self,
+        action: LnxAction,
+        *,
+        id: Optional[str] = None,
+        offset: Optional[int] = None,
+        limit: Optional[int] = None,
+    ) -> list[LnxInvoicePayment]:
+        """Lightning Network deposit invoices or their payments: ``"getInvoiceById"``/``"getPaymentById"`` (with
+        ``id``, the payment hash) or ``"getInvoices"``/``"getPayments"`` (``offset``, ``limit``): POST
+        ``auth/r/ext/invoice/payments``. Layout: Bitfinex's "LNX Invoice Payments" reference; the ``{action, query}``
+        body is the official Node library's. A single answer comes back as a list of one."""
+        return self._runner.run(self._group.get_lnx_invoice_payments(action, id=id, offset=offset, limit=limit))
+
+    def submit_recurring_algo_order(
+        self,
+        symbol: str,
+        action: RecurringAction,
+        amount: DecimalLike,
+        currency: str,
+        recurrence: Recurrence,
+        *,
+        alias: Optional[str] = None,
+        start_at: Optional[int] = None,
+        end_at: Optional[int] = None,
+    ) -> RecurringAlgoOrder[N]:
+        """Create a recurring algorithmic order (buy or sell ``amount`` of ``currency``, one leg of ``symbol``, every
+        day, week or month from ``start_at`` to ``end_at``, ms): POST ``auth/w/ext/recurring-ao/create``. Path from the
+        official Node library; the body's keys and the answer's layout are our assumption (Bitfinex documents
+        neither)."""
+        return self._runner.run(self._group.submit_recurring_algo_order(
+            symbol, action, amount, currency, recurrence, alias=alias, start_at=start_at, end_at=end_at,
+        ))
+
+    def get_recurring_algo_order(self, algo_order_id: str) -> RecurringAlgoOrder[N]:
+        """One recurring algorithmic order: POST ``auth/r/ext/recurring-ao/detail/{algo_order_id}``."""
+        return self._runner.run(self._group.get_recurring_algo_order(algo_order_id))
+
+    def update_recurring_algo_order(
+        self,
+        algo_order_id: str,
+        *,
+        alias: Optional[str] = None,
+        amount: Optional[DecimalLike] = None,
+        recurrence: Optional[Recurrence] = None,
+        end_at: Optional[int] = None,
+    ) -> RecurringAlgoOrder[N]:
+        """Change an active recurring algorithmic order; returns it as changed: POST
+        ``auth/w/ext/recurring-ao/update/{algo_order_id}`` (body keys: our assumption)."""
+        return self._runner.run(self._group.update_recurring_algo_order(
+            algo_order_id, alias=alias, amount=amount, recurrence=recurrence, end_at=end_at,
+        ))
+
+    def cancel_recurring_algo_order(self, algo_order_id: str) -> RecurringAlgoOrder[N]:
+        """Cancel a recurring algorithmic order; returns it cancelled: POST
+        ``auth/w/ext/recurring-ao/cancel/{algo_order_id}``."""
+        return self._runner.run(self._group.cancel_recurring_algo_order(algo_order_id))
+
+    def get_recurring_algo_orders(self) -> list[RecurringAlgoOrder[N]]:
+        """Every recurring algorithmic order of the account, cancelled ones included: POST
+        ``auth/r/ext/recurring-ao/list``."""
+        return self._runner.run(self._group.get_recurring_algo_orders())
+
+    def get_recurring_algo_order_executions(
+        self, *, algo_order_id: Optional[str] = None
+    ) -> list[RecurringAlgoOrderExecution[N]]:
+        """The orders recurring algorithmic orders placed (of one, or of all): POST
+        ``auth/r/ext/recurring-ao/order/list`` (layout: our assumption)."""
+        return self._runner.run(self._group.get_recurring_algo_order_executions(algo_order_id=algo_order_id))
+
+    def submit_thalex_deposit(
+        self, amount: DecimalLike, currency: str, tfa_token: Mapping[str, Any]
+    ) -> ThalexTransfer:
+        """Move ``amount`` of ``currency`` (Bitfinex lists ``"USE"``, ``"ETH"``, ``"BTC"``) from Bitfinex to Thalex,
+        confirmed by a U2F ``tfa_token`` object: POST ``auth/w/ext/wallets/deposits/request``. Layout: Bitfinex's
+        "Thalex Deposit Request" reference; the destination's key (``destination``) is our assumption."""
+        return self._runner.run(self._group.submit_thalex_deposit(amount, currency, tfa_token))
+
+    def submit_thalex_withdrawal(
+        self, amount: DecimalLike, currency: str, tfa_token: Mapping[str, Any]
+    ) -> ThalexTransfer:
+        """Move ``amount`` of ``currency`` from Thalex back to Bitfinex, confirmed by a U2F ``tfa_token`` object: POST
+        ``auth/w/ext/wallets/withdrawals/request``. Layout: Bitfinex's "Thalex Withdrawal Request" reference."""
+        return self._runner.run(self._group.submit_thalex_withdrawal(amount, currency, tfa_token))
+
+    def get_thalex_free_transfer_count(self) -> ThalexFreeTransfers:
+        """Free Thalex deposits and withdrawals left, and when they renew (two free deposits a day): POST
+        ``auth/r/ext/wallets/transfers/free/count``. Layout: Bitfinex's "Thalex Free Transfer Count" reference."""
+        return self._runner.run(self._group.get_thalex_free_transfer_count())
+
 
 class RestMerchantEndpoints(Generic[N]):
     """``bfx.rest.merchant``, synchronous.
@@ -984,11 +1105,12 @@ class RestMerchantEndpoints(Generic[N]):
         ``auth/w/ext/pay/settings/set``."""
         return self._runner.run(self._group.set_merchant_settings(key, val))
 
-    def get_merchant_settings(self, key: str) -> Any:
-        """The value of one merchant setting: POST ``auth/r/ext/pay/settings/get``."""
+    def get_merchant_settings(self, key: str) -> JSONValue:
+        """The value of one merchant setting (any JSON value: Bitfinex Pay leaves its layout to the key): POST
+        ``auth/r/ext/pay/settings/get``."""
         return self._runner.run(self._group.get_merchant_settings(key))
 
-    def list_merchant_settings(self, keys: Optional[Sequence[str]] = None) -> dict[str, Any]:
+    def list_merchant_settings(self, keys: Optional[Sequence[str]] = None) -> dict[str, JSONValue]:
         """Several merchant settings (all when ``keys`` is empty) keyed by name: POST
         ``auth/r/ext/pay/settings/list``."""
         return self._runner.run(self._group.list_merchant_settings(keys))

@@ -1,8 +1,9 @@
 """``bfxapi.sync.Client().rest``: the async REST interface, driven from plain (blocking) code.
 
 It wraps one :class:`~bfxapi.rest.BfxRestInterface`; nothing of the REST client is written twice. The endpoint
-groups are generated (``_endpoints.py``); what is not an endpoint (``stats()``, ``timeout()``, ``rules``...) is
-the async interface's own object, or a blocking twin of its coroutine (``close()``).
+groups are generated (``_endpoints.py``), ``history`` drives the async iterators (``_history.py``); what is not an
+endpoint (``stats()``, ``timeout()``, ``rules``...) is the async interface's own object, or a blocking twin of its
+coroutine (``close()``).
 """
 
 from contextlib import AbstractContextManager
@@ -13,6 +14,7 @@ from ..rest._interface import RateLimiter
 from ..rules.checker import OrderRules
 from ..types.number import N
 from ._endpoints import RestAuthEndpoints, RestMerchantEndpoints, RestPublicEndpoints
+from ._history import SyncHistory
 from ._runner import Runner
 
 __all__ = ["SyncRestInterface"]
@@ -31,6 +33,8 @@ class SyncRestInterface(Generic[N]):
         self.auth: RestAuthEndpoints[N] = RestAuthEndpoints(rest.auth, runner)
         #: Bitfinex Pay (merchant) endpoints
         self.merchant: RestMerchantEndpoints[N] = RestMerchantEndpoints(rest.merchant, runner)
+        #: whole histories as plain iterators, page by page (``bfxapi.rest.history``'s, blocking)
+        self.history: SyncHistory[N] = SyncHistory(rest.history, runner)
 
     @property
     def rules(self) -> OrderRules:

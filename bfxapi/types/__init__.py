@@ -76,6 +76,11 @@ from .dataclasses import (
     UserInfo,
     Wallet,
     Withdrawal,
+    LnxInvoicePayment,
+    RecurringAlgoOrder,
+    RecurringAlgoOrderExecution,
+    ThalexFreeTransfers,
+    ThalexTransfer,
 )
 from .notification import Notification
 
@@ -150,4 +155,9 @@ __all__ = [
     "UserInfo",
     "Wallet",
     "Withdrawal",
+    "LnxInvoicePayment",
+    "RecurringAlgoOrder",
+    "RecurringAlgoOrderExecution",
+    "ThalexFreeTransfers",
+    "ThalexTransfer",
 ]

@@ -14,7 +14,7 @@ Merchant (Bitfinex Pay) payloads are JSON objects with camelCase keys; each of t
 
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Optional, get_args, get_type_hints
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Optional, Union, get_args, get_type_hints
 
 from typing_extensions import TypeVar
 
@@ -98,6 +98,14 @@ __all__ = [
     "CurrencyConversion",
     "MerchantDeposit",
     "MerchantUnlinkedDeposit",
+    # JSON-object answers of the ``auth/*/ext`` endpoints beyond Bitfinex Pay
+    "LnxInvoicePayment",
+    "RecurringAlgoOrder",
+    "RecurringAlgoOrderExecution",
+    "ThalexTransfer",
+    "ThalexFreeTransfers",
+    # a JSON value whose layout no type describes (``conf`` keys without a model, merchant settings)
+    "JSONValue",
 ]
 
 
@@ -1079,4 +1087,138 @@ _NESTED: dict[type[Any], dict[str, tuple[type[Any], bool]]] = {
         "additional_payments": (InvoiceSubmission.Payment, True),
     },
     InvoicePage: {"items": (InvoiceSubmission, True)},
+}
+
+
+#: Any JSON value, as the client decodes it (numbers with a fraction are ``Decimal`` in decimal mode): the type of
+#: answers whose layout Bitfinex leaves free (a merchant setting, a ``conf`` key without a model of its own).
+JSONValue = Union[None, bool, int, float, Decimal, str, list["JSONValue"], dict[str, "JSONValue"]]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Other ``auth/*/ext`` endpoints (protocol.md §6.2 "Other"): JSON objects, parsed like the merchant ones (camelCase
+# keys, unknown keys ignored, missing ones None). Where each layout comes from: bfxapi/testing/README.md "Sources".
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class LnxInvoicePayment:
+    """One Lightning Network invoice or payment (``auth/r/ext/invoice/payments``). The fields are the terms of
+    Bitfinex's "LNX Invoice Payments" reference (2025); their camelCase keys (``paymentHash``) follow Bitfinex's
+    other JSON-object answers, an assumption: the reference names only the terms (``PAYMENT_HASH``)."""
+
+    payment_hash: Optional[str]
+    created_at: Optional[int]
+    invoice_expiry: Optional[int]
+    invoice: Optional[str]
+    recipient_pub_key: Optional[str]
+    memo: Optional[str]
+    #: in satoshis
+    amount: Optional[int]
+    #: in BTC, as exact decimal text
+    bfx_amount: Optional[str]
+    status: Optional[str]
+
+    @classmethod
+    def parse(cls, data: Any) -> "LnxInvoicePayment":
+        return parse_merchant(cls, data)
+
+
+@dataclass(slots=True)
+class RecurringAlgoOrder(Generic[N]):
+    """A recurring algorithmic order (``auth/*/ext/recurring-ao/*``). Bitfinex documents no layout: the fields are
+    our assumption, after the parameters of Bitfinex's own recurring algo order (bfx-hf-algo ``bfx-recurring``:
+    symbol, action, amount, currency, recurrence, start and end) and the id the official Node library sends
+    (``algoOrderId``)."""
+
+    algo_order_id: Optional[str]
+    alias: Optional[str]
+    symbol: Optional[str]
+    #: ``"buy"`` or ``"sell"``
+    action: Optional[str]
+    amount: Optional[N]
+    currency: Optional[str]
+    #: ``"daily"``, ``"weekly"`` or ``"monthly"``
+    recurrence: Optional[str]
+    #: ms since the epoch
+    start_at: Optional[int]
+    end_at: Optional[int]
+    #: ``"ACTIVE"``, ``"CANCELLED"`` or ``"ENDED"``
+    status: Optional[str]
+    created_at: Optional[int]
+    updated_at: Optional[int]
+    next_execution_at: Optional[int]
+
+    @classmethod
+    def parse(cls, data: Any) -> "RecurringAlgoOrder[N]":
+        return parse_merchant(cls, data)
+
+
+@dataclass(slots=True)
+class RecurringAlgoOrderExecution(Generic[N]):
+    """One order a recurring algorithmic order placed (``auth/r/ext/recurring-ao/order/list``); the layout is our
+    assumption (Bitfinex documents none)."""
+
+    algo_order_id: Optional[str]
+    order_id: Optional[int]
+    symbol: Optional[str]
+    amount: Optional[N]
+    price: Optional[N]
+    status: Optional[str]
+    mts: Optional[int]
+
+    @classmethod
+    def parse(cls, data: Any) -> "RecurringAlgoOrderExecution[N]":
+        return parse_merchant(cls, data)
+
+
+@dataclass(slots=True)
+class ThalexTransfer:
+    """A deposit to or a withdrawal from Thalex (``auth/w/ext/wallets/{deposits,withdrawals}/request``), as Bitfinex's
+    "Thalex Deposit Request" and "Thalex Withdrawal Request" references (2025) lay it out."""
+
+    #: ``"deposit"`` or ``"withdrawal"``
+    type: Optional[str]
+    address_dest: Optional[str]
+    #: exact decimal text, as Bitfinex sends it
+    amount: Optional[str]
+    ccy: Optional[str]
+    created_at: Optional[int]
+    updated_at: Optional[int]
+    id: Optional[str]
+    status: Optional[str]
+    #: exact decimal text
+    fee: Optional[str]
+
+    @classmethod
+    def parse(cls, data: Any) -> "ThalexTransfer":
+        return parse_merchant(cls, data)
+
+
+@dataclass(slots=True)
+class ThalexFreeTransfers:
+    """Free Thalex transfers left (``auth/r/ext/wallets/transfers/free/count``), as Bitfinex's "Thalex Free Transfer
+    Count" reference (2025) lays them out: ``deposits`` and ``withdrawals``, each available count and reset time."""
+
+    @dataclass(slots=True)
+    class Count:
+        available: Optional[int]
+        #: ms since the epoch when the count renews; None when Bitfinex gives none
+        resets_at: Optional[int]
+
+        @classmethod
+        def parse(cls, data: Any) -> "ThalexFreeTransfers.Count":
+            return parse_merchant(cls, data)
+
+    deposits: Optional[Count]
+    withdrawals: Optional[Count]
+
+    @classmethod
+    def parse(cls, data: Any) -> "ThalexFreeTransfers":
+        return parse_merchant(cls, data)
+
+
+_NESTED[ThalexFreeTransfers] = {
+    "deposits": (ThalexFreeTransfers.Count, False),
+    "withdrawals": (ThalexFreeTransfers.Count, False),
 }

@@ -7,7 +7,7 @@ as exact decimal strings; ``None`` arguments are left out of the body.
 """
 
 from datetime import datetime
-from typing import Any, Literal, Mapping, Optional, Sequence, Union
+from typing import Any, Literal, Mapping, Optional, Sequence, Union, get_args
 
 from ...exceptions import InvalidInputError, InvalidInputTypeError
 from ..._utils.json_encoder import DecimalLike
@@ -30,6 +30,7 @@ from ...types import (
     KeyPermission,
     Ledger,
     LightningNetworkInvoice,
+    LnxInvoicePayment,
     LoginHistory,
     Movement,
     Notification,
@@ -43,15 +44,20 @@ from ...types import (
     PositionIncreaseInfo,
     PositionSnapshot,
     PulseMessage,
+    RecurringAlgoOrder,
+    RecurringAlgoOrderExecution,
     Setting,
     Statistic,
     SymbolMarginInfo,
+    ThalexFreeTransfers,
+    ThalexTransfer,
     Trade,
     Transfer,
     UserInfo,
     Wallet,
     Withdrawal,
 )
+from ...types.dataclasses import parse_merchant
 from ...types.number import N
 from ..._utils import order_bodies
 from ...rules.checker import OrderRules
@@ -65,6 +71,14 @@ Timestamp = Union[int, str]
 Tif = Union[str, datetime]
 #: one operation's answer inside the ``ox_multi-req`` notification of ``submit_order_multi_op``
 OperationResult = Union[Notification[Order[N]], Notification[list[Order[N]]], Notification[None]]
+
+#: what ``get_lnx_invoice_payments`` asks for (the ``action`` of ``auth/r/ext/invoice/payments``)
+LnxAction = Literal["getInvoiceById", "getPaymentById", "getInvoices", "getPayments"]
+RecurringAction = Literal["buy", "sell"]
+Recurrence = Literal["daily", "weekly", "monthly"]
+_LNX_ACTIONS: tuple[str, ...] = get_args(LnxAction)
+_RECURRING_ACTIONS: tuple[str, ...] = get_args(RecurringAction)
+_RECURRENCES: tuple[str, ...] = get_args(Recurrence)
 
 _KEEP_FUNDING_TYPES = ("credit", "loan")
 #: ``changes`` of ``toggle_keep_funding``: 1 keeps the funding, 2 stops keeping it
@@ -123,6 +137,16 @@ def _first_order(notification: Any) -> Any:
         if isinstance(info, list) and len(info) > 1 and all(isinstance(row, list) for row in info):
             return [*notification[:4], info[:1], *notification[5:]]
     return notification
+
+
+def _ms(value: Any, name: str) -> Optional[int]:
+    """Milliseconds since the epoch, or None to leave it out."""
+    return integer(value, name, 0)
+
+
+def _tfa_token(value: Any) -> dict[str, Any]:
+    """The U2F token object Bitfinex wants with a Thalex transfer (sent as given)."""
+    return required(json_object(value, "tfa_token"), "tfa_token")
 
 
 def _price(value: Any) -> str:
@@ -753,3 +777,141 @@ class RestAuthEndpoints(Interface[N]):
         funding_type = required(integer(type, "type", 0, 1), "type")
         body = {"symbol": string(symbol, "symbol"), "type": funding_type}
         return _succeeded(await self._post("auth/w/position/update/funding/type", body))
+
+    # --- Lightning Network invoices, recurring algo orders, Thalex (protocol.md §6.2 "Other") -------------------
+
+    async def get_lnx_invoice_payments(
+        self,
+        action: LnxAction,
+        *,
+        id: Optional[str] = None,
+        offset: Optional[int] = None,
+        limit: Optional[int] = None,
+    ) -> list[LnxInvoicePayment]:
+        """Lightning Network deposit invoices or their payments: ``"getInvoiceById"``/``"getPaymentById"`` (with
+        ``id``, the payment hash) or ``"getInvoices"``/``"getPayments"`` (``offset``, ``limit``): POST
+        ``auth/r/ext/invoice/payments``. Layout: Bitfinex's "LNX Invoice Payments" reference; the ``{action, query}``
+        body is the official Node library's. A single answer comes back as a list of one."""
+        kind = required(text(action, "action", choices=_LNX_ACTIONS), "action")
+        wanted = text(id, "id")
+        if kind.endswith("ById"):
+            query: dict[str, Any] = {"id": required(wanted, "id")}
+            if offset is not None or limit is not None:
+                raise InvalidInputError(f"{kind} takes id only, not offset or limit")
+        else:
+            if wanted is not None:
+                raise InvalidInputError(f"{kind} lists: it takes offset and limit, not id")
+            query = {"offset": integer(offset, "offset", 0), "limit": integer(limit, "limit", 1)}
+        data = await self._post("auth/r/ext/invoice/payments", {"action": kind, "query": query})
+        rows = data if isinstance(data, list) else [] if data is None else [data]
+        return [parse_merchant(LnxInvoicePayment, row, self._s.decimal) for row in rows]
+
+    def _recurring(self, data: Any) -> RecurringAlgoOrder[N]:
+        order: RecurringAlgoOrder[N] = parse_merchant(RecurringAlgoOrder, data, self._s.decimal)
+        return order
+
+    async def submit_recurring_algo_order(
+        self,
+        symbol: str,
+        action: RecurringAction,
+        amount: DecimalLike,
+        currency: str,
+        recurrence: Recurrence,
+        *,
+        alias: Optional[str] = None,
+        start_at: Optional[int] = None,
+        end_at: Optional[int] = None,
+    ) -> RecurringAlgoOrder[N]:
+        """Create a recurring algorithmic order (buy or sell ``amount`` of ``currency``, one leg of ``symbol``, every
+        day, week or month from ``start_at`` to ``end_at``, ms): POST ``auth/w/ext/recurring-ao/create``. Path from the
+        official Node library; the body's keys and the answer's layout are our assumption (Bitfinex documents
+        neither)."""
+        start, end = _ms(start_at, "start_at"), _ms(end_at, "end_at")
+        if start is not None and end is not None and end <= start:
+            raise InvalidInputError(f"end_at ({end}) must be after start_at ({start})")
+        body = {
+            "symbol": string(symbol, "symbol"),
+            "action": required(text(action, "action", choices=_RECURRING_ACTIONS), "action"),
+            "amount": required(dec(amount, "amount", minimum=0, nonzero=True), "amount"),
+            "currency": string(currency, "currency"),
+            "recurrence": required(text(recurrence, "recurrence", choices=_RECURRENCES), "recurrence"),
+            "alias": text(alias, "alias"), "startAt": start, "endAt": end,
+        }
+        return self._recurring(await self._post("auth/w/ext/recurring-ao/create", body))
+
+    async def get_recurring_algo_order(self, algo_order_id: str) -> RecurringAlgoOrder[N]:
+        """One recurring algorithmic order: POST ``auth/r/ext/recurring-ao/detail/{algo_order_id}``."""
+        path = f"auth/r/ext/recurring-ao/detail/{segment(algo_order_id, 'algo_order_id')}"
+        return self._recurring(await self._post(path, group="auth/r/ext/recurring-ao/detail"))
+
+    async def update_recurring_algo_order(
+        self,
+        algo_order_id: str,
+        *,
+        alias: Optional[str] = None,
+        amount: Optional[DecimalLike] = None,
+        recurrence: Optional[Recurrence] = None,
+        end_at: Optional[int] = None,
+    ) -> RecurringAlgoOrder[N]:
+        """Change an active recurring algorithmic order; returns it as changed: POST
+        ``auth/w/ext/recurring-ao/update/{algo_order_id}`` (body keys: our assumption)."""
+        path = f"auth/w/ext/recurring-ao/update/{segment(algo_order_id, 'algo_order_id')}"
+        body = {
+            "alias": text(alias, "alias"), "amount": dec(amount, "amount", minimum=0, nonzero=True),
+            "recurrence": text(recurrence, "recurrence", choices=_RECURRENCES), "endAt": _ms(end_at, "end_at"),
+        }
+        if all(value is None for value in body.values()):
+            raise InvalidInputError("update_recurring_algo_order needs something to change: alias, amount, ...")
+        return self._recurring(await self._post(path, body, group="auth/w/ext/recurring-ao/update"))
+
+    async def cancel_recurring_algo_order(self, algo_order_id: str) -> RecurringAlgoOrder[N]:
+        """Cancel a recurring algorithmic order; returns it cancelled: POST
+        ``auth/w/ext/recurring-ao/cancel/{algo_order_id}``."""
+        path = f"auth/w/ext/recurring-ao/cancel/{segment(algo_order_id, 'algo_order_id')}"
+        return self._recurring(await self._post(path, group="auth/w/ext/recurring-ao/cancel"))
+
+    async def get_recurring_algo_orders(self) -> list[RecurringAlgoOrder[N]]:
+        """Every recurring algorithmic order of the account, cancelled ones included: POST
+        ``auth/r/ext/recurring-ao/list``."""
+        return [self._recurring(row) for row in await self._post("auth/r/ext/recurring-ao/list")]
+
+    async def get_recurring_algo_order_executions(
+        self, *, algo_order_id: Optional[str] = None
+    ) -> list[RecurringAlgoOrderExecution[N]]:
+        """The orders recurring algorithmic orders placed (of one, or of all): POST
+        ``auth/r/ext/recurring-ao/order/list`` (layout: our assumption)."""
+        body = {"algoOrderId": text(algo_order_id, "algo_order_id")}
+        rows = await self._post("auth/r/ext/recurring-ao/order/list", body)
+        executions: list[RecurringAlgoOrderExecution[N]] = [
+            parse_merchant(RecurringAlgoOrderExecution, row, self._s.decimal) for row in rows
+        ]
+        return executions
+
+    async def submit_thalex_deposit(
+        self, amount: DecimalLike, currency: str, tfa_token: Mapping[str, Any]
+    ) -> ThalexTransfer:
+        """Move ``amount`` of ``currency`` (Bitfinex lists ``"USE"``, ``"ETH"``, ``"BTC"``) from Bitfinex to Thalex,
+        confirmed by a U2F ``tfa_token`` object: POST ``auth/w/ext/wallets/deposits/request``. Layout: Bitfinex's
+        "Thalex Deposit Request" reference; the destination's key (``destination``) is our assumption."""
+        body = {
+            "destination": "thalex", "amount": required(dec(amount, "amount", minimum=0, nonzero=True), "amount"),
+            "ccy": string(currency, "currency"), "tfaToken": _tfa_token(tfa_token),
+        }
+        return parse_merchant(ThalexTransfer, await self._post("auth/w/ext/wallets/deposits/request", body))
+
+    async def submit_thalex_withdrawal(
+        self, amount: DecimalLike, currency: str, tfa_token: Mapping[str, Any]
+    ) -> ThalexTransfer:
+        """Move ``amount`` of ``currency`` from Thalex back to Bitfinex, confirmed by a U2F ``tfa_token`` object: POST
+        ``auth/w/ext/wallets/withdrawals/request``. Layout: Bitfinex's "Thalex Withdrawal Request" reference."""
+        body = {
+            "provider": "thalex", "amount": required(dec(amount, "amount", minimum=0, nonzero=True), "amount"),
+            "ccy": string(currency, "currency"), "tfaToken": _tfa_token(tfa_token),
+        }
+        return parse_merchant(ThalexTransfer, await self._post("auth/w/ext/wallets/withdrawals/request", body))
+
+    async def get_thalex_free_transfer_count(self) -> ThalexFreeTransfers:
+        """Free Thalex deposits and withdrawals left, and when they renew (two free deposits a day): POST
+        ``auth/r/ext/wallets/transfers/free/count``. Layout: Bitfinex's "Thalex Free Transfer Count" reference."""
+        data = await self._post("auth/r/ext/wallets/transfers/free/count", {"provider": "thalex"})
+        return parse_merchant(ThalexFreeTransfers, data)

@@ -17,6 +17,7 @@ from ...types import (
     MerchantDeposit,
     MerchantUnlinkedDeposit,
 )
+from ...types.dataclasses import JSONValue
 from ...types.number import N
 from .._interface import Interface
 from .._interface.params import decimal, required, string
@@ -176,14 +177,17 @@ class RestMerchantEndpoints(Interface[N]):
         body = {"key": string(key, "key"), "val": json_value(val, "val")}
         return bool(await self._post("auth/w/ext/pay/settings/set", body))
 
-    async def get_merchant_settings(self, key: str) -> Any:
-        """The value of one merchant setting: POST ``auth/r/ext/pay/settings/get``."""
-        return await self._post("auth/r/ext/pay/settings/get", {"key": string(key, "key")})
+    async def get_merchant_settings(self, key: str) -> JSONValue:
+        """The value of one merchant setting (any JSON value: Bitfinex Pay leaves its layout to the key): POST
+        ``auth/r/ext/pay/settings/get``."""
+        value: JSONValue = await self._post("auth/r/ext/pay/settings/get", {"key": string(key, "key")})
+        return value
 
-    async def list_merchant_settings(self, keys: Optional[Sequence[str]] = None) -> dict[str, Any]:
+    async def list_merchant_settings(self, keys: Optional[Sequence[str]] = None) -> dict[str, JSONValue]:
         """Several merchant settings (all when ``keys`` is empty) keyed by name: POST
         ``auth/r/ext/pay/settings/list``."""
-        data: dict[str, Any] = await self._post("auth/r/ext/pay/settings/list", {"keys": _texts(keys, "keys") or []})
+        body = {"keys": _texts(keys, "keys") or []}
+        data: dict[str, JSONValue] = await self._post("auth/r/ext/pay/settings/list", body)
         return data
 
     async def get_deposits(

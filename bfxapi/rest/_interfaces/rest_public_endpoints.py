@@ -4,7 +4,7 @@ Names and parameters are the official library's (3.0.5, with the 4.0.0 signature
 ``sort`` is ``+1`` (oldest first) or ``-1`` (newest first); ``start``/``end`` are millisecond timestamps.
 """
 
-from typing import Any, Iterable, Literal, Optional, Union, get_args
+from typing import Any, Iterable, Literal, Optional, Union, get_args, overload
 
 from ...exceptions import InvalidInputError
 from ..._utils import order_bodies
@@ -35,6 +35,7 @@ from ...types import (
     TradingPairTrade,
     Vasp,
 )
+from ...types.dataclasses import JSONValue
 from ...types.number import N
 from .._interface import Interface
 from .._interface.params import count, dec, join_symbols, required, segment, string, timestamp, window
@@ -44,6 +45,21 @@ __all__ = ["RestPublicEndpoints"]
 Timestamp = Union[int, str]
 Precision = Literal["P0", "P1", "P2", "P3", "P4"]
 Symbols = Union[Iterable[str], Literal["ALL"]]
+#: ``conf`` keys whose answer is a list of names (pairs, currencies)
+ConfList = Literal[
+    "pub:list:pair:exchange", "pub:list:pair:margin", "pub:list:pair:futures", "pub:list:pair:securities",
+    "pub:list:currency", "pub:list:currency:margin", "pub:list:currency:paper", "pub:list:currency:viewonly",
+    "pub:list:competitions",
+]
+#: ``conf`` keys whose answer is a list of ``[KEY, VALUE]`` pairs of names (``["UST", "USDt"]``)
+ConfMap = Literal[
+    "pub:map:currency:sym", "pub:map:currency:label", "pub:map:currency:unit", "pub:map:currency:undl",
+    "pub:map:currency:pool",
+]
+#: ``conf`` keys whose answer is a list of ``[KEY, [NAME, ...]]`` pairs (explorers, transfer methods)
+ConfMultiMap = Literal["pub:map:currency:explorer", "pub:map:tx:method"]
+#: what ``conf`` answers, whatever the key
+ConfValue = Union[list[str], list[list[str]], list[list[Union[str, list[str]]]], JSONValue]
 #: a trading pair's or a funding currency's ticker, in the client's number type
 Ticker = Union[TradingPairTicker[N], FundingCurrencyTicker[N]]
 
@@ -86,10 +102,25 @@ def _length(value: Any) -> Optional[int]:
 class RestPublicEndpoints(Interface[N]):
     """Public market data: tickers, trades, books, statistics, candles, derivatives, calculations, Pulse."""
 
-    async def conf(self, config: str) -> Any:
-        """The value of one configuration key (``"pub:list:pair:exchange"``, ...): GET ``conf/{config}``."""
+    @overload
+    async def conf(self, config: ConfList) -> list[str]: ...
+
+    @overload
+    async def conf(self, config: ConfMap) -> list[list[str]]: ...
+
+    @overload
+    async def conf(self, config: ConfMultiMap) -> list[list[Union[str, list[str]]]]: ...
+
+    @overload
+    async def conf(self, config: str) -> JSONValue: ...
+
+    async def conf(self, config: str) -> ConfValue:
+        """The value of one configuration key (``"pub:list:pair:exchange"``, ...): GET ``conf/{config}``. The
+        documented list and map keys are typed (``list[str]``, ``list[list[str]]``: the layouts of the captured
+        answers); any other key is a ``JSONValue``."""
         key = segment(config, "config")
-        return (await self._m.get(f"conf/{key}", group="conf"))[0]
+        value: ConfValue = (await self._m.get(f"conf/{key}", group="conf"))[0]
+        return value
 
     async def get_platform_status(self) -> PlatformStatus:
         """``PlatformStatus`` (1 operative, 0 maintenance): GET ``platform/status``."""

@@ -305,6 +305,12 @@ class Account:
         self.deposit_addresses: Dict[Tuple[str, str], str] = {}
         #: the Bitfinex Pay store (:class:`~bfxapi.testing.server.rest.merchant.MerchantStore`), created on first use
         self.merchant: Any = None
+        #: Lightning Network deposit invoices (``auth/w/deposit/invoice``), as ``auth/r/ext/invoice/payments`` lists
+        #: them
+        self.lnx_invoices: List[Dict[str, Any]] = []
+        #: the store of the other ``ext`` endpoints (:class:`~bfxapi.testing.server.rest.ext.ExtStore`), created on
+        #: first use
+        self.ext: Any = None
 
     def __repr__(self) -> str:
         return f"<Account {self.user_id} key={self.api_key[:8]}… orders={len(self.orders)}>"

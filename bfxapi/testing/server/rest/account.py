@@ -148,6 +148,11 @@ def register_account_routes(api: "AuthRest") -> None:  # pylint: disable=too-man
         if amount is None or amount <= 0:
             raise RestError(10020, "amount: invalid")
         digest = hashlib.sha256(f"{call.account.api_key}:{exchange.now}:{amount}".encode()).hexdigest()
+        # listed by auth/r/ext/invoice/payments (an object with the keys of the "LNX Invoice Payments" reference)
+        call.account.lnx_invoices.append({
+            "paymentHash": digest[:64], "createdAt": exchange.now, "invoiceExpiry": exchange.now + 86_400_000,
+            "invoice": "lnbc" + digest[:40], "recipientPubKey": "02" + digest[:64], "memo": None,
+            "amount": round(amount * 100_000_000), "bfxAmount": js_number(amount), "status": "CREATED"})
         return [digest[:64], "lnbc" + digest[:40], None, None, js_number(amount)]
 
     def withdraw(call: Call) -> Any:

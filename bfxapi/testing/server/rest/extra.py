@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Tuple
 
 from .app import RestError
 from .auth import Call, window
+from .ext import register_ext_routes
 from ...wire.numbers import as_int as _int
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ VASPS: List[List[Any]] = [["bitfinex", "Bitfinex"], ["binance", "Binance"], ["co
 _CORE_SETTINGS: Dict[str, Any] = {"core:lang": "en", "core:timezone": "UTC", "core:dark_mode": 1}
 
 
-def register_extra_routes(api: "AuthRest") -> None:  # pylint: disable=too-many-locals
+def register_extra_routes(api: "AuthRest") -> None:  # pylint: disable=too-many-locals,too-many-statements
     """Add the routes; their state (tokens, Pulse messages, funding types) lives here, per account key."""
     exchange = api.sim.exchange
     tokens: Dict[str, Dict[str, Any]] = {}
@@ -109,3 +110,4 @@ def register_extra_routes(api: "AuthRest") -> None:  # pylint: disable=too-many-
     route("auth/r/pulse/hist", pulse_hist)
     route("auth/r/orders/otc/{symbol}/hist", otc)
     route("auth/w/position/update/funding/type", funding_type)
+    register_ext_routes(api)
