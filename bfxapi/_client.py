@@ -157,8 +157,9 @@ class Client(Generic[N]):
     ) -> None:
         rules_mode = checked_rules_mode(check_order_rules)
         decimal = number_mode(decimal)
-        self._credentials: Optional[Credentials] = credentials_from(api_key, api_secret, filters)
+        # The token first: with a key as well, "give one or the other" says more than "the secret is missing".
         self._token = token_from(token, api_key, api_secret)
+        self._credentials: Optional[Credentials] = credentials_from(api_key, api_secret, filters)
         timeout = _timeout(timeout)
         if wss_options is not None and not isinstance(wss_options, WebSocketOptions):
             raise InvalidInputTypeError(

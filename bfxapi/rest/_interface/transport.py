@@ -178,9 +178,9 @@ class _AiohttpReply:
     async def read(self) -> bytes:
         try:
             return await self._response.read()
-        except asyncio.TimeoutError:
-            raise
         except CONNECTION_ERRORS as error:
+            if isinstance(error, asyncio.TimeoutError):  # aiohttp's read timeouts are both: the middleware's
+                raise
             raise self._route.connection_error(self._label, error) from None
         finally:
             self._response.release()
@@ -258,9 +258,9 @@ class AiohttpTransport:
                 request.method, request.url, params=dict(request.query) or None, data=request.body,
                 headers=headers, allow_redirects=False, **self._request_options(request.timeout),
             )
-        except asyncio.TimeoutError:
-            raise
         except CONNECTION_ERRORS as error:
+            if isinstance(error, asyncio.TimeoutError):  # aiohttp's timeouts are both: the middleware maps them
+                raise
             raise self.connection_error(label, error) from None
         refusal = self._route.refusal(response.status)  # a 407 from the proxy forwarding a plain http:// request
         if refusal is not None:
