@@ -51,6 +51,7 @@ import logging
 import time
 from typing import Any, Callable, Mapping, Optional
 
+import aiohttp
 from yarl import URL
 
 from ..._utils.credentials import Credentials, Token
@@ -149,7 +150,7 @@ class Middleware:
         return self._credentials is not None or self._token is not None
 
     @property
-    def session(self) -> Any:
+    def session(self) -> Optional[aiohttp.ClientSession]:
         """The aiohttp session the default transport opened (``None`` before the first request, after
         :meth:`close`, and with another transport)."""
         return self.transport.session if isinstance(self.transport, AiohttpTransport) else None
