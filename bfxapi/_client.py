@@ -7,14 +7,14 @@ from typing import Any, Generic, Literal, Optional, Sequence, Union, overload
 
 import aiohttp
 
-from ._utils.credentials import Credentials, credentials_from
+from ._utils.credentials import Credentials, credentials_from, token_from
 from ._utils.logging import attach_handler, detach_handler, use_default_logging
 from ._utils.network import Network, SslOption
 from ._utils.nonce import NonceGenerator
 from ._rest_history import RestHistory
 from .exceptions import InvalidInputError, InvalidInputTypeError
 from .rest import BfxRestInterface
-from .rest.options import RestOptions, rest_options_kwargs
+from .rest.options import RestOptionsLike, rest_options_kwargs
 from .rules.checker import RulesMode, rules_mode as checked_rules_mode
 from .types.codec import number_mode
 from .types.number import N
@@ -68,6 +68,11 @@ class Client(Generic[N]):
     context. ``session`` is an aiohttp ``ClientSession`` the application owns, used by REST and WebSocket and
     never closed by the client. Proxy credentials never appear in a log line, a ``repr`` or an error message.
 
+    ``token`` authenticates REST with an auth token from ``auth/w/token`` instead of ``api_key``/``api_secret``
+    (the ``bfx-token`` header; README, "Token authentication"); give one or the other. Bitfinex documents the
+    WebSocket ``auth`` event with a key and signature only, so a token client's ``bfx.wss`` is public: what needs
+    authentication there (``bfx.wss.inputs``, ``bfx.wss.account``) raises ``ActionRequiresAuthentication``.
+
     ``check_order_rules`` (``True`` or ``"round"``, ``"strict"``; off by default) checks every order input, REST and
     WebSocket, against Bitfinex's order rules before it is sent (README, "Order rules"; ``bfx.rules``).
 
@@ -93,13 +98,14 @@ class Client(Generic[N]):
         log_filename: Optional[str] = None,
         log_level: Optional[Union[str, int]] = None,
         wss_options: Optional[WebSocketOptions] = None,
-        rest_options: Optional[RestOptions] = None,
+        rest_options: Optional[RestOptionsLike] = None,
         nonce: Optional[NonceGenerator] = None,
         proxy: Optional[str] = None,
         trust_env: bool = False,
         ssl: SslOption = None,
         session: Optional[aiohttp.ClientSession] = None,
         check_order_rules: Union[bool, RulesMode] = False,
+        token: Optional[str] = None,
         decimal: Literal[False] = False,
     ) -> None: ...
 
@@ -116,13 +122,14 @@ class Client(Generic[N]):
         log_filename: Optional[str] = None,
         log_level: Optional[Union[str, int]] = None,
         wss_options: Optional[WebSocketOptions] = None,
-        rest_options: Optional[RestOptions] = None,
+        rest_options: Optional[RestOptionsLike] = None,
         nonce: Optional[NonceGenerator] = None,
         proxy: Optional[str] = None,
         trust_env: bool = False,
         ssl: SslOption = None,
         session: Optional[aiohttp.ClientSession] = None,
         check_order_rules: Union[bool, RulesMode] = False,
+        token: Optional[str] = None,
         decimal: Literal[True],
     ) -> None: ...
 
@@ -138,17 +145,20 @@ class Client(Generic[N]):
         log_filename: Optional[str] = None,
         log_level: Optional[Union[str, int]] = None,
         wss_options: Optional[WebSocketOptions] = None,
-        rest_options: Optional[RestOptions] = None,
+        rest_options: Optional[RestOptionsLike] = None,
         nonce: Optional[NonceGenerator] = None,
         proxy: Optional[str] = None,
         trust_env: bool = False,
         ssl: SslOption = None,
         session: Optional[aiohttp.ClientSession] = None,
         check_order_rules: Union[bool, RulesMode] = False,
+        token: Optional[str] = None,
         decimal: bool = False,
     ) -> None:
         rules_mode = checked_rules_mode(check_order_rules)
         decimal = number_mode(decimal)
+        # The token first: with a key as well, "give one or the other" says more than "the secret is missing".
+        self._token = token_from(token, api_key, api_secret)
         self._credentials: Optional[Credentials] = credentials_from(api_key, api_secret, filters)
         timeout = _timeout(timeout)
         if wss_options is not None and not isinstance(wss_options, WebSocketOptions):
@@ -176,7 +186,7 @@ class Client(Generic[N]):
         #: the REST interface: ``rest.public``, ``rest.auth``, ``rest.merchant``
         self.rest: BfxRestInterface[N] = BfxRestInterface(
             rest_host, api_key, api_secret, nonce=self._nonce, proxy=proxy, trust_env=trust_env,
-            ssl=self._network.ssl, session=session, **mode, **rest_options_kwargs(rest_options)
+            ssl=self._network.ssl, session=session, token=token, **mode, **rest_options_kwargs(rest_options)
         )
         #: the WebSocket client
         self.wss: BfxWebSocketClient[N] = BfxWebSocketClient(
@@ -187,6 +197,7 @@ class Client(Generic[N]):
             options=wss_options,
             network=self._network,
             history=RestHistory(self.rest),
+            token_auth=self._token is not None,
             **mode,
         )
         #: Bitfinex's order rules (``bfxapi.rules``), one object for REST and WebSocket: with ``check_order_rules``
@@ -214,8 +225,8 @@ class Client(Generic[N]):
 
     @property
     def authenticated(self) -> bool:
-        """Whether the client was given credentials."""
-        return self._credentials is not None
+        """Whether the client was given credentials (API keys, or a token: REST only)."""
+        return self._credentials is not None or self._token is not None
 
     @property
     def decimal(self) -> bool:
@@ -226,6 +237,7 @@ class Client(Generic[N]):
         return (
             f"Client(rest_host={self._rest_host!r}, wss_host={self._wss_host!r}, "
             f"credentials={self._credentials!r}"
+            + (", token='***'" if self._token is not None else "")
             + (f", proxy={self._network.proxy.shown!r}" if self._network.proxy is not None else "")
             + (", trust_env=True" if self._network.trust_env else "")
             + (", session=<the application's>" if self._network.session is not None else "")

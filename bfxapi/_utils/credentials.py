@@ -1,4 +1,5 @@
-"""The API key and secret of a client, shared by the REST and WebSocket interfaces."""
+"""The API key and secret of a client, shared by the REST and WebSocket interfaces, or the token that replaces
+them on REST (``bfx-token``)."""
 
 import re
 from typing import Any, Optional, Sequence
@@ -6,7 +7,7 @@ from typing import Any, Optional, Sequence
 from ..exceptions import IncompleteCredentialError, InvalidInputError, InvalidInputTypeError
 from .values import sequence
 
-__all__ = ["Credentials", "credentials_from", "check_pair", "FILTER_FORMS", "INPUT_FILTERS"]
+__all__ = ["Credentials", "Token", "credentials_from", "token_from", "check_pair", "FILTER_FORMS", "INPUT_FILTERS"]
 
 #: the filters Bitfinex documents for the authenticated channel (protocol.md §4.1)
 FILTER_FORMS = (
@@ -63,6 +64,40 @@ class Credentials:
         return f"Credentials(api_key={key!r}, api_secret='***', filters={self.filters!r})"
 
     __str__ = __repr__
+
+
+class Token:
+    """An auth token from ``auth/w/token`` (``bfx.rest.auth.generate_token``), sent as the ``bfx-token`` header in
+    place of the key and signature. It is a secret: ``repr``/``str`` never show it, and neither does any log line
+    or error message (the value is only read to build the header)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        # The messages name the type only: the value is a secret.
+        if not isinstance(value, str):
+            raise InvalidInputTypeError(f"token must be a str, not {type(value).__name__}")
+        if not value or value.strip() != value or any(c in value for c in "\r\n"):
+            raise InvalidInputError("token must be a non-empty str without surrounding spaces or line breaks")
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "Token('***')"
+
+    __str__ = __repr__
+
+
+def token_from(token: Any, api_key: Any, api_secret: Any) -> Optional[Token]:
+    """The :class:`Token` of a client given ``token`` (``None``: none), refused with
+    :class:`~bfxapi.exceptions.InvalidInputError` when ``api_key``/``api_secret`` are given too (a request carries
+    one kind of authentication: which one was meant cannot be guessed) and with
+    :class:`~bfxapi.exceptions.InvalidInputTypeError` when it is not a ``str``."""
+    if token is None:
+        return None
+    checked = Token(token)
+    if api_key or api_secret:
+        raise InvalidInputError("give api_key and api_secret, or a token, not both")
+    return checked
 
 
 def credentials_from(

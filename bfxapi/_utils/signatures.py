@@ -4,7 +4,7 @@ import hashlib
 import hmac
 from typing import Any, Optional, Sequence
 
-__all__ = ["sign", "rest_signature", "rest_auth_headers", "ws_auth_message"]
+__all__ = ["sign", "rest_signature", "rest_auth_headers", "rest_token_headers", "ws_auth_message"]
 
 
 def sign(secret: str, message: str) -> str:
@@ -28,6 +28,12 @@ def rest_auth_headers(api_key: str, secret: str, path: str, nonce: int, body: st
         "bfx-apikey": api_key,
         "bfx-signature": rest_signature(secret, path, text, body),
     }
+
+
+def rest_token_headers(token: str) -> dict[str, str]:
+    """The header of a REST request authenticated by a token from ``auth/w/token`` (protocol.md §5.2): the token
+    replaces the key, the nonce and the signature."""
+    return {"bfx-token": token}
 
 
 def ws_auth_message(

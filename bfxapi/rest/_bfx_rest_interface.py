@@ -10,19 +10,19 @@ import aiohttp
 
 from ..exceptions import InvalidInputError, InvalidInputTypeError
 from .._utils.nonce import NonceGenerator
-from .._utils.credentials import check_pair
+from .._utils.credentials import check_pair, token_from
 from .._utils.logging import use_default_logging
 from .._utils.network import Network, SslOption
-from .._utils.values import integer, real_number
+from .._utils.values import real_number
 from ..types.codec import Codec
 from ..types.number import N
 from ._interface import DEFAULT_RATE_LIMITS, Credentials, Middleware, RateLimiter, RetryPolicy
-from ._interface.params import required
 from ._interface.timeouts import override as override_timeout
 from ._interfaces import RestAuthEndpoints, RestMerchantEndpoints, RestPublicEndpoints
 from ..rules.checker import OrderRules, active_order_symbol
 from .history import History
-from .options import REST_OPTION_KEYS
+from ._interface.transport import Transport
+from .options import REST_OPTION_KEYS, RestOptions
 from .stats import RestStats
 
 __all__ = ["BfxRestInterface"]
@@ -34,10 +34,14 @@ class BfxRestInterface(Generic[N]):
 
     ``BfxRestInterface(host, api_key=None, api_secret=None, *, nonce=None, timeout=30.0, connect_timeout=10.0,
     connection_limit=10, keepalive_timeout=30.0, rate_limits=DEFAULT_RATE_LIMITS, rate_limit_window=60.0,
-    rate_limit_penalty=60.0, retry=None, proxy=None, trust_env=False, ssl=None, session=None, decimal=False)``
+    rate_limit_penalty=60.0, retry=None, proxy=None, trust_env=False, ssl=None, session=None, transport=None,
+    token=None, decimal=False)``
 
     * ``host``: the v2 root, e.g. ``https://api.bitfinex.com/v2`` (``bfxapi.REST_HOST``).
     * ``api_key``/``api_secret``: needed by ``auth`` and ``merchant``; give both or neither.
+    * ``token``: instead of ``api_key``/``api_secret``, an auth token from ``auth/w/token``
+      (``rest.auth.generate_token``), sent as the ``bfx-token`` header (no nonce, no signature). Giving both kinds
+      raises :class:`~bfxapi.exceptions.InvalidInputError`; the token never appears in a ``repr``, log or error.
     * ``nonce``: the :class:`~bfxapi._utils.nonce.NonceGenerator` to take nonces from; share the WebSocket
       client's, because Bitfinex keeps one nonce counter per key (a new one is made when omitted). Processes
       sharing one key should each pass a ``FileNonce`` of the same file: their signed requests then reach
@@ -61,6 +65,9 @@ class BfxRestInterface(Generic[N]):
       business). A refusal by the proxy raises :class:`~bfxapi.exceptions.ProxyError` (407:
       :class:`~bfxapi.exceptions.ProxyAuthenticationError`), a certificate that cannot be verified
       :class:`~bfxapi.exceptions.CertificateError`; neither is retried.
+
+    * ``transport``: what carries the requests (see :class:`~bfxapi.rest.Transport`); ``None`` is a pooled aiohttp
+      session. A :class:`~bfxapi.rest.MemoryTransport` answers in memory (tests); it excludes ``proxy``/``session``.
 
     * ``decimal``: ``True`` for decimal mode: every price, amount, rate, balance and fee is a ``Decimal`` equal to
       the server's text (JSON decoded so, never through ``float``), and the type is ``BfxRestInterface[Decimal]``,
@@ -98,6 +105,8 @@ class BfxRestInterface(Generic[N]):
         trust_env: bool = False,
         ssl: SslOption = None,
         session: Optional[aiohttp.ClientSession] = None,
+        transport: Optional[Transport] = None,
+        token: Optional[str] = None,
         decimal: Literal[False] = False,
     ) -> None: ...
 
@@ -121,6 +130,8 @@ class BfxRestInterface(Generic[N]):
         trust_env: bool = False,
         ssl: SslOption = None,
         session: Optional[aiohttp.ClientSession] = None,
+        transport: Optional[Transport] = None,
+        token: Optional[str] = None,
         decimal: Literal[True],
     ) -> None: ...
 
@@ -143,48 +154,52 @@ class BfxRestInterface(Generic[N]):
         trust_env: bool = False,
         ssl: SslOption = None,
         session: Optional[aiohttp.ClientSession] = None,
+        transport: Optional[Transport] = None,
+        token: Optional[str] = None,
         decimal: bool = False,
         **unknown: NoReturn,  # a misspelt option: refused by type checkers, and below with the valid names
     ) -> None:
         if unknown:
             raise InvalidInputError(
                 f"BfxRestInterface has no option {next(iter(unknown))!r}: the options are "
-                f"{', '.join(('nonce',) + REST_OPTION_KEYS + _NETWORK_OPTIONS + ('decimal',))}"
+                f"{', '.join(('nonce', 'token') + REST_OPTION_KEYS + _NETWORK_OPTIONS + ('decimal',))}"
             )
         host = _host(host)
         if nonce is not None and not isinstance(nonce, NonceGenerator):
             raise InvalidInputTypeError(
                 f"nonce must be a bfxapi NonceGenerator (or FileNonce), not {type(nonce).__name__}"
             )
-        timeout = real_number(timeout, "timeout", positive=True)
-        connect_timeout = real_number(connect_timeout, "connect_timeout", positive=True)
-        connection_limit = required(integer(connection_limit, "connection_limit", 1), "connection_limit")
-        keepalive = required(real_number(keepalive_timeout, "keepalive_timeout", minimum=0), "keepalive_timeout")
-        rate_limits = _rate_limits(rate_limits)
-        window = required(real_number(rate_limit_window, "rate_limit_window", positive=True), "rate_limit_window")
-        penalty = required(real_number(rate_limit_penalty, "rate_limit_penalty", positive=True), "rate_limit_penalty")
-        if retry is not None and not isinstance(retry, RetryPolicy):
-            raise InvalidInputTypeError(f"retry must be a bfxapi.rest.RetryPolicy or None, not {type(retry).__name__}")
+        # One place checks the options, whether they come from here or from Client(rest_options=...).
+        options = RestOptions(
+            timeout=timeout, connect_timeout=connect_timeout, connection_limit=connection_limit,
+            keepalive_timeout=keepalive_timeout, rate_limits=rate_limits, rate_limit_window=rate_limit_window,
+            rate_limit_penalty=rate_limit_penalty, retry=retry, transport=transport,
+        )
+        if transport is not None and (proxy is not None or session is not None):
+            raise InvalidInputError("transport= replaces the aiohttp session: give it without proxy= or session=")
         network = Network.build(proxy=proxy, trust_env=trust_env, ssl=ssl, session=session)
         use_default_logging()
+        checked_token = token_from(token, api_key, api_secret)
         paired = check_pair(api_key, api_secret)
         credentials = Credentials(api_key or "", api_secret or "") if paired else None
-        limits = None if rate_limits is None else {**DEFAULT_RATE_LIMITS, **rate_limits}
+        limits = None if options.rate_limits is None else {**DEFAULT_RATE_LIMITS, **options.rate_limits}
         #: the number mode: JSON decoding and serializers (see bfxapi.types.codec)
         self._codec: Codec[N] = Codec(decimal)
         self._middleware = Middleware(
             host,
             credentials,
             nonce=nonce if nonce is not None else NonceGenerator(),
-            timeout=timeout,
-            connect_timeout=connect_timeout,
-            connection_limit=connection_limit,
-            keepalive_timeout=keepalive,
-            rate_limiter=RateLimiter(limits, window=window),
-            retry=retry,
-            rate_limit_penalty=penalty,
+            timeout=options.timeout,
+            connect_timeout=options.connect_timeout,
+            connection_limit=options.connection_limit,
+            keepalive_timeout=options.keepalive_timeout,
+            rate_limiter=RateLimiter(limits, window=options.rate_limit_window),
+            retry=options.retry,
+            rate_limit_penalty=options.rate_limit_penalty,
             network=network,
             loads=self._codec.loads,
+            transport=options.transport,
+            token=checked_token,
         )
         #: public market data endpoints
         self.public: RestPublicEndpoints[N] = RestPublicEndpoints(self._middleware, self._codec)
@@ -261,19 +276,3 @@ def _host(host: Any) -> str:
     if parts.scheme not in ("https", "http") or not parts.netloc:
         raise InvalidInputError(f"host must be a URL starting with https:// or http://, not {host!r}")
     return host
-
-
-def _rate_limits(limits: Any) -> Optional[Mapping[str, Optional[int]]]:
-    """Requests per window by group: ``None`` turns limiting off; a group set to ``None`` is not limited."""
-    if limits is None:
-        return None
-    if not isinstance(limits, Mapping):
-        raise InvalidInputTypeError(
-            f"rate_limits must be a dict of {{group: requests per window, or None}}, or None, not "
-            f"{type(limits).__name__}"
-        )
-    for group, limit in limits.items():
-        if not isinstance(group, str):
-            raise InvalidInputTypeError(f"rate_limits keys are endpoint groups (str), not {type(group).__name__}")
-        integer(limit, f"rate_limits[{group!r}]", 1)
-    return limits

@@ -14,7 +14,7 @@ from typing import Any, Generic, Literal, Optional, Type, Union, overload
 from .._client import Client as AsyncClient
 from .._utils.network import SslOption
 from .._utils.nonce import NonceGenerator
-from ..rest.options import RestOptions
+from ..rest.options import RestOptionsLike
 from ..rules.checker import OrderRules, RulesMode
 from ..types.number import N
 from ._rest import SyncRestInterface
@@ -25,7 +25,7 @@ __all__ = ["Client"]
 
 class Client(Generic[N]):
     """The synchronous client: ``Client(api_key, api_secret, *, rest_host, log_filename, log_level, rest_options,
-    nonce, proxy, trust_env, ssl, check_order_rules, decimal)``, the arguments of ``bfxapi.Client`` that concern
+    nonce, proxy, trust_env, ssl, check_order_rules, token, decimal)``, the arguments of ``bfxapi.Client`` that concern
     REST, with the same meaning.
 
     ``bfx.rest.public``, ``bfx.rest.auth`` and ``bfx.rest.merchant`` have the async groups' methods, which here
@@ -48,12 +48,13 @@ class Client(Generic[N]):
         rest_host: Optional[str] = None,
         log_filename: Optional[str] = None,
         log_level: Optional[Union[str, int]] = None,
-        rest_options: Optional[RestOptions] = None,
+        rest_options: Optional[RestOptionsLike] = None,
         nonce: Optional[NonceGenerator] = None,
         proxy: Optional[str] = None,
         trust_env: bool = False,
         ssl: SslOption = None,
         check_order_rules: Union[bool, RulesMode] = False,
+        token: Optional[str] = None,
         decimal: Literal[False] = False,
     ) -> None: ...
 
@@ -66,12 +67,13 @@ class Client(Generic[N]):
         rest_host: Optional[str] = None,
         log_filename: Optional[str] = None,
         log_level: Optional[Union[str, int]] = None,
-        rest_options: Optional[RestOptions] = None,
+        rest_options: Optional[RestOptionsLike] = None,
         nonce: Optional[NonceGenerator] = None,
         proxy: Optional[str] = None,
         trust_env: bool = False,
         ssl: SslOption = None,
         check_order_rules: Union[bool, RulesMode] = False,
+        token: Optional[str] = None,
         decimal: Literal[True],
     ) -> None: ...
 
@@ -83,12 +85,13 @@ class Client(Generic[N]):
         rest_host: Optional[str] = None,
         log_filename: Optional[str] = None,
         log_level: Optional[Union[str, int]] = None,
-        rest_options: Optional[RestOptions] = None,
+        rest_options: Optional[RestOptionsLike] = None,
         nonce: Optional[NonceGenerator] = None,
         proxy: Optional[str] = None,
         trust_env: bool = False,
         ssl: SslOption = None,
         check_order_rules: Union[bool, RulesMode] = False,
+        token: Optional[str] = None,
         decimal: bool = False,
     ) -> None:
         # The async client's overloads want a literal; the mode is this client's N, so it goes in untyped.
@@ -96,7 +99,7 @@ class Client(Generic[N]):
         self._client: AsyncClient[N] = AsyncClient(
             api_key, api_secret, rest_host=rest_host, log_filename=log_filename, log_level=log_level,
             rest_options=rest_options, nonce=nonce, proxy=proxy, trust_env=trust_env, ssl=ssl,
-            check_order_rules=check_order_rules, **mode,
+            check_order_rules=check_order_rules, token=token, **mode,
         )
         self._runner = Runner(self._client.close)
         #: the REST interface: ``rest.public``, ``rest.auth``, ``rest.merchant``, blocking

@@ -1,5 +1,6 @@
-"""The HTTP layer under every REST endpoint: one pooled aiohttp session, request building, signing, JSON
-decoding, error mapping, client-side rate limiting and opt-in retries.
+"""The HTTP layer under every REST endpoint: request building, signing, JSON decoding, error mapping, client-side
+rate limiting and opt-in retries, over a :class:`~bfxapi.rest._interface.transport.Transport` (by default one
+pooled aiohttp session; see that module for the seam and why it returns at the answer's headers).
 
 Nonce ordering (why authenticated requests go one at a time per API key)
 ------------------------------------------------------------------------
@@ -37,6 +38,12 @@ and Bitfinex: every 3xx answer, signed or public, becomes a :class:`RedirectErro
 nothing is sent there. Public requests are not followed either, even to the same origin: one rule is
 easier to trust than two, a 301/302/303 would silently turn a ``calc`` POST into a GET, and a host that
 redirects is a configuration to fix, not to work around.
+
+Tokens (``bfx-token``)
+----------------------
+With a token (``BfxRestInterface(token=...)``, from ``auth/w/token``) a request carries ``bfx-token`` instead of
+the key, nonce and signature (protocol.md §5.2). There is no nonce to keep in order, so token requests take no
+lock and are never resent for 10114.
 """
 
 import asyncio
@@ -47,19 +54,17 @@ from typing import Any, Callable, Mapping, Optional
 import aiohttp
 from yarl import URL
 
-from ..._utils.credentials import Credentials
+from ..._utils.credentials import Credentials, Token
 from ..._utils.json_decoder import loads as float_loads
 from ..._utils.json_encoder import dumps
 from ..._utils.logging import get_logger
-from ..._utils.network import CONNECTION_ERRORS, Network
+from ..._utils.network import Network
 from ..._utils.nonce import NonceGenerator
-from ..._utils.signatures import rest_auth_headers
-from ..._version import __version__
+from ..._utils.signatures import rest_auth_headers, rest_token_headers
 from ..exceptions import (
     CredentialsRequiredError,
     NonceTooSmallError,
     RedirectError,
-    RestConnectionError,
     RestTimeoutError,
 )
 from ..stats import RestCounters
@@ -68,13 +73,13 @@ from .rate_limiter import RateLimiter
 from .responses import decode_response
 from .retry import RetryPolicy, is_retryable
 from .timeouts import effective as effective_timeout
+from .transport import AiohttpTransport, RestRequest, Transport
 from ...exceptions import InvalidInputError
 
 __all__ = ["Middleware", "Credentials"]
 
 _LOGGER = get_logger("rest")
 _NONCE_RESENDS = 3
-_HEADERS = {"Accept": "application/json", "User-Agent": f"bfxapi/{__version__}"}
 # A Location header is the server's text: shown in an error, but not without bound.
 _LOCATION_SHOWN = 300
 
@@ -107,25 +112,33 @@ class Middleware:
         rate_limit_penalty: float,
         network: Optional[Network] = None,
         loads: Callable[[str], Any] = float_loads,
+        transport: Optional[Transport] = None,
+        token: Optional[Token] = None,
     ) -> None:
         if connection_limit < 1:
             raise InvalidInputError("connection_limit must be at least 1")
+        if credentials is not None and token is not None:
+            raise InvalidInputError("give api_key and api_secret, or a token, not both")
         self.host = host.rstrip("/")
         self._credentials = credentials
+        self._token = token
         self.nonce = nonce
         self.timeout = timeout
-        self._client_timeout = aiohttp.ClientTimeout(total=timeout, connect=connect_timeout)
         self.connection_limit = connection_limit
-        self._keepalive_timeout = keepalive_timeout
         self.rate_limiter = rate_limiter
         self.retry = retry
         self.rate_limit_penalty = rate_limit_penalty
-        self._session: Optional[aiohttp.ClientSession] = None
-        self._session_loop: Optional[asyncio.AbstractEventLoop] = None
         self._auth_lock: Optional[asyncio.Lock] = None
-        #: proxy, TLS trust and the application's session, if any (see bfxapi._utils.network)
-        self._network = network if network is not None else Network()
-        self._route = self._network.route(self.host)
+        self._lock_loop: Optional[asyncio.AbstractEventLoop] = None
+        #: what carries the requests: the application's, or one pooled aiohttp session (see .transport)
+        self.transport: Transport = transport if transport is not None else AiohttpTransport(
+            self.host,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            connection_limit=connection_limit,
+            keepalive_timeout=keepalive_timeout,
+            network=network,
+        )
         #: what ``stats()`` reports (requests, errors, 429s, rate-limiter waits, latencies)
         self.counters = RestCounters()
         #: the JSON decoder of answers (the client's number mode: see bfxapi.types.codec)
@@ -133,53 +146,19 @@ class Middleware:
 
     @property
     def authenticated(self) -> bool:
-        """Whether API keys were given."""
-        return self._credentials is not None
+        """Whether API keys or a token were given."""
+        return self._credentials is not None or self._token is not None
 
     @property
     def session(self) -> Optional[aiohttp.ClientSession]:
-        """The current aiohttp session (``None`` before the first request and after :meth:`close`)."""
-        return self._session
-
-    # --- session ------------------------------------------------------------------------------------------------
-
-    def _get_session(self) -> aiohttp.ClientSession:
-        given = self._network.session
-        if given is not None:
-            # The application's session, used as it is and never closed here: close() closes what it opened.
-            if given.closed:
-                raise RestConnectionError("the aiohttp session given to the client (session=) was closed by its "
-                                          "owner: close the client first, or give it an open session")
-            return given
-        # Created on first use, inside the running loop: aiohttp sessions belong to the loop that made them.
-        loop = asyncio.get_running_loop()
-        session = self._session
-        if session is not None and not session.closed and self._session_loop is loop:
-            return session
-        if session is not None and not session.closed:
-            # The interface is used from a new event loop (a second asyncio.run): the old session's loop is
-            # gone, so its connections are unusable; start over with a fresh session and lock.
-            _LOGGER.debug("REST session belonged to another event loop: opening a new one")
-            self._auth_lock = None
-        connector = self._route.connector(  # a SOCKS proxy's connector, or a plain TCP one
-            limit=self.connection_limit,
-            limit_per_host=self.connection_limit,
-            keepalive_timeout=self._keepalive_timeout,
-        )
-        self._session = aiohttp.ClientSession(
-            connector=connector,
-            timeout=self._client_timeout,
-            headers=_HEADERS,
-        )
-        self._session_loop = loop
-        return self._session
+        """The aiohttp session the default transport opened (``None`` before the first request, after
+        :meth:`close`, and with another transport)."""
+        return self.transport.session if isinstance(self.transport, AiohttpTransport) else None
 
     async def close(self) -> None:
-        """Close the session and its connections; calling it again does nothing."""
-        session, self._session, self._session_loop = self._session, None, None
-        self._auth_lock = None
-        if session is not None and not session.closed:
-            await session.close()
+        """Close the transport (its session and connections); calling it again does nothing."""
+        self._auth_lock, self._lock_loop = None, None
+        await self.transport.close()
 
     # --- requests -----------------------------------------------------------------------------------------------
 
@@ -218,14 +197,15 @@ class Middleware:
     ) -> Any:
         """Send one request (retried when it is an idempotent read and a retry policy is set) and return the
         decoded JSON, or raise the error the answer means."""
-        if signed and self._credentials is None:
+        if signed and not self.authenticated:
             raise CredentialsRequiredError(
-                f"{path} is an authenticated endpoint: create the client with api_key and api_secret"
+                f"{path} is an authenticated endpoint: create the client with api_key and api_secret (or a token)"
             )
         path = path.lstrip("/")
         query = query_string_params(params)
         text = dumps(body) if body is not None else None
-        # Reads may be repeated; a write whose answer was lost may have been executed, so it never is.
+        # Reads may be repeated; a write whose answer was lost may have been executed, so it never is, whatever
+        # the policy's retry_on says (it is never even asked about a write).
         retry = self.retry if (method == "GET" or path.startswith("auth/r/")) else None
         attempt = 1
         resends = 0
@@ -273,12 +253,18 @@ class Middleware:
         counters.answered(time.monotonic() - started, answer.status)
         return answer
 
+    def _lock(self) -> asyncio.Lock:
+        """The nonce lock of the running loop (a lock belongs to the loop it was first used in: a second
+        ``asyncio.run`` gets a fresh one, as it gets a fresh session)."""
+        loop = asyncio.get_running_loop()
+        if self._auth_lock is None or self._lock_loop is not loop:
+            self._auth_lock, self._lock_loop = asyncio.Lock(), loop
+        return self._auth_lock
+
     async def _send(self, method: str, path: str, query: dict[str, str], text: Optional[str], signed: bool) -> _Answer:
-        session = self._get_session()
         timeout = effective_timeout(self, self.timeout)  # `with rest.timeout(s):` overrides it for one call
-        network = self._request_options(timeout)
         url = f"{self.host}/{path}"
-        headers = self._headers(session)
+        headers: dict[str, str] = {}
         data: Optional[bytes] = None
         if text is not None:
             headers["Content-Type"] = "application/json"
@@ -286,79 +272,51 @@ class Middleware:
         nonce: Optional[int] = None
         loop = asyncio.get_running_loop()
         started = loop.time()
+        transport = self.transport
         try:
-            if signed:
-                if self._auth_lock is None:
-                    self._auth_lock = asyncio.Lock()
+            if signed and self._token is not None:
+                headers.update(rest_token_headers(self._token.value))
+                reply = await transport.send(RestRequest(method, url, path, query, headers, data, timeout))
+            elif signed:
                 credentials = self._credentials
                 assert credentials is not None
                 # Held until the answer's headers are in (see the module docstring); the hold extends the
                 # lock to the other processes of a shared nonce file, and waiting for it counts in the timeout.
-                async with self._auth_lock, self.nonce.hold(timeout):
+                async with self._lock(), self.nonce.hold(timeout):
                     nonce = self.nonce.next()
                     headers.update(
                         rest_auth_headers(credentials.api_key, credentials.api_secret, path, nonce, text or "")
                     )
-                    response = await session.request(method, url, params=query or None, data=data,
-                                                     headers=headers, allow_redirects=False, **network)
+                    reply = await transport.send(RestRequest(method, url, path, query, headers, data, timeout))
             else:
-                response = await session.request(method, url, params=query or None, data=data, headers=headers,
-                                                 allow_redirects=False, **network)
-            try:
-                body = await response.read()
-            finally:
-                response.release()
+                reply = await transport.send(RestRequest(method, url, path, query, headers, data, timeout))
+            # After the lock: the next signed request need not wait for this one's body.
+            body = await reply.read()
         except asyncio.TimeoutError:
             raise RestTimeoutError(f"{method} {path}: no complete answer within {timeout} s") from None
-        except CONNECTION_ERRORS as error:
-            # The aiohttp error is not chained: some carry the request headers (API key, signature, proxy
-            # credentials). A proxy's refusal or a TLS failure is typed, and never retried.
-            failure = self._route.failure(error)
-            raise (failure or RestConnectionError(f"{method} {path}: {self._route.describe(error)}")) from None
-        refusal = self._route.refusal(response.status)  # a 407 from the proxy forwarding a plain http:// request
-        if refusal is not None:
-            raise refusal
+        status = reply.status
         if _LOGGER.isEnabledFor(logging.DEBUG):
-            _LOGGER.debug("%s %s -> HTTP %d in %.1f ms", method, path, response.status,
-                          (loop.time() - started) * 1000)
-        if 300 <= response.status < 400:
-            target = _target(response.url, response.headers.get("Location"))
+            _LOGGER.debug("%s %s -> HTTP %d in %.1f ms", method, path, status, (loop.time() - started) * 1000)
+        if 300 <= status < 400:
+            target = _target(reply.url, reply.headers.get("Location"))
             raise RedirectError(
-                f"{method} {path}: the server answered HTTP {response.status} redirecting to {target}; "
+                f"{method} {path}: the server answered HTTP {status} redirecting to {target}; "
                 "bfxapi never follows a redirect (check the host: Bitfinex's API does not redirect)",
-                status=response.status,
+                status=status,
                 location=target,
             )
-        return _Answer(response.status, body, response.headers, nonce)
-
-    def _request_options(self, timeout: Optional[float]) -> dict[str, Any]:
-        """Per request, so that they hold on the application's session too: the timeout, TLS trust, proxy."""
-        if timeout == self.timeout:
-            client_timeout = self._client_timeout
-        else:
-            client_timeout = aiohttp.ClientTimeout(total=timeout, connect=self._client_timeout.connect)
-        return {"timeout": client_timeout, **self._route.kwargs()}
-
-    def _headers(self, session: aiohttp.ClientSession) -> dict[str, str]:
-        """The request's own headers: ours where the application's session does not set them (ours has them as
-        defaults), and the proxy's credentials when a plain http:// request is forwarded."""
-        headers = self._route.headers()
-        if session is not self._session:
-            for name, value in _HEADERS.items():
-                if name not in session.headers:
-                    headers[name] = value
-        return headers
+        return _Answer(status, body, reply.headers, nonce)
 
     def __repr__(self) -> str:
         return f"Middleware(host={self.host!r}, authenticated={self.authenticated})"
 
 
-def _target(url: URL, location: Optional[str]) -> str:
+def _target(url: str, location: Optional[str]) -> str:
     """The absolute URL a redirect points at (relative ``Location`` values are resolved against the request's)."""
     if not location:
         return "<no Location header>"
     try:
-        target = str(url.join(URL(location)))
+        target = str(URL(url).join(URL(location)))
     except ValueError:
         target = location
     return target if len(target) <= _LOCATION_SHOWN else target[:_LOCATION_SHOWN] + "..."

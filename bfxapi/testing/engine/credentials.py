@@ -1,16 +1,18 @@
 """Credential checks shared by WebSocket ``auth`` and authenticated REST: HMAC-SHA384 and the nonce counter.
 
 The simulator verifies signatures with its own ``hmac``/``hashlib`` code (protocol.md §4.1, §5.2) and keeps
-one nonce counter per API key for both transports, checked in arrival order (§4.8).
+one nonce counter per API key for both transports, checked in arrival order (§4.8). Auth tokens (``bfx-token``,
+REST only) are kept by :class:`TokenStore`.
 """
 
 import hashlib
 import hmac
-from typing import Any, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
 from ..model.accounts import Account
 
-__all__ = ["AuthError", "signature", "check_signature", "consume_nonce", "MAX_NONCE"]
+__all__ = ["AuthError", "signature", "check_signature", "consume_nonce", "MAX_NONCE", "TokenStore", "IssuedToken",
+           "DEFAULT_TOKEN_TTL"]
 
 #: 2^53 - 1: nonces above it are refused (they could not be compared exactly by JavaScript)
 MAX_NONCE = 9007199254740991
@@ -65,3 +67,70 @@ def find_account(accounts: Mapping[str, Account], api_key: Any) -> Account:
     if account is None:
         raise AuthError(10100, "apikey: invalid")
     return account
+
+
+# --- auth tokens (``bfx-token``) ------------------------------------------------------------------------------------
+
+#: seconds a token lives when ``auth/w/token`` names no ``ttl`` (protocol.md gives no default: the simulator's choice)
+DEFAULT_TOKEN_TTL = 3600
+
+
+class IssuedToken:
+    """A token of an account: its expiry (ms, the exchange clock), whether it may write, its ``caps`` and
+    ``scope`` as asked (kept for inspection: the simulator checks the write permission only)."""
+
+    __slots__ = ("api_key", "expires", "write", "caps", "scope")
+
+    def __init__(self, api_key: str, expires: int, write: bool, caps: Optional[List[str]], scope: str) -> None:
+        self.api_key = api_key
+        self.expires = expires
+        self.write = write
+        self.caps = caps
+        self.scope = scope
+
+
+class TokenStore:
+    """The tokens ``auth/w/token`` issued (protocol.md §5.2: a ``bfx-token`` header replaces key, nonce and
+    signature). A token authenticates as its account until its ``ttl`` runs out on the exchange clock or
+    ``auth/w/token/del`` revokes it; without ``writePermission`` it is refused on ``auth/w/`` routes."""
+
+    def __init__(self) -> None:
+        self._tokens: Dict[str, IssuedToken] = {}
+        self._issued = 0
+
+    def issue(self, account: Account, now: int, *, scope: str, ttl: Optional[int], write: bool,
+              caps: Optional[List[str]]) -> str:
+        """A new token of ``account`` (the UUID form Bitfinex answers), valid ``ttl`` seconds from ``now`` (ms)."""
+        self._issued += 1
+        digest = hashlib.sha256(f"{account.api_key}:{now}:{self._issued}".encode()).hexdigest()
+        value = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+        lifetime = DEFAULT_TOKEN_TTL if ttl is None else ttl
+        self._tokens[value] = IssuedToken(account.api_key, now + lifetime * 1000, write, caps, scope)
+        return value
+
+    def revoke(self, account: Account, value: Any) -> bool:
+        """Delete ``account``'s token ``value``; False when it has no such token."""
+        token = self._tokens.get(value) if isinstance(value, str) else None
+        if token is None or token.api_key != account.api_key:
+            return False
+        del self._tokens[value]
+        return True
+
+    def find(self, value: str) -> Optional[IssuedToken]:
+        """The token ``value`` names, expired or not (``None``: never issued, or revoked)."""
+        return self._tokens.get(value)
+
+    def authenticate(self, accounts: Mapping[str, Account], value: Any, now: int, *, write: bool) -> Account:
+        """The account of token ``value``, or 10100: ``token: invalid`` (unknown, revoked, or its account gone),
+        ``token: expired``, and for a ``write`` without ``writePermission`` ``permission: invalid`` (the answer
+        the simulator gives to a key lacking a write permission too)."""
+        token = self._tokens.get(value) if isinstance(value, str) else None
+        account = accounts.get(token.api_key) if token is not None else None
+        if token is None or account is None:
+            raise AuthError(10100, "token: invalid")
+        if now >= token.expires:
+            del self._tokens[value]
+            raise AuthError(10100, "token: expired")
+        if write and not token.write:
+            raise AuthError(10100, "permission: invalid")
+        return account

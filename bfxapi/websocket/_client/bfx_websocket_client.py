@@ -64,6 +64,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 BOOK_RESYNC_REPORT = 5
 
 # Parameters Bitfinex fills in when they are left out; sent explicitly so the subscription dict is complete.
+#: why a token client's WebSocket cannot authenticate (Bitfinex documents the WebSocket ``auth`` event with a key
+#: and an HMAC signature only; the token authenticates REST requests)
+_TOKEN_NOTE = (
+    " (this client has a token: Bitfinex documents WebSocket authentication with api_key and api_secret only, "
+    "so a token authenticates REST requests, not the WebSocket)"
+)
 _BOOK_DEFAULTS = {"prec": "P0", "freq": "F0", "len": "25"}
 _REQUIRED = {"ticker": "symbol", "trades": "symbol", "book": "symbol", "candles": "key", "status": "key"}
 
@@ -93,6 +99,7 @@ class BfxWebSocketClient(TypedEvents[N]):
         loads: Optional[Callable[[str], Any]] = None,
         history: Optional[History] = None,
         network: Optional[Network] = None,
+        token_auth: bool = False,
         decimal: Literal[False] = False,
     ) -> None: ...
 
@@ -109,6 +116,7 @@ class BfxWebSocketClient(TypedEvents[N]):
         loads: Optional[Callable[[str], Any]] = None,
         history: Optional[History] = None,
         network: Optional[Network] = None,
+        token_auth: bool = False,
         decimal: Literal[True],
     ) -> None: ...
 
@@ -124,11 +132,14 @@ class BfxWebSocketClient(TypedEvents[N]):
         loads: Optional[Callable[[str], Any]] = None,
         history: Optional[History] = None,
         network: Optional[Network] = None,
+        token_auth: bool = False,
         decimal: bool = False,
     ) -> None:
         use_default_logging()
         self._host = host
         self._credentials = credentials
+        # A client authenticated by a REST token (Client(token=...)): its WebSocket is public, and says why.
+        self._token_auth = token_auth
         self._timeout = timeout
         self._nonce = nonce or NonceGenerator()
         self._options = options or WebSocketOptions()
@@ -248,6 +259,7 @@ class BfxWebSocketClient(TypedEvents[N]):
         if self._account is None:
             raise ActionRequiresAuthentication(
                 "the account needs an authenticated connection: create the Client with api_key and api_secret"
+                + _TOKEN_NOTE * self._token_auth
             )
         return self._account
 
@@ -810,6 +822,7 @@ class BfxWebSocketClient(TypedEvents[N]):
             if self._credentials is None:
                 raise ActionRequiresAuthentication(
                     "this needs an authenticated connection: create the Client with api_key and api_secret"
+                    + _TOKEN_NOTE * self._token_auth
                 )
             raise ActionRequiresAuthentication("the client is not running: call run/start/connect first")
         return self._auth

@@ -5,6 +5,14 @@ Every route is ``POST /v2/auth/…`` (also under ``/api/v2``). A request is chec
 (10100 ``apikey: digest invalid``), then the nonce (10114 ``nonce: small``; the counter is shared with the
 WebSocket ``auth``). Errors answer HTTP 500 ``["error", CODE, MSG]``. Whatever a write changes is also sent
 to the account's authenticated WebSocket sessions (the notification included).
+
+Auth tokens: ``auth/w/token`` {scope, ttl (seconds; 3600 when omitted), writePermission, caps} answers
+``[TOKEN]`` and ``auth/w/token/del`` {token} ``[1]`` (``[0]``: not a token of this account). A request with a
+``bfx-token`` header (which wins over ``bfx-apikey``) authenticates as the token's account with no nonce and no
+signature; refused with 10100 ``token: invalid`` (unknown or revoked), ``token: expired`` (ttl run out on the
+exchange clock), or, on an ``auth/w/`` route with a token issued without ``writePermission``,
+``permission: invalid`` (Bitfinex's exact answer is not documented: the simulator gives the one it gives a key
+lacking a write permission). ``caps`` are kept but not enforced.
 """
 
 import json
@@ -13,7 +21,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from aiohttp import web
 
-from ...engine.credentials import AuthError, check_signature, consume_nonce, find_account
+from ...engine.credentials import AuthError, TokenStore, check_signature, consume_nonce, find_account
 from ...model.accounts import Account
 from ...model.errors import OrderError
 from ...model.outbox import Outbox
@@ -63,6 +71,10 @@ class AuthRest:
     def __init__(self, sim: ServerContext, front: RestFrontEnd) -> None:
         self.sim = sim
         self.front = front
+        #: the auth tokens issued by ``auth/w/token`` (``bfx-token``)
+        self.tokens = TokenStore()
+        self.route("auth/w/token", self._token, "auth/unlimited")
+        self.route("auth/w/token/del", self._token_del, "auth/unlimited")
 
     def route(self, path: str, handler: Handler, group: str = "auth") -> None:
         """Serve ``POST /v2/<path>`` with ``handler(call)`` (returning JSON-able data or raising RestError or
@@ -93,11 +105,16 @@ class AuthRest:
         return wrapped
 
     def authenticate(self, request: web.Request, raw: bytes) -> Account:
-        """Key, then signature, then nonce (protocol.md §5.2)."""
+        """A token (``bfx-token``), else key, then signature, then nonce (protocol.md §5.2)."""
         headers = request.headers
+        path = request.raw_path.split("?", 1)[0]
         try:
+            token = headers.get("bfx-token")
+            if token is not None:
+                relative = path.split("/v2/", 1)[-1]
+                return self.tokens.authenticate(self.sim.exchange.by_key, token, self.sim.exchange.now,
+                                                write=relative.startswith("auth/w/"))
             account = find_account(self.sim.exchange.by_key, headers.get("bfx-apikey"))
-            path = request.raw_path.split("?", 1)[0]
             signed_path = path if path.startswith("/api/") else "/api" + path
             nonce = headers.get("bfx-nonce", "")
             check_signature(account, (signed_path + nonce).encode("utf-8") + raw, headers.get("bfx-signature"))
@@ -105,3 +122,21 @@ class AuthRest:
         except AuthError as error:
             raise RestError(error.code, error.msg) from error
         return account
+
+    # --- tokens ---------------------------------------------------------------------------------------------------
+    def _token(self, call: Call) -> Any:
+        body = call.body
+        scope, ttl, write, caps = body.get("scope"), body.get("ttl"), body.get("writePermission"), body.get("caps")
+        if not isinstance(scope, str) or not scope:
+            raise RestError(10020, "scope: invalid")
+        if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, int) or ttl < 1):
+            raise RestError(10020, "ttl: invalid")
+        if write is not None and not isinstance(write, bool) and write not in (0, 1):
+            raise RestError(10020, "writePermission: invalid")
+        if caps is not None and (not isinstance(caps, list) or not all(isinstance(c, str) for c in caps)):
+            raise RestError(10020, "caps: invalid")
+        return [self.tokens.issue(call.account, self.sim.exchange.now, scope=scope, ttl=ttl, write=bool(write),
+                                  caps=caps)]
+
+    def _token_del(self, call: Call) -> Any:
+        return [1 if self.tokens.revoke(call.account, call.body.get("token")) else 0]

@@ -1,5 +1,5 @@
 """Authenticated REST endpoints beyond the core account, trading and funding sets: audit trail, core settings,
-auth tokens, performance, Pulse writes and history, OTC order history, position funding type
+performance, Pulse writes and history, OTC order history, position funding type
 (protocol.md §6.2; the layouts these answer are the simulator's own where protocol.md gives none)."""
 
 import hashlib
@@ -24,9 +24,8 @@ _CORE_SETTINGS: Dict[str, Any] = {"core:lang": "en", "core:timezone": "UTC", "co
 
 
 def register_extra_routes(api: "AuthRest") -> None:  # pylint: disable=too-many-locals,too-many-statements
-    """Add the routes; their state (tokens, Pulse messages, funding types) lives here, per account key."""
+    """Add the routes; their state (Pulse messages, funding types) lives here, per account key."""
     exchange = api.sim.exchange
-    tokens: Dict[str, Dict[str, Any]] = {}
     pulses: Dict[str, List[List[Any]]] = {}
     funding_types: Dict[Tuple[str, str], int] = {}
 
@@ -38,21 +37,6 @@ def register_extra_routes(api: "AuthRest") -> None:  # pylint: disable=too-many-
 
     def core_settings(_: Call) -> Any:
         return [[key, value] for key, value in _CORE_SETTINGS.items()]
-
-    def token(call: Call) -> Any:
-        if not isinstance(call.body.get("scope"), str):
-            raise RestError(10020, "scope: invalid")
-        digest = hashlib.sha256(f"{call.account.api_key}:{exchange.now}:{len(tokens)}".encode()).hexdigest()
-        value = f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
-        tokens[value] = {"account": call.account.api_key, "body": dict(call.body)}
-        return [value]
-
-    def token_del(call: Call) -> Any:
-        entry = tokens.get(str(call.body.get("token")))
-        if entry is None or entry["account"] != call.account.api_key:
-            return [0]
-        del tokens[str(call.body["token"])]
-        return [1]
 
     def perf(call: Call) -> Any:
         day = 86_400_000
@@ -102,8 +86,7 @@ def register_extra_routes(api: "AuthRest") -> None:  # pylint: disable=too-many-
     route = api.route
     route("auth/r/audit/hist", audit)
     route("auth/r/settings/core", core_settings)
-    route("auth/w/token", token, "auth/unlimited")
-    route("auth/w/token/del", token_del, "auth/unlimited")
+    # auth/w/token and auth/w/token/del: served by AuthRest (auth.py), which authenticates bfx-token requests
     route("auth/r/stats/perf:1D/hist", perf)
     route("auth/w/pulse/add", pulse_add)
     route("auth/w/pulse/del", pulse_del)
