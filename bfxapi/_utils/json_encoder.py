@@ -15,13 +15,12 @@ numeric ``str`` and rejects anything that is not a finite number with :class:`In
 
 import json
 from decimal import Decimal, InvalidOperation
-from typing import Any, Union
+from typing import Any
 
+from .._aliases import DecimalLike
 from ..exceptions import InvalidInputError
 
-__all__ = ["DecimalLike", "to_decimal_string", "prepare", "dumps"]
-
-DecimalLike = Union[Decimal, int, float, str]
+__all__ = ["to_decimal_string", "prepare", "dumps"]
 
 
 def to_decimal_string(value: DecimalLike, name: str = "value") -> str:

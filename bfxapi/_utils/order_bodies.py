@@ -10,11 +10,11 @@ out of range :class:`~bfxapi.exceptions.InvalidInputError`.
 
 import inspect
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 from ..exceptions import InvalidInputError, InvalidInputTypeError
-from .json_encoder import DecimalLike
+from .._aliases import DecimalLike, Tif
 from .values import dec, date_text, flag, flags_value, integer, integers, json_object, plain, sequence, text, tif_text
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "FUNDING_OFFER_FLAGS",
 ]
 
-Tif = Union[str, datetime]
 CidDate = Union[str, date]
 
 MAX_MULTI_OPS = 75

@@ -16,7 +16,8 @@ from enum import Enum
 from typing import Any, Optional, Union
 
 from ..exceptions import InvalidInputError, InvalidInputTypeError
-from .json_encoder import DecimalLike, to_decimal_string
+from .._aliases import DecimalLike
+from .json_encoder import to_decimal_string
 
 __all__ = [
     "plain",

@@ -8,14 +8,13 @@ the async ones.
 
 from typing import Any, Generic, Iterable, Literal, Mapping, Optional, Sequence, Union, overload
 
-from .._utils.json_encoder import DecimalLike
+from .._aliases import DecimalLike, Tif, Timestamp
 from ..rest._interfaces.rest_auth_endpoints import (
     LnxAction,
     OperationResult,
     Recurrence,
     RecurringAction,
     RestAuthEndpoints as _AsyncRestAuthEndpoints,
-    Tif,
 )
 from ..rest._interfaces.rest_merchant_endpoints import (
     InvoiceStatus,
@@ -30,7 +29,6 @@ from ..rest._interfaces.rest_public_endpoints import (
     RestPublicEndpoints as _AsyncRestPublicEndpoints,
     Symbols,
     Ticker,
-    Timestamp,
 )
 from ._runner import Runner
 from ..types import (

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Optional, Sequence
 
+from .._aliases import Emit
 from ..types import FundingTrade, RecoveredFundingTrade, RecoveredTrade, Trade
 from ._history import History
 
@@ -25,7 +26,6 @@ __all__ = ["Family", "Fills", "TRADES", "FUNDING_TRADES"]
 #: fills remembered to drop a late duplicate from the socket (far more than an outage's worth)
 _SEEN = 4096
 
-Emit = Callable[..., Any]
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,13 @@ What is kept is one candle and one timestamp, so the cost per update is a compar
 
 from typing import Any, Awaitable, Callable, Generic, Optional
 
+from .._aliases import Emit
 from ..types.dataclasses import Candle
 from ..types.number import N
 
 __all__ = ["ManagedCandles"]
 
 #: emit(event, subscription, candle): the client's emitter
-_Emit = Callable[..., bool]
 
 
 class ManagedCandles(Generic[N]):
@@ -30,7 +30,7 @@ class ManagedCandles(Generic[N]):
 
     Made by ``await bfx.wss.candles(key, on_close=...)``; ``close()`` unsubscribes."""
 
-    def __init__(self, key: str, emit: _Emit, closer: Callable[["ManagedCandles[N]"], Awaitable[None]]) -> None:
+    def __init__(self, key: str, emit: Emit, closer: Callable[["ManagedCandles[N]"], Awaitable[None]]) -> None:
         self.key = key
         self.subscription: Optional[dict[str, Any]] = None  # set by the client once subscribed
         self._emit = emit

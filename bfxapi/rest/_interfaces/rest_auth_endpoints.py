@@ -6,11 +6,10 @@ Decimal fields (amount, price, rate, ...) accept ``Decimal``, ``int``, ``float``
 as exact decimal strings; ``None`` arguments are left out of the body.
 """
 
-from datetime import datetime
 from typing import Any, Literal, Mapping, Optional, Sequence, Union, get_args
 
 from ...exceptions import InvalidInputError, InvalidInputTypeError
-from ..._utils.json_encoder import DecimalLike
+from ..._aliases import DecimalLike, Tif, Timestamp
 from ...types import (
     AccountSummary,
     Alert,
@@ -67,8 +66,6 @@ from .._interface.params import dec, decimal, flag, required, segment, sort_orde
 
 __all__ = ["RestAuthEndpoints"]
 
-Timestamp = Union[int, str]
-Tif = Union[str, datetime]
 #: one operation's answer inside the ``ox_multi-req`` notification of ``submit_order_multi_op``
 OperationResult = Union[Notification[Order[N]], Notification[list[Order[N]]], Notification[None]]
 

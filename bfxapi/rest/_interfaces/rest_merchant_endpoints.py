@@ -7,7 +7,7 @@ without rewriting any key (free-form objects keep theirs). Names and parameters 
 
 from typing import Any, Literal, Mapping, Optional, Sequence, get_args
 
-from ..._utils.json_encoder import DecimalLike
+from ..._aliases import DecimalLike
 from ..._utils.values import boolean, integer, json_object, json_value, sequence, text
 from ...types import (
     CurrencyConversion,

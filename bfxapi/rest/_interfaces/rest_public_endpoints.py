@@ -8,7 +8,7 @@ from typing import Any, Iterable, Literal, Optional, Union, get_args, overload
 
 from ...exceptions import InvalidInputError
 from ..._utils import order_bodies
-from ..._utils.json_encoder import DecimalLike
+from ..._aliases import DecimalLike, Timestamp
 from ..._utils.values import boolean, integer, text
 from ...types import (
     Candle,
@@ -42,7 +42,6 @@ from .._interface.params import count, dec, join_symbols, required, segment, str
 
 __all__ = ["RestPublicEndpoints"]
 
-Timestamp = Union[int, str]
 Precision = Literal["P0", "P1", "P2", "P3", "P4"]
 Symbols = Union[Iterable[str], Literal["ALL"]]
 #: ``conf`` keys whose answer is a list of names (pairs, currencies)

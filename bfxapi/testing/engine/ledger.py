@@ -5,23 +5,11 @@ market clock."""
 from typing import Any, Dict, List, Mapping, Optional
 
 from ..model.accounts import DEFAULT_CAPS, Account, LedgerEntry, Wallet, make_credentials, split_pair
+from ..model.ids import ACCOUNT_ID_STARTS, IdCounters
 from ..model.market import Market
 from ..wire.numbers import round_amount, round_price
 
 __all__ = ["Ledger"]
-
-
-class _Ids:
-    """Id counters of the account side, in ranges distinct from the public market's."""
-
-    def __init__(self) -> None:
-        self.counters = {"order": 34_800_000_000, "trade": 402_000_000, "offer": 658_300_000,
-                         "position": 142_400_000, "credit": 2_800_000, "ledger": 2_531_000_000,
-                         "movement": 13_000_000, "user": 269_000}
-
-    def next(self, kind: str) -> int:
-        self.counters[kind] += 1
-        return self.counters[kind]
 
 
 class Ledger:
@@ -32,7 +20,7 @@ class Ledger:
         self.seed = seed
         self.accounts: List[Account] = []
         self.by_key: Dict[str, Account] = {}
-        self.ids = _Ids()
+        self.ids = IdCounters(ACCOUNT_ID_STARTS)
 
     @property
     def now(self) -> int:

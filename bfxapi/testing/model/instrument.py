@@ -27,9 +27,10 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from ..wire.numbers import PRECISION_DIGITS, round_amount, round_price, round_sig
 from .book import BookSide, Resting
+from .ids import IdCounters
 from .shape import level_amount_factor, level_count, split_amount
 
-__all__ = ["Instrument", "Profile", "PROFILES", "Trade", "BookLevel", "Ids", "BOOK_DEPTH", "is_funding",
+__all__ = ["Instrument", "Profile", "PROFILES", "Trade", "BookLevel", "BOOK_DEPTH", "is_funding",
            "tick_size"]
 
 #: Price levels kept per side: the largest ``len`` (250, protocol.md §3.1) plus a margin for one step's trades.
@@ -126,36 +127,10 @@ class BookLevel:
     amount: float
 
 
-class Ids:
-    """Id counters of the public market, in ranges distinct from the account side's."""
-
-    def __init__(self) -> None:
-        self.order = 34_753_000_000
-        self.offer = 658_280_000
-        self.trade = 401_597_000
-        self.position = 142_390_000
-
-    def next_order(self) -> int:
-        self.order += 1
-        return self.order
-
-    def next_offer(self) -> int:
-        self.offer += 1
-        return self.offer
-
-    def next_trade(self) -> int:
-        self.trade += 1
-        return self.trade
-
-    def next_position(self) -> int:
-        self.position += 1
-        return self.position
-
-
 class Instrument:
     """One trading pair or funding currency: resting orders, trade tape, daily statistics."""
 
-    def __init__(self, symbol: str, seed: Any, start_ms: int, ids: Ids) -> None:
+    def __init__(self, symbol: str, seed: Any, start_ms: int, ids: IdCounters) -> None:
         self.symbol = symbol
         self.funding = is_funding(symbol)
         self.rng = random.Random(f"{seed}:{symbol}")
@@ -297,7 +272,7 @@ class Instrument:
         period = self.rng.choice(_FUNDING_PERIODS) if self.funding else 0
         for amount in split_amount(self.rng, self._amount(), level_count(self.rng), self.minimum):
             signed = amount if bid != self.funding else -amount
-            order_id = self._ids.next_offer() if self.funding else self._ids.next_order()
+            order_id = self._ids.next("offer") if self.funding else self._ids.next("order")
             self.place(Resting(order_id, price, signed, period))
         return True
 
@@ -384,7 +359,7 @@ class Instrument:
             price = round_price(price * math.exp(self.rng.gauss(0, self.vol * 20)))
             amount = self._amount(0.3) * self.rng.choice((1, -1))
             period = self.rng.choice(_FUNDING_PERIODS) if self.funding else 0
-            self.trades.append(Trade(self._ids.next_trade(), min(mts, start_ms - 1), amount, price, period))
+            self.trades.append(Trade(self._ids.next("trade"), min(mts, start_ms - 1), amount, price, period))
 
     def _anchor_history(self) -> None:
         """Scale the seeded tape so that its last trade is at the middle of the opening book: the first ticker's
@@ -409,7 +384,7 @@ class Instrument:
             self.remove(maker.id)
         else:
             self.reduce(maker, left)
-        trade = Trade(self._ids.next_trade(), mts, size if taker_buys else -size, maker.price, maker.period,
+        trade = Trade(self._ids.next("trade"), mts, size if taker_buys else -size, maker.price, maker.period,
                       maker.id if maker.owned else None)
         self.trades.append(trade)
         self.last_price = trade.price

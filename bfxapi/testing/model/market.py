@@ -15,7 +15,8 @@ from .book import Resting
 from .candles import TIMEFRAMES, Candle, CandleKeyInfo, CandleSeries, candle_start, parse_candle_key, \
     previous_candle_start
 from .clock import MarketClock
-from .instrument import BookLevel, Ids, Instrument, Trade, is_funding
+from .ids import MARKET_ID_STARTS, IdCounters
+from .instrument import BookLevel, Instrument, Trade, is_funding
 
 __all__ = [
     "DEFAULT_SYMBOLS", "TIMEFRAMES", "Resting", "Trade", "Candle", "CandleSeries", "Instrument", "Market",
@@ -58,7 +59,7 @@ class Market:
         self.step_seconds = step_seconds
         self.steps = 0
         start_ms = clock.now()
-        self._ids = Ids()
+        self._ids = IdCounters(MARKET_ID_STARTS)
         self.instruments: Dict[str, Instrument] = {}
         for symbol in symbols:
             self.instruments[symbol] = Instrument(symbol, seed, start_ms, self._ids)
@@ -183,7 +184,7 @@ class Market:
         amount = round_amount(inst.size * rng.uniform(0.1, 3)) * rng.choice((1, -1))
         base_price = round_price(inst.mid * (1 + rng.uniform(-0.05, 0.05)))
         liq_price = round_price(inst.mid * (1 + rng.uniform(-0.01, 0.01)))
-        row = ["pos", self._ids.next_position(), mts, None, symbol, amount, base_price, None, rng.choice((0, 1)),
+        row = ["pos", self._ids.next("position"), mts, None, symbol, amount, base_price, None, rng.choice((0, 1)),
                rng.choice((0, 1)), None, liq_price]
         self.liquidations.append(row)
         if len(self.liquidations) > 500:
@@ -252,7 +253,7 @@ class Market:
         and the daily statistics now and is published by the next :meth:`flush_trades` (the simulator flushes
         after every account operation) or step."""
         inst = self.instruments[symbol]
-        trade = Trade(self._ids.next_trade(), self.now_ms, round_amount(amount), price, period)
+        trade = Trade(self._ids.next("trade"), self.now_ms, round_amount(amount), price, period)
         inst.trades.append(trade)
         inst.last_price = price
         inst.high = max(inst.high, price)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, Generic, Mapping, Optional, Seq
 from ..._utils import order_bodies
 from ...rules.checker import OrderRules
 from .._pacing import InputPacer
-from ..._utils.json_encoder import DecimalLike
+from ..._aliases import DecimalLike, Tif
 from ...types import FundingOffer, Notification, Order
 from ...types.number import N
 
@@ -71,7 +71,7 @@ class BfxWebSocketInputs(Generic[N]):
         gid: Optional[int] = None,
         cid: Optional[int] = None,
         flags: Optional[int] = None,
-        tif: Optional[order_bodies.Tif] = None,
+        tif: Optional[Tif] = None,
         meta: Optional[dict[str, Any]] = None,
     ) -> Notification[Order[N]]:
         """Place an order (``on``); returns the ``on-req`` notification."""
@@ -97,7 +97,7 @@ class BfxWebSocketInputs(Generic[N]):
         delta: Optional[DecimalLike] = None,
         price_aux_limit: Optional[DecimalLike] = None,
         price_trailing: Optional[DecimalLike] = None,
-        tif: Optional[order_bodies.Tif] = None,
+        tif: Optional[Tif] = None,
     ) -> Notification[Order[N]]:
         """Change an order (``ou``); returns the ``ou-req`` notification."""
         body = order_bodies.order_update(
