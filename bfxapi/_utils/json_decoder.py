@@ -108,8 +108,17 @@ _decode_json_decimal = _JSON_DECIMAL.decode
 # two whitespace matches, a third of the time of decoding an update frame. A frame is one value with no whitespace
 # around it: what the scanner reads at 0, ending at the frame's end. Anything else (whitespace, extra data, no
 # value at 0) goes through ``decode``, which gives the same value or the same error as it always did.
-_scan_json = json.scanner.make_scanner(_JSON)
-_scan_json_decimal = json.scanner.make_scanner(_JSON_DECIMAL)
+
+
+def _scanner(decoder: json.JSONDecoder) -> Callable[[str, int], tuple[Any, int]]:
+    """The scanner (``scan_once``) of ``decoder``: the C one when the interpreter has it, as ``decode`` uses."""
+    make: Any = json.scanner.make_scanner  # typeshed types it as a class of its own, not as taking a decoder
+    scan: Callable[[str, int], tuple[Any, int]] = make(decoder)
+    return scan
+
+
+_scan_json = _scanner(_JSON)
+_scan_json_decimal = _scanner(_JSON_DECIMAL)
 
 
 def json_loads(text: str) -> Any:
