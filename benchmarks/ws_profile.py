@@ -9,8 +9,11 @@
    ``--rounds`` rounds, no profiler), then the cProfile ranking of one more round. No socket and no other process:
    repeatable on a busy machine, and small enough to run under callgrind (instruction counts)::
 
-       valgrind --tool=callgrind python3 benchmarks/ws_profile.py --in-process --scenarios trades --rounds 1 \\
-           --no-cprofile
+       valgrind --tool=callgrind --trace-children=yes python3 benchmarks/ws_profile.py --in-process \\
+           --scenarios trades --rounds 1 --no-cprofile
+
+   (``--trace-children``: ``python3`` may be a wrapper script, as pyenv's is; the instructions of the frames are
+   the difference between two runs with different ``--rounds``, the imports and setup being the same)
 
 Both ways profile the bfxapi of the repository this script lives in (client processes get it on their
 ``PYTHONPATH``), so a work tree measures its own code. ``--json json`` runs the client with the standard library's
