@@ -121,6 +121,24 @@ class BfxEventEmitter(AsyncIOEventEmitter):
                 self._track(asyncio.ensure_future(result), event)
         return bool(handlers)
 
+    def deliver(self, event: str, subscription: Any, data: Any) -> None:
+        """``emit(event, subscription, data)`` for the channel handlers' hot path: the same callbacks in the same
+        order, the same isolation of a failing callback, without packing the arguments into a tuple and a dict of
+        keywords, unpacking them again for each callback, or a result (about a third of what an emit costs with
+        one listener). Kept beside :meth:`emit` line for line; ``tests/test_ws_emitter_deliver.py`` holds the two
+        to the same behaviour."""
+        handlers = self._dispatch.get(event)
+        if handlers is None:
+            handlers = self._dispatch[event] = self._handlers_of(event)
+        for handler in handlers:
+            try:
+                result = handler(subscription, data)
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                self._callback_failed(event, error)
+                continue
+            if result is not None and inspect.iscoroutine(result):
+                self._track(asyncio.ensure_future(result), event)
+
     # -- helpers ---------------------------------------------------------------------------------
 
     def _handlers_of(self, event: str) -> tuple[Handler, ...]:

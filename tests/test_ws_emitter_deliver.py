@@ -1,0 +1,158 @@
+"""``BfxEventEmitter.deliver`` (the channel handlers' fixed-arity emit) behaves as ``emit`` does: the same callbacks
+in the same order, ``once`` honoured, a listener removed or added during delivery treated the same, a failing
+callback reported and the others still called, coroutine callbacks scheduled and tracked. Each scenario runs through
+both methods and the two records are compared, and checked against what is expected."""
+
+import asyncio
+import logging
+from typing import Any, Callable
+
+import pytest
+
+from bfxapi.websocket._event_emitter.bfx_event_emitter import BfxEventEmitter
+from bfxapi.websocket._handlers.public_channels_handler import create_handler
+
+EVENT = "t_book_update"
+SUB = {"channel": "book", "symbol": "tBTCUSD"}
+
+
+def _deliver(emitter: BfxEventEmitter, data: Any) -> None:
+    emitter.deliver(EVENT, SUB, data)
+
+
+def _emit(emitter: BfxEventEmitter, data: Any) -> None:
+    emitter.emit(EVENT, SUB, data)
+
+
+SENDERS = [_emit, _deliver]
+
+
+def _emitter() -> BfxEventEmitter:
+    return BfxEventEmitter(logger=logging.getLogger("test.deliver"))
+
+
+def _order_and_once(send: Callable[[BfxEventEmitter, Any], None]) -> list[Any]:
+    emitter, seen = _emitter(), []
+    emitter.on(EVENT, lambda sub, data: seen.append(("a", sub is SUB, data)))
+    emitter.once(EVENT, lambda sub, data: seen.append(("once", sub is SUB, data)))
+    emitter.on(EVENT, lambda sub, data: seen.append(("b", sub is SUB, data)))
+    for data in (1, 2):
+        send(emitter, data)
+    return seen
+
+
+def _removal_during(send: Callable[[BfxEventEmitter, Any], None]) -> list[Any]:
+    emitter, seen = _emitter(), []
+
+    def second(_sub: Any, data: Any) -> None:
+        seen.append(("second", data))
+
+    def first(_sub: Any, data: Any) -> None:
+        seen.append(("first", data))
+        emitter.remove_listener(EVENT, second)  # takes effect from the next delivery
+        emitter.on(EVENT, lambda _s, d: seen.append(("added", d)))
+
+    emitter.on(EVENT, first)
+    emitter.on(EVENT, second)
+    for data in (1, 2):
+        send(emitter, data)
+    return seen
+
+
+def _failure(send: Callable[[BfxEventEmitter, Any], None]) -> list[Any]:
+    emitter, seen = _emitter(), []
+
+    def broken(_sub: Any, data: Any) -> None:
+        raise RuntimeError(f"broken {data}")
+
+    emitter.on(EVENT, broken)
+    emitter.on(EVENT, lambda _s, d: seen.append(("after", d)))
+    emitter.on("callback_error", lambda event, error: seen.append(("error", event, str(error))))
+    send(emitter, 7)
+    return seen
+
+
+@pytest.mark.parametrize("scenario", [_order_and_once, _removal_during, _failure])
+def test_deliver_behaves_as_emit(scenario: Callable[[Callable[..., None]], list[Any]]) -> None:
+    assert scenario(_deliver) == scenario(_emit)
+
+
+def test_the_expected_order_and_once() -> None:
+    assert _order_and_once(_deliver) == [
+        ("a", True, 1), ("once", True, 1), ("b", True, 1), ("a", True, 2), ("b", True, 2),
+    ]  # fmt: skip
+
+
+def test_removal_and_addition_during_delivery_count_from_the_next_one() -> None:
+    assert _removal_during(_deliver) == [("first", 1), ("second", 1), ("first", 2), ("added", 2)]
+
+
+def test_a_failing_callback_is_reported_and_the_next_still_called() -> None:
+    assert _failure(_deliver) == [("error", EVENT, "broken 7"), ("after", 7)]
+
+
+def test_no_listener_is_fine() -> None:
+    _deliver(_emitter(), 1)
+
+
+async def test_coroutine_callbacks_are_scheduled_and_their_failures_reported() -> None:
+    emitter, seen = _emitter(), []
+    done = asyncio.Event()
+
+    async def coroutine(_sub: Any, data: Any) -> None:
+        seen.append(("coroutine", data))
+        done.set()
+
+    async def failing(_sub: Any, data: Any) -> None:
+        raise ValueError(f"failing {data}")
+
+    emitter.on(EVENT, coroutine)
+    emitter.on(EVENT, failing)
+    # a plain callable returning a coroutine is run too
+    emitter.on(EVENT, lambda sub, data: coroutine(sub, data + 1))
+    errors: list[str] = []
+    emitter.on("callback_error", lambda _event, error: errors.append(str(error)))
+    emitter.deliver(EVENT, SUB, 3)
+    assert emitter.pending_tasks() == 3
+    await asyncio.wait_for(done.wait(), 5)
+    await asyncio.wait_for(emitter.finish_pending(5), 10)
+    assert sorted(seen) == [("coroutine", 3), ("coroutine", 4)]
+    assert errors == ["failing 3"]
+    assert emitter.pending_tasks() == 0
+
+
+def test_a_handler_delivers_through_the_emitter_and_calls_any_other_emit_as_it_is() -> None:
+    emitter, seen = _emitter(), []
+    emitter.on(EVENT, lambda sub, data: seen.append((sub["symbol"], data.price)))
+    handler = create_handler({**SUB, "prec": "P0"}, emitter.emit, [])
+    assert handler.deliver == emitter.deliver
+    handler([1, [[100.0, 1, 2.0]]])  # the snapshot
+    handler([1, [101.0, 2, -1.0]])
+    assert seen == [("tBTCUSD", 101.0)]
+
+    recorded: list[Any] = []
+
+    def recorder(*args: Any) -> bool:
+        recorded.append(args)
+        return True
+
+    other = create_handler({**SUB, "prec": "P0"}, recorder, [])
+    assert other.deliver is recorder
+    other([1, [[100.0, 1, 2.0]]])
+    other([1, [101.0, 2, -1.0]])
+    assert [args[0] for args in recorded] == ["t_book_snapshot", "t_book_update"]
+
+
+def test_a_subclass_overriding_emit_keeps_receiving_the_events() -> None:
+    seen: list[Any] = []
+
+    class Recording(BfxEventEmitter):
+        def emit(self, event: str, *args: Any, **kwargs: Any) -> bool:
+            seen.append(event)
+            return super().emit(event, *args, **kwargs)
+
+    emitter = Recording()
+    handler = create_handler({**SUB, "prec": "P0"}, emitter.emit, [])
+    handler([1, [[100.0, 1, 2.0]]])
+    handler([1, [101.0, 2, -1.0]])
+    assert seen == ["t_book_snapshot", "t_book_update"]
