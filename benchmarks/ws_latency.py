@@ -9,8 +9,8 @@ when its batch (~0.2 ms of frames) is written; the client's callback subtracts i
 
 Past saturation (the client cannot take the rate: frames queue in the socket buffers and the server's, and the
 delay grows for as long as the run lasts), a percentile measures the length of the run, not the client: such a
-cell shows the rate the client delivered and ``saturated`` instead. A cell is saturated when the rate the client delivered
-differs by more than 5 % from the rate the server sent (below: falling behind; above: draining a backlog built
+cell shows the rate the client delivered and ``saturated`` instead. A cell is saturated when the rate the client
+delivered differs by more than 5 % from the rate the server sent (below: falling behind; above: draining a backlog built
 earlier), or the median delay of the last quarter of the run is above 2 ms and more than 3 times that of the first.
 
     python3 benchmarks/ws_latency.py [--runs 3] [--rates 10000,50000,100000] [--duration 2]
@@ -58,8 +58,8 @@ def saturated(result: dict[str, Any]) -> bool:
 
 
 def render(results: dict[str, list[dict[str, Any]]], runs: int, rates: list[float], duration: float) -> str:
-    headers = ["offered msg/s", "client", "server sent msg/s", "delivered msg/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "samples",
-               "saturated runs"]
+    headers = ["offered msg/s", "client", "server sent msg/s", "delivered msg/s", "p50 ms", "p99 ms", "p99.9 ms",
+               "max ms", "samples", "saturated runs"]
     rows = []
     for rate in rates:
         for label in CLIENTS:
