@@ -23,6 +23,8 @@ def args(description: str) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=1.5)
     parser.add_argument("--warmup", type=float, default=0.3)
     parser.add_argument("--impl", default="")
+    parser.add_argument("--limit", type=int, default=0, help="connection pool size (0: the implementation's)")
+    parser.add_argument("--profile", default="", help="write a cProfile of the run to this file (async clients)")
     return parser.parse_args()
 
 
@@ -34,6 +36,8 @@ class Recorder:
         self.errors = 0
         self.first_error: Optional[str] = None
         self.lock = threading.Lock()
+        #: the process's CPU time at the start and the end of the measured window (set by the runner)
+        self.cpu: list[float] = []
 
     def record(self, began: float, error: Optional[BaseException]) -> None:
         if began < self.start:
@@ -53,9 +57,15 @@ class Recorder:
         if ordered:
             out["p50_ms"] = ordered[len(ordered) // 2] * 1000
             out["p99_ms"] = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+        if len(self.cpu) == 2 and ordered:
+            # This process's CPU time per request over the window: steadier than req/s on a shared machine.
+            out["cpu_us_per_req"] = (self.cpu[1] - self.cpu[0]) / len(ordered) * 1e6
         if self.first_error:
             out["first_error"] = self.first_error
         return out
+
+    def sample_cpu(self) -> None:
+        self.cpu.append(time.process_time())
 
 
 async def run_async(call: Callable[[], Awaitable[Any]], concurrency: int, warmup: float,
@@ -73,7 +83,14 @@ async def run_async(call: Callable[[], Awaitable[Any]], concurrency: int, warmup
             else:
                 recorder.record(began, None)
 
-    await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(concurrency))), warmup + duration + 30)
+    async def cpu_clock() -> None:
+        await asyncio.sleep(max(0.0, recorder.start - time.perf_counter()))
+        recorder.sample_cpu()
+        await asyncio.sleep(max(0.0, recorder.end - time.perf_counter()))
+        recorder.sample_cpu()
+
+    await asyncio.wait_for(asyncio.gather(cpu_clock(), *(worker() for _ in range(concurrency))),
+                           warmup + duration + 30)
     return recorder.result()
 
 
@@ -91,8 +108,14 @@ def run_threads(call: Callable[[], Any], concurrency: int, warmup: float, durati
             else:
                 recorder.record(began, None)
 
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        futures = [pool.submit(worker) for _ in range(concurrency)]
+    def cpu_clock() -> None:
+        time.sleep(max(0.0, recorder.start - time.perf_counter()))
+        recorder.sample_cpu()
+        time.sleep(max(0.0, recorder.end - time.perf_counter()))
+        recorder.sample_cpu()
+
+    with ThreadPoolExecutor(max_workers=concurrency + 1) as pool:
+        futures = [pool.submit(cpu_clock), *(pool.submit(worker) for _ in range(concurrency))]
         for future in futures:
             future.result(timeout=warmup + duration + 30)
     return recorder.result()

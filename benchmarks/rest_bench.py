@@ -22,7 +22,9 @@ from _official_env import official_python
 
 ENDPOINTS = ("ticker", "book", "candles", "wallets", "candles10k")
 CONCURRENCY = (1, 32)
-IMPLS = ("floor", "ours", "ours-pool32", "ours-decimal", "official")
+IMPLS = ("floor", "floor-pool100", "floor-orjson", "ours", "ours-pool32", "ours-decimal", "official")
+#: implementations only run at concurrency 32 (at concurrency 1 a pool's size makes no difference)
+_POOL_VARIANTS = ("floor-pool100", "ours-pool32")
 #: endpoints the official client is not run on (it has no limit parameter for a 10,000-row page)
 _NOT_OFFICIAL = ("candles10k",)
 
@@ -56,7 +58,7 @@ def measure(runs: int, duration: float, progress: Callable[[str], None], endpoin
             for endpoint in endpoints:
                 for concurrency in concurrencies:
                     for impl in impls:
-                        if impl == "ours-pool32" and concurrency == 1:
+                        if impl in _POOL_VARIANTS and concurrency == 1:
                             continue
                         if impl == "official" and endpoint in _NOT_OFFICIAL:
                             continue
@@ -68,8 +70,8 @@ def measure(runs: int, duration: float, progress: Callable[[str], None], endpoin
 
 
 def render(results: dict[str, list[dict[str, Any]]], runs: int, duration: float) -> str:
-    headers = ["endpoint", "conc.", "client", "req/s", "p50 ms", "p99 ms", "errors", "vs floor", "ours/official",
-               "decimal/float", "server CPU"]
+    headers = ["endpoint", "conc.", "client", "req/s", "p50 ms", "p99 ms", "errors", "CPU µs/req", "vs floor",
+               "vs floor-orjson", "ours/official", "decimal/float", "server CPU"]
     rows = []
     for endpoint in ENDPOINTS:
         for concurrency in CONCURRENCY:
@@ -77,6 +79,7 @@ def render(results: dict[str, list[dict[str, Any]]], runs: int, duration: float)
                 return rp.pick(results.get(f"{endpoint}|{concurrency}|{impl}", []), key)
 
             floor, official, ours = get("floor", "req_per_s"), get("official", "req_per_s"), get("ours", "req_per_s")
+            floor_orjson = get("floor-orjson", "req_per_s")
             first = True
             for impl in IMPLS:
                 runs_ = results.get(f"{endpoint}|{concurrency}|{impl}")
@@ -92,7 +95,9 @@ def render(results: dict[str, list[dict[str, Any]]], runs: int, duration: float)
                     rp.fmt(get(impl, "p50_ms"), 2),
                     rp.fmt(get(impl, "p99_ms"), 2),
                     rp.fmt(get(impl, "errors")),
+                    rp.fmt(get(impl, "cpu_us_per_req")),
                     rp.ratio(rate, floor),
+                    rp.ratio(rate, floor_orjson) if floor_orjson else "",
                     rp.ratio(rate, official) if impl.startswith("ours") else "",
                     rp.ratio(rate, ours) if impl == "ours-decimal" else "",
                     f"{cpu:.0%}" if cpu is not None else "n/a",
@@ -102,7 +107,9 @@ def render(results: dict[str, list[dict[str, Any]]], runs: int, duration: float)
         f"REST: {duration:g} s of load per cell after 0.3 s warm-up, median of {runs} runs; {rp.machine()}",
         rp.table(headers, rows),
         "errors: failed requests per run (official at concurrency 32 on wallets: nonces out of order, 10114); "
-        "decimal/float: ours-decimal against ours in the same run",
+        "CPU µs/req: the client process's CPU time (user + system) per request over the window, steadier than req/s "
+        "on a shared machine; floors: aiohttp with ours' pool (10 connections) and keep-alive, json.loads or "
+        "orjson.loads; decimal/float: ours-decimal against ours in the same run",
     ])
 
 
@@ -149,6 +156,7 @@ def main() -> None:
     parser.add_argument("--concurrency", default=",".join(map(str, CONCURRENCY)))
     parser.add_argument("--decode-rounds", type=int, default=30)
     parser.add_argument("--no-load", action="store_true", help="only the in-process decoding")
+    parser.add_argument("--no-decode", action="store_true", help="only the load, not the in-process decoding")
     args = parser.parse_args()
     endpoints = tuple(e for e in args.endpoints.split(",") if e)
     impls = tuple(i for i in args.impls.split(",") if i)
@@ -163,8 +171,10 @@ def main() -> None:
     if not args.no_load:
         results = measure(args.runs, args.duration, progress, endpoints, impls, concurrencies)
         sections.append(render(results, args.runs, args.duration))
-    decode = measure_decode(args.runs, args.decode_rounds, progress)
-    sections.append(render_decode(decode, args.decode_rounds))
+    decode: list[dict[str, Any]] = []
+    if not args.no_decode:
+        decode = measure_decode(args.runs, args.decode_rounds, progress)
+        sections.append(render_decode(decode, args.decode_rounds))
     rp.save("rest", {"results": results, "decode": decode, "machine": rp.machine()})
     print("\n\n".join(sections))
 
