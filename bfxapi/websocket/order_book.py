@@ -20,6 +20,7 @@ import asyncio
 import logging
 from typing import Any, Awaitable, Callable, Generic, Literal, Optional, Sequence, TypeVar, Union
 
+from .._aliases import Emit
 from ..types import FundingCurrencyBook, FundingCurrencyRawBook, TradingPairBook, TradingPairRawBook
 from ..types.number import N
 from ._checksum import checksum_string, crc32
@@ -39,7 +40,6 @@ BookEntry = Union[TradingPairBook[N], FundingCurrencyBook[N], TradingPairRawBook
 #: (bound, not constrained, so that the client can return ``OrderBook[TradingPairBook[N]]`` for its own ``N``)
 E = TypeVar("E", bound=BookEntry[Any])
 
-Emit = Callable[..., bool]
 
 
 class _Kind:

@@ -15,6 +15,7 @@ then sees the account with its event applied.
 import logging
 from typing import Any, Callable, Optional
 
+from ..._aliases import Emit
 from ...types import Notification
 from ...types.codec import Codec
 from ...types.labeler import Serializer
@@ -23,7 +24,6 @@ from ..exceptions import InvalidMessageError
 
 __all__ = ["AuthEventsHandler", "NOTIFICATIONS"]
 
-Emit = Callable[..., bool]
 #: sees each typed event before it is emitted; returning False drops it (a trade already delivered)
 Observer = Callable[[str, Any], Optional[bool]]
 

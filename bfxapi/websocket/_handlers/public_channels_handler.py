@@ -17,6 +17,7 @@ handler holds the decimal serializers, and a frame pays nothing for the choice.
 
 from typing import Any, Callable, Optional, Sequence
 
+from ..._aliases import Emit
 from ...types.codec import Codec
 from ...types.labeler import Serializer
 from .._event_emitter.bfx_event_emitter import BfxEventEmitter
@@ -25,7 +26,6 @@ from ..exceptions import InvalidMessageError
 
 __all__ = ["PublicChannelHandler", "Sink", "create_handler"]
 
-Emit = Callable[..., bool]
 #: something that also receives a subscription's events (a stream, a managed book)
 Sink = Callable[[str, Any], None]
 
