@@ -157,3 +157,12 @@ async def rest(nonce: Nonces) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
             async with session.post(f"{sim.rest_host}/{path}", data=text.encode(), headers=headers) as response:
                 return response.status, await response.json(content_type=None)
         yield post
+
+
+# --- a user's mypy (typing tests) ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def user_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One mypy cache directory for every test module that runs a user's ``mypy --strict`` on scripts: bfxapi is
+    analysed by the first run and read from the cache by the next ones (each run still checks its own scripts)."""
+    return tmp_path_factory.mktemp("user_mypy_cache")
