@@ -166,3 +166,16 @@ def user_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """One mypy cache directory for every test module that runs a user's ``mypy --strict`` on scripts: bfxapi is
     analysed by the first run and read from the cache by the next ones (each run still checks its own scripts)."""
     return tmp_path_factory.mktemp("user_mypy_cache")
+
+
+# --- memory: aiohttp keeps the simulators it served ------------------------------------------------------------
+
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> None:  # pylint: disable=unused-argument
+    """aiohttp caches the middleware chain it builds per (handler, applications) in a module-wide LRU of 1024
+    entries; the simulator's application has a middleware, so every simulator a test started stayed alive through
+    that cache (its books, accounts and recorded frames): the suite grew to about 2 GB, each full garbage
+    collection scanned it all, and the interpreter's exit took a minute. The cache is emptied after each test."""
+    import aiohttp.web_app  # pylint: disable=import-outside-toplevel
+    cache = getattr(aiohttp.web_app, "_cached_build_middleware", None)
+    if cache is not None:
+        cache.cache_clear()
