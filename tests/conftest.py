@@ -170,6 +170,7 @@ def user_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 # --- memory: aiohttp keeps the simulators it served ------------------------------------------------------------
 
+@pytest.hookimpl(trylast=True)  # after the test's fixtures (its simulators) are torn down
 def pytest_runtest_teardown(item: Any, nextitem: Any) -> None:  # pylint: disable=unused-argument
     """aiohttp caches the middleware chain it builds per (handler, applications) in a module-wide LRU of 1024
     entries; the simulator's application has a middleware, so every simulator a test started stayed alive through
