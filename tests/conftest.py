@@ -82,7 +82,10 @@ async def connect() -> AsyncIterator[Callable[..., Awaitable[RawClient]]]:
     sockets: List[Any] = []
 
     async def factory(sim: Any, read_info: bool = True) -> RawClient:
-        ws = await websockets.connect(sim.wss_host, open_timeout=5, ping_interval=None)
+        # max_queue=None: websockets stops reading the socket while 16 frames are left unread, and a test that
+        # leaves more (an F1 book's burst) then made close() wait its whole close_timeout (10 s) for the
+        # server's close frame, stuck behind them
+        ws = await websockets.connect(sim.wss_host, open_timeout=5, ping_interval=None, max_queue=None)
         sockets.append(ws)
         client = RawClient(ws)
         if read_info:
@@ -154,3 +157,26 @@ async def rest(nonce: Nonces) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
             async with session.post(f"{sim.rest_host}/{path}", data=text.encode(), headers=headers) as response:
                 return response.status, await response.json(content_type=None)
         yield post
+
+
+# --- a user's mypy (typing tests) ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def user_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One mypy cache directory for every test module that runs a user's ``mypy --strict`` on scripts: bfxapi is
+    analysed by the first run and read from the cache by the next ones (each run still checks its own scripts)."""
+    return tmp_path_factory.mktemp("user_mypy_cache")
+
+
+# --- memory: aiohttp keeps the simulators it served ------------------------------------------------------------
+
+@pytest.hookimpl(trylast=True)  # after the test's fixtures (its simulators) are torn down
+def pytest_runtest_teardown(item: Any, nextitem: Any) -> None:  # pylint: disable=unused-argument
+    """aiohttp caches the middleware chain it builds per (handler, applications) in a module-wide LRU of 1024
+    entries; the simulator's application has a middleware, so every simulator a test started stayed alive through
+    that cache (its books, accounts and recorded frames): the suite grew to about 2 GB, each full garbage
+    collection scanned it all, and the interpreter's exit took a minute. The cache is emptied after each test."""
+    import aiohttp.web_app  # pylint: disable=import-outside-toplevel
+    cache = getattr(aiohttp.web_app, "_cached_build_middleware", None)
+    if cache is not None:
+        cache.cache_clear()

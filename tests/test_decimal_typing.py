@@ -109,7 +109,7 @@ def script(mode: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+def mypy_output(tmp_path_factory: pytest.TempPathFactory, user_mypy_cache: Path) -> dict[str, list[str]]:
     """mypy --strict on the three scripts, once: its lines per script."""
     folder = tmp_path_factory.mktemp("user")
     files = {"decimal_user": script("decimal"), "float_user": script("float"), "wrong_user": textwrap.dedent(WRONG)}
@@ -119,7 +119,7 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]
     # bfxapi are the repository's own mypy run's business (silent here).
     env = {**os.environ, "MYPYPATH": str(REPOSITORY)}
     command = [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-error-summary",
-               "--cache-dir", str(folder / ".mypy_cache"), "--python-version", "3.10",
+               "--cache-dir", str(user_mypy_cache), "--python-version", "3.10",
                *(str(folder / f"{name}.py") for name in files)]
     done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert done.stderr == "" or "error" not in done.stderr.lower(), done.stderr

@@ -20,9 +20,11 @@ import os
 import re
 import socket
 import sys
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any, Awaitable, Callable, Iterator, Optional
 
 import pytest
 
@@ -273,6 +275,10 @@ async def run_example(name: str, spec: Spec) -> str:
             process.kill()
             stdout, stderr = await process.communicate()
             pytest.fail(f"{name} did not end within {RUN_TIMEOUT} s\n{stdout.decode()}\n{stderr.decode()}")
+        except asyncio.CancelledError:  # the run is not needed any more (see Runner.close): it leaves no process
+            process.kill()
+            await process.wait()
+            raise
         output, errors = stdout.decode(), stderr.decode()
         assert process.returncode == 0, f"{name} exited with {process.returncode}\n{output}\n{errors}"
         assert "Traceback" not in errors, errors
@@ -281,11 +287,67 @@ async def run_example(name: str, spec: Spec) -> str:
         return output
 
 
+#: examples run at once (each against a simulator of its own): most of an example's time is waiting on the
+#: network or on the market, and three at a time keep the simulators' share of the two cores small
+AT_ONCE = 3
+
+
+class Runner:
+    """Runs examples in a thread with an event loop of its own, ``AT_ONCE`` at a time, in the order given."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="examples", daemon=True)
+        self.thread.start()
+        self.futures: dict[str, "Future[str]"] = {}
+
+    def start(self, names: list[str]) -> None:
+        async def make_slots() -> asyncio.Semaphore:
+            return asyncio.Semaphore(AT_ONCE)
+
+        slots = asyncio.run_coroutine_threadsafe(make_slots(), self.loop).result()
+
+        async def run(name: str, spec: Spec) -> str:
+            async with slots:
+                return await run_example(name, spec)
+
+        for name in names:
+            self.futures[name] = asyncio.run_coroutine_threadsafe(run(name, SPECS[name]), self.loop)
+
+    def close(self) -> None:
+        """Cancel the runs not needed (tests deselected or failed), wait for every run to end, stop the loop."""
+        for future in self.futures.values():
+            future.cancel()
+
+        async def drain() -> None:
+            tasks = asyncio.all_tasks() - {asyncio.current_task()}
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(drain(), self.loop).result(RUN_TIMEOUT * 2)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(RUN_TIMEOUT)
+        self.loop.close()
+
+
+@pytest.fixture(scope="module")
+def examples(request: pytest.FixtureRequest) -> Iterator[Runner]:
+    """Every example the session's tests ask for, started in the order of the tests."""
+    runner = Runner()
+    try:
+        names = [item.callspec.params["name"] for item in request.session.items
+                 if getattr(item, "originalname", None) == "test_example" and item.path == request.path
+                 and item.callspec.params["name"] in SPECS]
+        runner.start(names)
+        yield runner
+    finally:
+        runner.close()
+
+
 @pytest.mark.parametrize("name", FILES)
-async def test_example(name: str) -> None:
+def test_example(examples: Runner, name: str) -> None:
     spec = SPECS.get(name)
     assert spec is not None, f"examples/{name} is not tested: add it to SPECS in {Path(__file__).name}"
-    output = await run_example(name, spec)
+    output = examples.futures[name].result()
     lines = output.splitlines()
     for pattern, least in spec.expect.items():
         matching = [line for line in lines if re.search(pattern, line)]
@@ -429,26 +491,22 @@ def test_every_websocket_example_promises_when_it_ends() -> None:
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.timeout(90)
-async def test_examples_end_on_time_when_connections_are_refused() -> None:
-    # A port bound (and not listening) for the whole test: connecting to it is refused, and no other
+async def refused_runs() -> list[Run]:
+    """Every example with a deadline, and every REST one, against a port that refuses connections."""
+    # A port bound (and not listening) for the whole run: connecting to it is refused, and no other
     # process can take it meanwhile
     with socket.socket() as bound:
         bound.bind(("127.0.0.1", 0))
         port = bound.getsockname()[1]
         rest_host, wss_host = f"http://127.0.0.1:{port}/v2", f"ws://127.0.0.1:{port}/ws/2"
         limit = max(DEADLINES.values()) + CLOSING + START_UP + 10
-        runs = await asyncio.gather(*(run_offline(name, rest_host, wss_host, limit) for name in [*DEADLINES, *REST]))
-    wrong = [
-        str(run) for run in runs
-        if not (gave_up_on_time(run, DEADLINES[run.name]) if run.name in DEADLINES
-                else failed_with_rest_connection_error(run))
-    ]
-    assert not wrong, "\n\n".join(wrong)
+        return list(await asyncio.gather(*(run_offline(name, rest_host, wss_host, limit)
+                                           for name in [*DEADLINES, *REST])))
 
 
-@pytest.mark.timeout(80)
-async def test_examples_end_on_time_when_the_server_never_answers() -> None:
+async def held_runs() -> tuple[list[Run], int]:
+    """The ``HELD`` examples against a server that accepts connections and never answers; and how many
+    connections it accepted."""
     accepted = 0
 
     async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -463,6 +521,37 @@ async def test_examples_end_on_time_when_the_server_never_answers() -> None:
         rest_host, wss_host = f"http://127.0.0.1:{port}/v2", f"ws://127.0.0.1:{port}/ws/2"
         limit = max(DEADLINES.values()) + CLOSING + START_UP + 10
         runs = await asyncio.gather(*(run_offline(name, rest_host, wss_host, limit) for name in HELD))
+    return list(runs), accepted
+
+
+async def offline_runs() -> tuple[list[Run], tuple[list[Run], int]]:
+    return await asyncio.gather(refused_runs(), held_runs())
+
+
+@pytest.fixture(scope="module")
+def offline() -> Iterator["Future[tuple[list[Run], tuple[list[Run], int]]]"]:
+    """The runs of both tests below, at once (each mostly waits for the 15 s deadlines: together, they wait
+    once), in a thread with an event loop of its own."""
+    with ThreadPoolExecutor(1) as pool:
+        yield pool.submit(asyncio.run, offline_runs())
+
+
+@pytest.mark.timeout(90)
+def test_examples_end_on_time_when_connections_are_refused(
+        offline: "Future[tuple[list[Run], tuple[list[Run], int]]]") -> None:
+    runs, _ = offline.result()
+    wrong = [
+        str(run) for run in runs
+        if not (gave_up_on_time(run, DEADLINES[run.name]) if run.name in DEADLINES
+                else failed_with_rest_connection_error(run))
+    ]
+    assert not wrong, "\n\n".join(wrong)
+
+
+@pytest.mark.timeout(80)
+def test_examples_end_on_time_when_the_server_never_answers(
+        offline: "Future[tuple[list[Run], tuple[list[Run], int]]]") -> None:
+    _, (runs, accepted) = offline.result()
     assert accepted >= len(HELD), f"{accepted} connection(s) accepted"
     wrong = [str(run) for run in runs if not gave_up_on_time(run, DEADLINES[run.name])]
     assert not wrong, "\n\n".join(wrong)

@@ -333,16 +333,37 @@ async def test_every_channel_kind_delivers_again_after_the_fault(fault: str) -> 
             def delivered() -> dict[str, int]:
                 return {sub_id: sum(events.count(e, sub_id) for e in kind[2]) for sub_id, kind in zip(sub_ids, CHANNEL_KINDS)}
 
+            def sent_since(marks: dict[Any, int], waiting: set[str]) -> bool:
+                """Whether the server sent, since ``marks``, a frame other than a heartbeat on a subscription of
+                ``waiting`` (the client may not have read it yet)."""
+                for connection in open_connections(sim):
+                    channels = {chan_id for chan_id, subscription in connection.subscriptions.items()
+                                if subscription.request.get("subId") in waiting}
+                    if any(isinstance(frame, list) and len(frame) > 1 and frame[0] in channels and frame[1] != "hb"
+                           for frame in connection.sent[marks.get(connection, 0):]):
+                        return True
+                return False
+
             async def until_each_delivers_more_than(before: dict[str, int]) -> None:
                 def done() -> bool:
                     return all(delivered()[sub_id] > before[sub_id] for sub_id in sub_ids)
 
+                # Wait (0.1 s at most) for what is in flight: at first, and after a market step that sent something
+                # on a subscription still waited for; a step that sent nothing there is followed by the next at once
+                in_flight = True
                 for _ in range(400):  # market steps: the liquidation feed is sparse
-                    try:
-                        await events.wait(done, timeout=0.1)
+                    if in_flight:
+                        try:
+                            await events.wait(done, timeout=0.1)
+                            return
+                        except asyncio.TimeoutError:
+                            pass
+                    elif done():
                         return
-                    except asyncio.TimeoutError:
-                        await sim.advance(1)
+                    waiting = {s for s in sub_ids if delivered()[s] <= before[s]}
+                    marks = {connection: len(connection.sent) for connection in open_connections(sim)}
+                    await sim.advance(1)
+                    in_flight = sent_since(marks, waiting)
                 missing = [k[:2] for s, k in zip(sub_ids, CHANNEL_KINDS) if delivered()[s] <= before[s]]
                 raise AssertionError(f"after the fault {fault}, nothing more from {missing}")
 

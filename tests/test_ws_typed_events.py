@@ -196,7 +196,7 @@ def test_the_runtime_whitelist_is_the_event_table() -> None:
 
 
 @pytest.fixture(scope="module")
-def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+def mypy_output(tmp_path_factory: pytest.TempPathFactory, user_mypy_cache: Path) -> dict[str, list[str]]:
     """mypy --strict on the user scripts, once: its lines per script."""
     folder = tmp_path_factory.mktemp("events_user")
     files = {"float_events": good_script("float"), "decimal_events": good_script("Decimal"),
@@ -205,7 +205,7 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]
         (folder / f"{name}.py").write_text(text, encoding="utf-8")
     env = {**os.environ, "MYPYPATH": str(REPOSITORY)}
     command = [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-error-summary",
-               "--cache-dir", str(folder / ".mypy_cache"), "--python-version", "3.10",
+               "--cache-dir", str(user_mypy_cache), "--python-version", "3.10",
                *(str(folder / f"{name}.py") for name in files)]
     done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert done.stderr == "" or "error" not in done.stderr.lower(), done.stderr
