@@ -173,9 +173,10 @@ def user_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Any:
 @pytest.hookimpl(trylast=True)  # after the test's fixtures (its simulators) are torn down
 def pytest_runtest_teardown(item: Any, nextitem: Any) -> None:  # pylint: disable=unused-argument
     """aiohttp caches the middleware chain it builds per (handler, applications) in a module-wide LRU of 1024
-    entries; the simulator's application has a middleware, so every simulator a test started stayed alive through
-    that cache (its books, accounts and recorded frames): the suite grew to about 2 GB, each full garbage
-    collection scanned it all, and the interpreter's exit took a minute. The cache is emptied after each test."""
+    entries, which keeps every application with a middleware alive. The simulator had one (every simulator a test
+    started stayed alive: about 2 GB by the suite's end, slow full collections, a minute-long exit); it has none
+    now (tests/test_simulator_rest.py checks that a stopped one is freed), but the tests' own servers
+    (rest_auth_server.py) still have one: the cache is emptied after each test."""
     import aiohttp.web_app  # pylint: disable=import-outside-toplevel
     cache = getattr(aiohttp.web_app, "_cached_build_middleware", None)
     if cache is not None:

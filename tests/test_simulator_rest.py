@@ -160,3 +160,32 @@ async def test_rate_limits_can_be_disabled(make_sim, http):
 async def test_unknown_path_404(sim, http):
     async with http.get(f"{sim.rest_host}/nope") as response:
         assert response.status == 404 and await response.text() == "Cannot GET /v2/nope"
+
+
+async def test_a_known_path_asked_with_another_method_is_a_404_as_bitfinex_answers(sim, http):
+    async with http.get(f"{sim.rest_host}/calc/trade/avg") as allowed:  # a POST route
+        assert allowed.status == 404 and await allowed.text() == "Cannot GET /v2/calc/trade/avg"
+    async with http.delete(f"{sim.rest_host}/platform/status") as response:  # a GET route
+        assert response.status == 404 and await response.text() == "Cannot DELETE /v2/platform/status"
+
+
+async def test_a_stopped_simulator_is_freed_after_serving_rest(http):
+    """An application's test suite starts many simulators: none may stay alive once stopped (aiohttp caches the
+    middleware chain per handler in a module-wide cache, which is why the simulator has no middleware)."""
+    import gc  # pylint: disable=import-outside-toplevel
+    import weakref  # pylint: disable=import-outside-toplevel
+
+    from bfxapi.testing import Simulator  # pylint: disable=import-outside-toplevel
+
+    async def serve_and_stop() -> "weakref.ref[Simulator]":
+        simulator = Simulator()
+        await simulator.start()
+        for path in ("platform/status", "nope"):
+            async with http.get(f"{simulator.rest_host}/{path}") as response:
+                await response.read()
+        await simulator.stop()
+        return weakref.ref(simulator)
+
+    reference = await serve_and_stop()
+    gc.collect()
+    assert reference() is None

@@ -200,9 +200,10 @@ class Simulator(FaultsMixin, AccountsMixin):
 
     def make_app(self) -> web.Application:
         """The aiohttp application (WebSocket at ``/ws/2``, REST under ``/v2`` and ``/api/v2``)."""
-        app = web.Application(middlewares=[self.rest.middleware])
+        app = web.Application()
         app.router.add_get("/ws/2", self.ws.handle)
         self.rest.register(app)
+        self.rest.register_not_found(app)  # last: it matches every path
         return app
 
     async def start(self) -> None:

@@ -94,17 +94,15 @@ class RestFrontEnd:
             for prefix in ("/v2/", "/api/v2/"):
                 app.router.add_route(method, prefix + path, wrapped)
 
-    @web.middleware
-    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        try:
-            response: web.StreamResponse = await handler(request)
-            return response
-        except web.HTTPNotFound:
-            return web.Response(status=404, text=f"Cannot {request.method} {request.path}",
-                                content_type="text/html")
-        except web.HTTPMethodNotAllowed:
-            return web.Response(status=404, text=f"Cannot {request.method} {request.path}",
-                                content_type="text/html")
+    @staticmethod
+    def register_not_found(app: web.Application) -> None:
+        """Answer what no route serves as Bitfinex does (HTTP 404, ``Cannot GET /v2/nope`` as HTML), a known path
+        asked with another method included: a catch-all route, registered last.
+
+        Not an aiohttp middleware: aiohttp caches the middleware chain per handler in a module-wide cache of 1024
+        entries, and the handlers hold the simulator, so every simulator an application's test suite started would
+        stay alive there (its market, accounts and logs) long after it stopped."""
+        app.router.add_route("*", "/{tail:.*}", _not_found)
 
     def _rate_limited(self, ip: str, key: str) -> bool:
         limits = self.sim.rest_rate_limits
@@ -157,3 +155,7 @@ class RestFrontEnd:
             except RestError as error:
                 return json_response(["error", error.code, error.msg], 500)
         return wrapped
+
+
+async def _not_found(request: web.Request) -> web.Response:
+    return web.Response(status=404, text=f"Cannot {request.method} {request.path}", content_type="text/html")
