@@ -52,6 +52,16 @@ class RawClient:
         return [ack, await self.recv()]
 
 
+def pytest_report_header() -> str:
+    """Which WebSocket transport the client tests run on: ``auto`` takes picows when it is installed (the dev
+    extra installs it); ``BFXAPI_WS_TRANSPORT=aiohttp`` (or ``picows``) chooses (bfxapi.websocket._transport)."""
+    from bfxapi.websocket import WebSocketOptions  # pylint: disable=import-outside-toplevel
+    from bfxapi.websocket._transport import picows_available  # pylint: disable=import-outside-toplevel
+    chosen = WebSocketOptions().transport
+    taken = chosen if chosen != "auto" else ("picows" if picows_available() else "aiohttp")
+    return f"bfxapi WebSocket transport: {taken} (WebSocketOptions.transport={chosen!r}; BFXAPI_WS_TRANSPORT chooses)"
+
+
 @pytest.fixture
 async def make_sim() -> AsyncIterator[Callable[..., Awaitable[Any]]]:
     from bfxapi.testing import Simulator  # pylint: disable=import-outside-toplevel
