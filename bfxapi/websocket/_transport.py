@@ -24,12 +24,13 @@ import os
 from typing import TYPE_CHECKING, Any, Callable, Optional, Protocol
 
 from ..exceptions import InvalidInputError, InvalidInputTypeError
+from .exceptions import BfxWebSocketException
 
 if TYPE_CHECKING:
     from .._utils.network import Route
 
 __all__ = ["Transport", "TRANSPORTS", "ENVIRONMENT", "default_transport", "check_transport", "select_transport",
-           "picows_available", "HandshakeRefusedError"]
+           "picows_available", "HandshakeRefusedError", "FrameRefusedError"]
 
 #: the values of ``WebSocketOptions.transport``
 TRANSPORTS = ("auto", "aiohttp", "picows")
@@ -74,13 +75,22 @@ class Transport(Protocol):
         closed the socket."""
 
 
-class HandshakeRefusedError(ConnectionError):
+class HandshakeRefusedError(BfxWebSocketException, ConnectionError):
     """The server answered the WebSocket upgrade with another HTTP status (picows; aiohttp raises its own
     ``WSServerHandshakeError``). Retried with backoff, like any failed attempt."""
 
     def __init__(self, message: str, status: int) -> None:
         super().__init__(message)
         self.status = status
+
+
+class FrameRefusedError(BfxWebSocketException, ConnectionError):
+    """A frame broke the protocol or a limit (invalid UTF-8, too big): the socket was closed with ``code``, and the
+    connection is rebuilt (picows; aiohttp reports its own ``WebSocketError``)."""
+
+    def __init__(self, message: str, code: int) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def picows_available() -> bool:

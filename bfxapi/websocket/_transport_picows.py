@@ -23,13 +23,14 @@ invalid UTF-8 (close code 1007) and of a message too big (1009), the close code 
 
 import asyncio
 import collections
+import socket
 import ssl
 from typing import Any, Optional, Union
 
-from picows import WSCloseCode, WSFrame, WSHandshakeError, WSListener, WSMsgType, WSTransport, ws_connect
+from picows import WSCloseCode, WSFrame, WSHandshakeError, WSListener, WSMsgType, WSParsedURL, WSTransport, ws_connect
 
 from .._utils.network import Route
-from ._transport import HandshakeRefusedError, OnOther, OnText
+from ._transport import FrameRefusedError, HandshakeRefusedError, OnOther, OnText
 
 __all__ = ["PicowsTransport", "open_picows"]
 
@@ -39,14 +40,6 @@ _CLOSE = WSMsgType.CLOSE
 _CONTINUATION = WSMsgType.CONTINUATION
 _ABNORMAL = 1006
 _REDIRECTS = frozenset((301, 302, 303, 307, 308))
-
-
-class _ProtocolError(ConnectionError):
-    """A frame broke the protocol or a limit: the socket was closed with ``code``."""
-
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 class PicowsTransport(WSListener):
@@ -269,7 +262,7 @@ class PicowsTransport(WSListener):
 
     def _refuse(self, reason: str, code: int) -> None:
         """A frame the protocol forbids: close with ``code`` and end the socket, as aiohttp does."""
-        self._error = _ProtocolError(reason, code)
+        self._error = FrameRefusedError(reason, code)
         self._close_code = code
         self._stop()
         ws = self._ws
@@ -309,10 +302,21 @@ async def open_picows(route: Route, *, max_message_size: int, close_timeout: flo
     def listener() -> PicowsTransport:
         return PicowsTransport(max_message_size, close_timeout)
 
+    # The TCP socket is made here, not by picows, to keep a hold on it: when the opening is given up during the
+    # WebSocket handshake (open_timeout, close()), picows has no handle to give back and would leave the socket open
+    # until its own handshake timer fires; shutting the socket down makes its transport close at once.
+    opened: list[socket.socket] = []
+
+    async def connect(url: WSParsedURL) -> socket.socket:
+        sock = await _connect_tcp(url.host, url.port)
+        opened.append(sock)
+        return sock
+
     try:
         _, transport = await ws_connect(
             listener,
             route.url,
+            socket_factory=connect,
             ssl_context=context,
             websocket_handshake_timeout=open_timeout,
             enable_auto_ping=False,
@@ -326,8 +330,36 @@ async def open_picows(route: Route, *, max_message_size: int, close_timeout: flo
         raise route.tls_error(error) from None
     except WSHandshakeError as error:
         raise _refusal(error) from None
+    except BaseException:
+        for sock in opened:
+            if sock.fileno() != -1:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+        raise
     assert isinstance(transport, PicowsTransport)
     return transport
+
+
+async def _connect_tcp(host: str, port: int) -> socket.socket:
+    """A connected TCP socket to ``host:port``: each address of the name in turn, as ``loop.create_connection``."""
+    loop = asyncio.get_running_loop()
+    failure: Optional[OSError] = None
+    for family, kind, proto, _, address in await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.setblocking(False)
+            await loop.sock_connect(sock, address)
+        except OSError as error:
+            sock.close()
+            failure = error
+            continue
+        except BaseException:
+            sock.close()
+            raise
+        return sock
+    raise failure or OSError(f"no address for {host}")
 
 
 def _refusal(error: WSHandshakeError) -> Union[HandshakeRefusedError, ConnectionError]:
