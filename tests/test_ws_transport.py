@@ -221,3 +221,31 @@ async def test_the_server_closing_makes_the_client_reconnect(kind: str) -> None:
             await asyncio.wait_for(reconnected.wait(), 10)
             assert server.connections == 2
             assert bfx.wss.stats().connections[0].reconnections == 1
+
+
+async def test_a_client_closed_during_the_handshake_closes_its_socket_at_once(kind: str) -> None:
+    """The server accepts TCP and never answers the upgrade; the client is closed meanwhile: the socket is closed
+    then, not when open_timeout would have ended the attempt (picows alone keeps it until its handshake timer)."""
+    accepted = asyncio.Event()
+    closed = asyncio.Event()
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.set()
+        await reader.read()  # until the client closes its side
+        closed.set()
+        writer.close()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    bfx = Client(wss_host=f"ws://127.0.0.1:{port}/ws/2", wss_options=dataclasses.replace(OPTIONS[kind],
+                                                                                        open_timeout=30.0))
+    connecting = asyncio.ensure_future(bfx.wss.connect())
+    try:
+        await asyncio.wait_for(accepted.wait(), 10)
+        await bfx.close()
+        await asyncio.wait_for(closed.wait(), 5)  # well before the 30 s of open_timeout
+    finally:
+        await bfx.close()
+        await asyncio.gather(connecting, return_exceptions=True)
+        server.close()
+        await server.wait_closed()
