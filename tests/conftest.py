@@ -5,6 +5,7 @@ The raw client is plain ``websockets``; it deliberately does not use the bfxapi 
 
 import asyncio
 import json
+import os
 from typing import Any, AsyncIterator, Awaitable, Callable, List
 
 import pytest
@@ -52,9 +53,16 @@ class RawClient:
         return [ack, await self.recv()]
 
 
+# The WebSocket transport the suite runs on (bfxapi.websocket._transport): aiohttp unless BFXAPI_WS_TRANSPORT says
+# otherwise, although the dev extra installs picows (which "auto" would take): aiohttp is what a default install
+# runs, so it is what CI tests in full; tests/test_ws_transport.py covers picows, and
+# BFXAPI_WS_TRANSPORT=picows python -m pytest runs the whole suite on it. Set here, before any test module makes its
+# WebSocketOptions, and inherited by the subprocesses the tests start (examples, the CLI).
+os.environ.setdefault("BFXAPI_WS_TRANSPORT", "aiohttp")
+
+
 def pytest_report_header() -> str:
-    """Which WebSocket transport the client tests run on: ``auto`` takes picows when it is installed (the dev
-    extra installs it); ``BFXAPI_WS_TRANSPORT=aiohttp`` (or ``picows``) chooses (bfxapi.websocket._transport)."""
+    """Which WebSocket transport the client tests run on (``BFXAPI_WS_TRANSPORT``; aiohttp by default here)."""
     from bfxapi.websocket import WebSocketOptions  # pylint: disable=import-outside-toplevel
     from bfxapi.websocket._transport import picows_available  # pylint: disable=import-outside-toplevel
     chosen = WebSocketOptions().transport

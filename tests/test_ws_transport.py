@@ -1,8 +1,8 @@
 """The WebSocket transport (``WebSocketOptions.transport``): which one a client takes, the fallbacks, and frames the
 simulator never sends (fragments, invalid UTF-8, binary, too big) handled the same way by aiohttp and picows.
 
-The rest of the suite runs with whichever transport ``auto`` picks (picows when installed) or the one
-``BFXAPI_WS_TRANSPORT`` names: ``BFXAPI_WS_TRANSPORT=aiohttp python -m pytest tests/`` runs it on aiohttp.
+The rest of the suite runs on the transport ``BFXAPI_WS_TRANSPORT`` names, aiohttp unless it is set (conftest.py):
+``BFXAPI_WS_TRANSPORT=picows python -m pytest`` runs it on picows.
 """
 
 import asyncio
