@@ -4,8 +4,8 @@ Default options, as a user gets them: SEQ_ALL + OB_CHECKSUM, orjson when install
 ``reconnection`` and ``invalid_message`` events seen (a sequence gap makes our client reconnect). ``--decimal``:
 decimal mode (``Client(decimal=True)``: numbers decoded as ``Decimal`` from their text, msgspec when installed).
 
-``--transport aiohttp|picows|auto`` picks the WebSocket transport (``WebSocketOptions.transport``; the labels of
-ws_ingest.py: *ours* is aiohttp, *ours-picows* picows); ``--no-orjson`` hides orjson (and msgspec) from bfxapi,
+``--transport aiohttp|picows|auto`` picks the WebSocket transport (``WebSocketOptions.transport``; aiohttp unless
+asked, so that *ours* means the same in every script and in earlier results; *ours-picows* in ws_ingest.py); ``--no-orjson`` hides orjson (and msgspec) from bfxapi,
 as a default install without the ``speedups`` extra has them (*ours-json*). The ``bfxapi`` measured is the one of
 the clone this script is in, not whichever one is installed.
 
@@ -28,7 +28,7 @@ from typing import Any
 # The clone's own bfxapi (before any installed one), and the options only this client has, taken out of argv first.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 _OWN = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
-_OWN.add_argument("--transport", choices=("auto", "aiohttp", "picows"), default="auto")
+_OWN.add_argument("--transport", choices=("auto", "aiohttp", "picows"), default="aiohttp")
 _OWN.add_argument("--no-orjson", action="store_true")
 OWN, ARGV = _OWN.parse_known_args()
 if OWN.no_orjson:
