@@ -46,7 +46,7 @@ setup(
             "build>=1.0",
             "orjson>=3.9",
             "msgspec>=0.18",
-            "picows>=2.3,<3",  # the fast-ws extra, tested (the suite runs on it with BFXAPI_WS_TRANSPORT=picows)
+            "picows>=2.3,<3",  # the fast-ws extra, tested (the suite runs on it with BFXAPI_WS_TRANSPORT=auto)
             "setuptools>=77",
             "mypy~=2.4",
             "pylint~=4.1",

@@ -56,8 +56,9 @@ class RawClient:
 # The WebSocket transport the suite runs on (bfxapi.websocket._transport): aiohttp unless BFXAPI_WS_TRANSPORT says
 # otherwise, although the dev extra installs picows (which "auto" would take): aiohttp is what a default install
 # runs, so it is what CI tests in full; tests/test_ws_transport.py covers picows, and
-# BFXAPI_WS_TRANSPORT=picows python -m pytest runs the whole suite on it. Set here, before any test module makes its
-# WebSocketOptions, and inherited by the subprocesses the tests start (examples, the CLI).
+# BFXAPI_WS_TRANSPORT=auto python -m pytest runs the whole suite on it (save the proxy and session= tests, which
+# "auto" sends to aiohttp). Set here, before any test module makes its WebSocketOptions, and inherited by the
+# subprocesses the tests start (examples, the CLI).
 os.environ.setdefault("BFXAPI_WS_TRANSPORT", "aiohttp")
 
 

@@ -2,7 +2,8 @@
 simulator never sends (fragments, invalid UTF-8, binary, too big) handled the same way by aiohttp and picows.
 
 The rest of the suite runs on the transport ``BFXAPI_WS_TRANSPORT`` names, aiohttp unless it is set (conftest.py):
-``BFXAPI_WS_TRANSPORT=picows python -m pytest`` runs it on picows.
+``BFXAPI_WS_TRANSPORT=auto python -m pytest`` runs it on picows (but for the proxy and ``session=`` tests:
+"auto" takes aiohttp there; "picows" would refuse them).
 """
 
 import asyncio
