@@ -33,8 +33,11 @@ setup(
         "typing_extensions>=4.6",  # TypeVar defaults (PEP 696): a bare Order is Order[float] (bfxapi.types.number)
     ],
     extras_require={
-        # orjson decodes float mode's frames, msgspec decimal mode's (numbers kept as their exact text)
-        "speedups": ["orjson>=3.9", "msgspec>=0.18"],
+        # orjson decodes float mode's frames, msgspec decimal mode's (numbers kept as their exact text), picows
+        # carries the WebSocket frames (WebSocketOptions.transport="auto" takes it): everything that makes it faster
+        "speedups": ["orjson>=3.9", "msgspec>=0.18", "picows>=2.3,<3"],
+        # the fast WebSocket transport alone (README, "A faster WebSocket transport")
+        "fast-ws": ["picows>=2.3,<3"],
         # SOCKS5 proxies (Client(proxy="socks5://...")): aiohttp speaks HTTP proxies only
         "socks": ["aiohttp-socks>=0.9"],
         # the simulator's throw-away TLS certificate (Simulator(tls=True), --tls); not needed with cert/key files
@@ -43,6 +46,7 @@ setup(
             "build>=1.0",
             "orjson>=3.9",
             "msgspec>=0.18",
+            "picows>=2.3,<3",  # the fast-ws extra, tested (the suite runs on it with BFXAPI_WS_TRANSPORT=auto)
             "setuptools>=77",
             "mypy~=2.4",
             "pylint~=4.1",

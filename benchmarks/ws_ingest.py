@@ -1,8 +1,10 @@
 """WebSocket ingest: messages/s delivered as typed objects, CPU µs per message, peak RSS.
 
 For each scenario (1 book, 1 trades, 25 mixed channels on 1 connection, 100 mixed on 4 connections) and
-each client (the floor: websockets + json.loads; ours with callbacks; ours with streams; ours in decimal mode
-with callbacks; the official 4.0.0 client), a fresh flood server process and a fresh client process; medians of
+each client (the floor: websockets + json.loads; the fast floor: picows + orjson.loads; ours with callbacks on
+aiohttp (orjson when installed); ours on picows; ours on aiohttp with the standard json module only (a default
+install); ours with streams; ours in decimal mode with callbacks; the official 4.0.0 client), a fresh flood server
+process and a fresh client process; medians of
 ``--runs`` runs, the floor measured in the same run. A sink client first measures what the server can hand over.
 ``--clients floor,ours,ours-decimal`` runs only those (``--no-capacity`` skips the sink).
 
@@ -23,9 +25,12 @@ SCENARIOS = ("book", "trades", "mixed25", "mixed100")
 #: (label, python, script, extra args); python None means ours
 CLIENTS: list[tuple[str, str, list[str]]] = [
     ("floor", "client_floor.py", []),
-    ("ours", "client_ours.py", ["--api", "callbacks"]),
-    ("ours-stream", "client_ours.py", ["--api", "stream"]),
-    ("ours-decimal", "client_ours.py", ["--api", "callbacks", "--decimal"]),
+    ("floor-picows", "client_floor_picows.py", []),
+    ("ours", "client_ours.py", ["--api", "callbacks", "--transport", "aiohttp"]),
+    ("ours-picows", "client_ours.py", ["--api", "callbacks", "--transport", "picows"]),
+    ("ours-json", "client_ours.py", ["--api", "callbacks", "--transport", "aiohttp", "--no-orjson"]),
+    ("ours-stream", "client_ours.py", ["--api", "stream", "--transport", "aiohttp"]),
+    ("ours-decimal", "client_ours.py", ["--api", "callbacks", "--decimal", "--transport", "aiohttp"]),
     ("official", "client_official.py", []),
 ]
 
@@ -73,11 +78,12 @@ def measure(runs: int, total: int, scenarios: tuple[str, ...], progress: Callabl
 
 
 def render(results: dict[str, Any], capacity: dict[str, Any], runs: int, total: int) -> str:
-    headers = ["scenario", "client", "msg/s", "CPU µs/msg", "peak RSS MiB", "vs floor", "ours/official",
-               "decimal/float", "server CPU"]
+    headers = ["scenario", "client", "msg/s", "CPU µs/msg", "peak RSS MiB", "vs floor", "vs floor-picows",
+               "ours/official", "decimal/float", "server CPU"]
     rows = []
     for scenario, by_client in results.items():
         floor = rp.pick(by_client.get("floor", []), "msg_per_s")
+        fast_floor = rp.pick(by_client.get("floor-picows", []), "msg_per_s")
         official = rp.pick(by_client.get("official", []), "msg_per_s")
         ours = rp.pick(by_client.get("ours", []), "msg_per_s")
         for label, _, _ in CLIENTS:
@@ -95,6 +101,7 @@ def render(results: dict[str, Any], capacity: dict[str, Any], runs: int, total: 
                 rp.fmt(rp.pick(runs_, "cpu_us_per_msg"), 2),
                 rp.fmt(rp.pick(runs_, "peak_rss_mib"), 1),
                 rp.ratio(rate, floor),
+                rp.ratio(rate, fast_floor) if fast_floor else "",
                 rp.ratio(rate, official) if label.startswith("ours") else "",
                 rp.ratio(rate, ours) if label == "ours-decimal" else "",
                 load,

@@ -66,6 +66,8 @@ retries the connection). ``LabelerSerializerException`` is another name of :clas
             UnknownEventError (also InvalidInputError)                   bfxapi.websocket.exceptions
             UnknownSubscriptionError (also InvalidInputError, KeyError)  bfxapi.websocket.exceptions
             VersionMismatchError                                         bfxapi.websocket.exceptions
+            FrameRefusedError (ConnectionError)                          internal
+            HandshakeRefusedError (ConnectionError)                      internal
             HandshakeRedirectedError (ConnectionError)                   internal
             UnusableConnectionError (ConnectionError)                    internal
 """

@@ -5,6 +5,7 @@ The raw client is plain ``websockets``; it deliberately does not use the bfxapi 
 
 import asyncio
 import json
+import os
 from typing import Any, AsyncIterator, Awaitable, Callable, List
 
 import pytest
@@ -50,6 +51,24 @@ class RawClient:
         ack = await self.recv()
         assert ack["event"] == "subscribed", ack
         return [ack, await self.recv()]
+
+
+# The WebSocket transport the suite runs on (bfxapi.websocket._transport): aiohttp unless BFXAPI_WS_TRANSPORT says
+# otherwise, although the dev extra installs picows (which "auto" would take): aiohttp is what a default install
+# runs, so it is what CI tests in full; tests/test_ws_transport.py covers picows, and
+# BFXAPI_WS_TRANSPORT=auto python -m pytest runs the whole suite on it (save the proxy and session= tests, which
+# "auto" sends to aiohttp). Set here, before any test module makes its WebSocketOptions, and inherited by the
+# subprocesses the tests start (examples, the CLI).
+os.environ.setdefault("BFXAPI_WS_TRANSPORT", "aiohttp")
+
+
+def pytest_report_header() -> str:
+    """Which WebSocket transport the client tests run on (``BFXAPI_WS_TRANSPORT``; aiohttp by default here)."""
+    from bfxapi.websocket import WebSocketOptions  # pylint: disable=import-outside-toplevel
+    from bfxapi.websocket._transport import picows_available  # pylint: disable=import-outside-toplevel
+    chosen = WebSocketOptions().transport
+    taken = chosen if chosen != "auto" else ("picows" if picows_available() else "aiohttp")
+    return f"bfxapi WebSocket transport: {taken} (WebSocketOptions.transport={chosen!r}; BFXAPI_WS_TRANSPORT chooses)"
 
 
 @pytest.fixture

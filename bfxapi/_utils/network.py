@@ -104,19 +104,9 @@ class Route:
         if isinstance(error, aiohttp.WSServerHandshakeError):
             return self.refusal(error.status)
         if isinstance(error, aiohttp.ClientConnectorCertificateError):
-            return CertificateError(
-                f"the TLS certificate of {_host(self.url)} could not be verified "
-                f"({_reason(error.certificate_error)}); nothing was sent. If the server uses a private CA, trust it "
-                "with Client(ssl='ca.pem') or an ssl.SSLContext; otherwise someone may be in the middle",
-                host=_host(self.url),
-            )
+            return self.certificate_error(error.certificate_error)
         if isinstance(error, aiohttp.ClientSSLError):
-            cause = error.os_error if isinstance(error, aiohttp.ClientConnectorError) else error
-            return TlsError(
-                f"the TLS handshake with {_host(self.url)} failed ({_reason(cause)}): check that the server speaks "
-                "TLS on that port and accepts this client (Client(ssl=...): CA, client certificate)",
-                host=_host(self.url),
-            )
+            return self.tls_error(error.os_error if isinstance(error, aiohttp.ClientConnectorError) else error)
         if SocksProxyError is not None and isinstance(error, SocksProxyError):
             reason = str(error)[:SHOWN]
             if "authentication" in reason.lower():
@@ -124,6 +114,24 @@ class Route:
             if getattr(error, "error_code", None) == 2:  # SOCKS5 reply 2: connection not allowed by ruleset
                 return self._proxy_error(0, reason)
         return None
+
+    def certificate_error(self, cause: Optional[BaseException]) -> CertificateError:
+        """The typed error for a server certificate that could not be verified (``cause`` says why): also used by
+        the WebSocket transport that does not go through aiohttp."""
+        return CertificateError(
+            f"the TLS certificate of {_host(self.url)} could not be verified "
+            f"({_reason(cause)}); nothing was sent. If the server uses a private CA, trust it "
+            "with Client(ssl='ca.pem') or an ssl.SSLContext; otherwise someone may be in the middle",
+            host=_host(self.url),
+        )
+
+    def tls_error(self, cause: Optional[BaseException]) -> TlsError:
+        """The typed error for a failed TLS handshake (``cause`` says why)."""
+        return TlsError(
+            f"the TLS handshake with {_host(self.url)} failed ({_reason(cause)}): check that the server speaks "
+            "TLS on that port and accepts this client (Client(ssl=...): CA, client certificate)",
+            host=_host(self.url),
+        )
 
     def describe(self, error: BaseException) -> str:
         """One line for an ordinary failure, naming the proxy (without credentials) when there is one."""

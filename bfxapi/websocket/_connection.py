@@ -11,6 +11,10 @@ A :class:`Connection` supervises one socket for as long as the client runs:
    ``silence_limit`` seconds means the link is dead even if TCP says otherwise, and the socket is closed;
 5. whenever the socket ends without ``close()`` having been called, it reconnects with exponential
    backoff and jitter, for as long as the client's ``timeout`` allows, and reports the recovery.
+
+The socket itself is a :class:`~bfxapi.websocket._transport.Transport`: aiohttp's, or picows' when it is installed
+and chosen (``WebSocketOptions.transport``). Everything above (the steps here, the accounting of frames) is the same
+code whichever it is.
 """
 
 import asyncio
@@ -22,14 +26,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 import aiohttp
-from aiohttp import WSMsgType
 
-from .._utils.network import Route, open_websocket
+from .._utils.network import Route
 from .._utils.json_encoder import dumps
 from ..exceptions import InvalidInputError, InvalidInputTypeError
 from .._utils.log_throttle import LogThrottle
 from ..types.codec import Codec
 from ._pacing import Backoff, ConnectionRateGovernor
+from ._transport import HandshakeRefusedError, Transport, check_transport, default_transport
+from ._transport_aiohttp import describe as _describe_aiohttp
+from ._transport_aiohttp import open_aiohttp
 from ._protocol import (
     AccountSequence,
     Flag,
@@ -101,6 +107,10 @@ class WebSocketOptions:
     #: (None: off), so that the managed account (``bfx.wss.account``) shows fresh balances during a long outage;
     #: what a poll finds changed is told as the usual events, once (needs the REST client of ``bfxapi.Client``)
     poll_account_interval: Optional[float] = None
+    #: the WebSocket implementation: "auto" (picows when installed and the configuration allows it: no proxy, no
+    #: aiohttp session given; aiohttp otherwise), "aiohttp", or "picows" (an error when the client is made if picows
+    #: is missing or cannot serve the configuration). The default comes from BFXAPI_WS_TRANSPORT, else "auto".
+    transport: str = field(default_factory=default_transport)
 
     def __post_init__(self) -> None:
         for name in ("open_timeout", "close_timeout", "ping_interval", "silence_limit", "subscribe_timeout",
@@ -126,6 +136,7 @@ class WebSocketOptions:
             raise InvalidInputTypeError("WebSocketOptions.max_message_size must be an int (bytes)")
         if self.max_message_size < 1024:
             raise InvalidInputError("WebSocketOptions.max_message_size must be at least 1024 bytes")
+        check_transport(self.transport)
 
     @property
     def flags(self) -> int:
@@ -167,6 +178,8 @@ class ConnectionContext:
     route: Optional[Route] = None
     #: the serializers of the client's number mode (``loads`` above decodes in the same mode)
     codec: Codec[Any] = field(default_factory=Codec)
+    #: the transport chosen for the client ("aiohttp" or "picows"; see bfxapi.websocket._transport)
+    transport: str = "aiohttp"
 
 
 # Failures after which a new attempt may succeed: refused, DNS, HTTP 408/429/5xx on the upgrade, timeouts, resets,
@@ -175,14 +188,6 @@ class ConnectionContext:
 _RETRYABLE = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
 # Failures only the user can act on: they stop the client.
 _FATAL = (VersionMismatchError, ReconnectionTimeoutError)
-
-# The socket: aiohttp's response, generic (for type checkers) over whether it decodes text.
-if TYPE_CHECKING:
-    _Socket = aiohttp.ClientWebSocketResponse[bool]
-else:
-    _Socket = aiohttp.ClientWebSocketResponse
-
-_CLOSING = frozenset((WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR))
 
 
 class Tallies:
@@ -216,7 +221,7 @@ class Connection:
         self._logger = context.logger
         self._emitter = context.emitter
         self._flags = context.options.flags
-        self._ws: Optional["_Socket"] = None
+        self._ws: Optional[Transport] = None
         self._task: Optional["asyncio.Task[None]"] = None
         self._ready = asyncio.Event()
         self._closing = False
@@ -432,20 +437,24 @@ class Connection:
         # A method, not the property: type checkers must not assume it unchanged across awaits.
         return self._closing
 
-    async def _connect(self) -> "_Socket":
+    async def _connect(self) -> Transport:
         options = self._context.options
-        ws = await asyncio.wait_for(
-            open_websocket(
-                self._context.session(),
-                self._context.route or Route(self.host, None, True),
-                autoping=True,
-                heartbeat=None,
-                compress=0,
-                max_msg_size=options.max_message_size,
-                timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=options.close_timeout),
-            ),
-            options.open_timeout,
-        )
+        route = self._context.route or Route(self.host, None, True)
+        ws: Transport
+        if self._context.transport == "picows":
+            from ._transport_picows import open_picows  # pylint: disable=import-outside-toplevel  # an extra
+
+            ws = await asyncio.wait_for(
+                open_picows(route, max_message_size=options.max_message_size, close_timeout=options.close_timeout,
+                            open_timeout=options.open_timeout),
+                options.open_timeout,
+            )
+        else:
+            ws = await asyncio.wait_for(
+                open_aiohttp(self._context.session(), route, max_message_size=options.max_message_size,
+                             close_timeout=options.close_timeout),
+                options.open_timeout,
+            )
         try:
             await self._expect_info(ws, options.open_timeout)
         except BaseException:
@@ -453,28 +462,26 @@ class Connection:
             raise
         return ws
 
-    async def _expect_info(self, ws: "_Socket", timeout: float) -> None:
+    async def _expect_info(self, ws: Transport, timeout: float) -> None:
         """Check the first frame: Bitfinex's ``info`` with version 2. Anything else makes the connection
         unusable, and a new one may be fine (retried with backoff); only another protocol version is fatal."""
-        message = await ws.receive(timeout=timeout)
-        if message.type is not WSMsgType.TEXT:
-            raise UnusableConnectionError(
-                f"the server closed the connection before its info frame ({message.type.name})"
-            )
+        text, kind = await ws.receive_first(timeout)
+        if text is None:
+            raise UnusableConnectionError(f"the server closed the connection before its info frame ({kind})")
         self._last_frame = time.monotonic()
         self.frames_received += 1
-        self.bytes_received += len(message.data)
+        self.bytes_received += len(text)
         try:
-            info = self._context.loads(message.data)
+            info = self._context.loads(text)
         except Exception as error:  # pylint: disable=broad-exception-caught
             raise UnusableConnectionError(
-                f"the first frame is not JSON ({type(error).__name__}): {str(message.data)[:120]!r}"
+                f"the first frame is not JSON ({type(error).__name__}): {text[:120]!r}"
             ) from None
-        maintenance = check_greeting(info, message.data)
+        maintenance = check_greeting(info, text)
         if maintenance != self.maintenance:
             self._set_maintenance(maintenance)
 
-    async def _session(self, ws: "_Socket") -> tuple[Optional[int], str]:
+    async def _session(self, ws: Transport) -> tuple[Optional[int], str]:
         self._ws = ws
         self._restart = None
         self._on_new_socket()
@@ -510,44 +517,48 @@ class Connection:
             reason = reason or _describe(failure)
         return ws.close_code, reason
 
-    async def _receive(self, ws: "_Socket") -> None:
-        receive = ws.receive
+    async def _receive(self, ws: Transport) -> None:
+        """Deliver the socket's frames until it ends or the connection is to be rebuilt."""
+        await ws.pump(self._frame_handler(), self._invalid)
+
+    def _frame_handler(self) -> Callable[[str], bool]:
+        """The function every text frame of one socket goes through, in order: the accounting behind ``stats()``,
+        one JSON decode, then lists to the subclass router and dicts to the event handler. It returns True when the
+        socket is to be dropped (the frames after it are not read). A closure, built once per socket: what it uses
+        is bound once, and it is called directly by the transport, from picows' frame callback or aiohttp's loop."""
         loads = self._context.loads
         on_list = self._on_list
-        text = WSMsgType.TEXT
+        handle_event = self._handle_event
+        invalid = self._invalid
         clock = time.monotonic
-        while True:
-            message = await receive()
-            if message.type is not text:
-                if message.type in _CLOSING:
-                    return
-                self._invalid(message.data, f"unexpected {message.type.name} frame")
-                continue
+
+        def on_text(raw: str) -> bool:
             self._last_frame = clock()
-            raw = message.data
             self.frames_received += 1
             self.bytes_received += len(raw)
             try:
                 data = loads(raw)
             except Exception:  # pylint: disable=broad-exception-caught
                 # ValueError for bad JSON; RecursionError or MemoryError for a hostile one: none stops the loop.
-                self._invalid(message.data, "not valid JSON")
-                continue
+                invalid(raw, "not valid JSON")
+                return False
             try:
                 if data.__class__ is list:
                     on_list(data)
                 elif data.__class__ is dict:
-                    self._handle_event(data)
-                    if self._restart is not None:
-                        return
+                    handle_event(data)
+                    return self._restart is not None
                 else:
-                    self._invalid(data, "neither an array nor an object")
+                    invalid(data, "neither an array nor an object")
             except InvalidMessageError as error:
                 self._report(error)
             except _FATAL:
                 raise
             except Exception as error:  # pylint: disable=broad-exception-caught
-                self._invalid(data, f"{type(error).__name__}: {error}")
+                invalid(data, f"{type(error).__name__}: {error}")
+            return False
+
+        return on_text
 
     def _handle_event(self, event: dict[str, Any]) -> None:
         kind = event.get("event")
@@ -586,7 +597,7 @@ class Connection:
         self.maintenance = active
         self._context.on_maintenance(self, active)
 
-    async def _keep_alive(self, ws: "_Socket") -> None:
+    async def _keep_alive(self, ws: Transport) -> None:
         options = self._context.options
         loop = asyncio.get_running_loop()
         step = min(options.ping_interval, options.silence_limit / 4)
@@ -647,8 +658,11 @@ class Connection:
 
 
 def _describe(error: BaseException) -> str:
-    if isinstance(error, aiohttp.WSServerHandshakeError):
-        return f"handshake refused with HTTP {error.status}"
+    described = _describe_aiohttp(error)
+    if described is not None:
+        return described
+    if isinstance(error, HandshakeRefusedError):
+        return str(error)
     if isinstance(error, asyncio.TimeoutError):
         return "timed out"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

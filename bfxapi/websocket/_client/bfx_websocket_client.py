@@ -20,6 +20,7 @@ from ..._utils.logging import get_logger, use_default_logging
 from ..._utils.network import Network
 from ..._utils.nonce import NonceGenerator
 from .._connection import Connection, ConnectionContext, WebSocketOptions
+from .._transport import select_transport
 from .._event_emitter import ALL_EVENTS, BfxEventEmitter
 from .._pacing import ConnectionRateGovernor, InputPacer
 from .._stream import BookItem, CandlesItem, Overflow, StatusItem, Stream, TickerItem, TradesItem
@@ -160,6 +161,7 @@ class BfxWebSocketClient(TypedEvents[N]):
         #: proxy, TLS trust and the application's session, if any (see bfxapi._utils.network)
         self._network = network if network is not None else Network()
         self._route = self._network.route(host)
+        self._transport = select_transport(self._options.transport, self._route, self._network.session is not None)
         self._public_governor: Optional[ConnectionRateGovernor] = None
         self._state = ClientState.IDLE  # the lifecycle (bfxapi.websocket._lifecycle): moves in _move only
         self._closed: Optional["asyncio.Future[None]"] = None
@@ -806,6 +808,7 @@ class BfxWebSocketClient(TypedEvents[N]):
             maintenance=lambda: bool(self._maintenance),
             route=self._route,
             codec=self._codec,
+            transport=self._transport,
         )
 
     def _new_bucket(self) -> BfxWebSocketBucket:
