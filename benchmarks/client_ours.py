@@ -14,14 +14,19 @@ import cProfile
 import gc
 import inspect
 import os
+import sys
 import textwrap
+from pathlib import Path
 from typing import Any
 
-from bfxapi import Client
-from bfxapi._utils.json_decoder import BACKEND, DECIMAL_BACKEND
+# The checkout this script lives in, not whatever bfxapi is installed (an editable install of another tree).
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
-import _meter
-import _scenarios as sc
+from bfxapi import Client  # noqa: E402
+from bfxapi._utils.json_decoder import BACKEND, DECIMAL_BACKEND  # noqa: E402
+
+import _meter  # noqa: E402
+import _scenarios as sc  # noqa: E402
 
 #: the statements of the receive loop that keep stats() counters, removed when BFX_BENCH_STATS=off
 STATS_LINES = ("self.frames_received += 1", "self.bytes_received += len(raw)")
