@@ -95,6 +95,7 @@ _NAMESPACE: dict[str, Any] = {
     "_list": list,
     "_all": all,
     "_isinstance": isinstance,
+    "_enumerate": enumerate,
     "_INF": math.inf,
     "_NINF": -math.inf,
 }
@@ -321,10 +322,10 @@ class Serializer(Generic[T]):
         ]
         if self.flat or not self.labels:  # rare shapes: one call per row
             return body + ["    return [from_wire(values) for values in rows]"]
+        # Stored by index into a list of the final size: no call of ``append`` per row.
         body += [
-            "    out = []",
-            "    append = out.append",
-            "    for values in rows:",
+            "    out = [None] * len(rows)",
+            "    for index, values in _enumerate(rows):",
             f"        if values.__class__ is _list and len(values) == {self._length}:",
             f"            {targets}= values",
         ]
@@ -332,8 +333,8 @@ class Serializer(Generic[T]):
         if conditions:
             body.append(f"{indent}if {' and '.join(conditions)}:")
             indent += "    "
-        body.extend(f"{indent}{line}" for line in [*build, "append(instance)", "continue"])
-        body += ["        append(from_wire(values))", "    return out"]
+        body.extend(f"{indent}{line}" for line in [*build, "out[index] = instance", "continue"])
+        body += ["        out[index] = from_wire(values)", "    return out"]
         return body
 
     def variant(self, decimal: bool) -> "Serializer[Any]":
