@@ -179,11 +179,11 @@ class Flat:
     ids=lambda parse: parse.name,
 )
 def test_classes_built_by_calling_them_and_flat_layouts(parse: Serializer[Any]) -> None:
-    rows = [[1, None, 2.5], [3, "x", 4, "more"]]
+    rows: list[list[Any]] = [[1, None, 2.5], [3, "x", 4, "more"]]
     if parse.flat:
         rows.append([5, [None, 6.5]])
     assert parse.from_wire_list(rows) == one_by_one(parse, rows)
-    bad = [[1, None, 2.5], [1, None, "2.5"]]
+    bad: list[list[Any]] = [[1, None, 2.5], [1, None, "2.5"]]
     same_failure(failure(lambda: parse.from_wire_list(bad)), failure(lambda: parse.from_wire(bad[1])))
 
 
