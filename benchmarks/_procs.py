@@ -13,8 +13,13 @@ HERE = Path(__file__).resolve().parent
 OURS_PYTHON = sys.executable
 
 
-def _clean_env() -> dict[str, str]:
+def _clean_env(python: str) -> dict[str, str]:
+    """The environment of a process: the caller's PYTHONPATH/PYTHONHOME dropped; ours (``OURS_PYTHON``) import the
+    bfxapi of the checkout this file lives in (not the one installed, maybe an editable install of another tree),
+    the official client's virtualenv its own."""
     env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONHOME")}
+    if python == OURS_PYTHON:
+        env["PYTHONPATH"] = str(HERE.parent)
     env["PYTHONHASHSEED"] = "0"
     return env
 
@@ -49,7 +54,7 @@ class Server:
             stderr=subprocess.DEVNULL,
             text=True,
             cwd=HERE,
-            env=_clean_env(),
+            env=_clean_env(python),
         )
         hello = _read_line(self.process, 20.0)
         if hello is None or "port" not in hello:
@@ -87,7 +92,7 @@ def run_client(python: str, script: str, args: Sequence[str], timeout: float) ->
             text=True,
             timeout=timeout,
             cwd=HERE,
-            env=_clean_env(),
+            env=_clean_env(python),
             check=False,
         )
     except subprocess.TimeoutExpired:

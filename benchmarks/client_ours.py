@@ -40,8 +40,8 @@ from bfxapi import Client
 from bfxapi._utils.json_decoder import BACKEND, DECIMAL_BACKEND
 from bfxapi.websocket import WebSocketOptions
 
-import _meter
-import _scenarios as sc
+import _meter  # noqa: E402
+import _scenarios as sc  # noqa: E402
 
 #: the statements of the frame function that keep stats() counters, removed when BFX_BENCH_STATS=off
 STATS_LINES = ("self.frames_received += 1", "self.bytes_received += len(raw)")

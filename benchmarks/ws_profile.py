@@ -117,7 +117,7 @@ async def in_process(args: argparse.Namespace) -> None:
             handler = create_handler({**spec, "sub_id": str(chan)}, wss._emitter.emit, [])
             if hasattr(handler, "snapshot_pending"):
                 handler.snapshot_pending = False  # the flood is updates only, as in ws_ingest.py
-            bucket._routes[chan] = handler
+            bucket._routes[chan] = handler.__call__  # what the bucket routes to: the bound method
         delivered = [0]
 
         def hit(*_: Any) -> None:

@@ -24,7 +24,8 @@ the source of one function per payload kind, which reads each slot, checks it wi
 (a class identity test, plus two comparisons for a float) and sets the fields of a new instance as the
 dataclass's ``__init__`` would. A frame costs no loop, no ``isinstance``, no lookup of what to check and
 no call of ``__init__`` (the call saved is worth a few checks). Only a payload that fails goes through the
-slower path that finds the field at fault for the error message.
+slower path that finds the field at fault for the error message. A list of payloads (a REST list, a snapshot) has a
+generated function of its own, ``from_wire_list``: one loop with the same code inlined, no call per row.
 """
 
 import dataclasses
@@ -94,6 +95,7 @@ _NAMESPACE: dict[str, Any] = {
     "_list": list,
     "_all": all,
     "_isinstance": isinstance,
+    "_enumerate": enumerate,
     "_INF": math.inf,
     "_NINF": -math.inf,
 }
@@ -192,7 +194,7 @@ class Serializer(Generic[T]):
 
     __slots__ = (
         "name", "klass", "labels", "flat", "decimal", "_fields", "_length", "_slots", "_checks", "_converts",
-        "_build", "_twin", "__dict__",
+        "_build", "_build_list", "_twin", "__dict__",
     )  # fmt: skip
 
     def __init__(
@@ -218,7 +220,7 @@ class Serializer(Generic[T]):
             annotations = _annotations(klass)
         classes: dict[str, type] = {}
         checks = tuple(_check_of(annotations.get(field, Any), classes, decimal) for field in self._fields)
-        self._build, tests, converts = self._generate(checks, classes)
+        self._build, self._build_list, tests, converts = self._generate(checks, classes)
         self._checks = tuple(
             (field, slot, test, check[1])
             for field, slot, test, check in zip(self._fields, self._slots, tests, checks)
@@ -229,14 +231,20 @@ class Serializer(Generic[T]):
             # Callers keep ``serializer.from_wire`` (a channel handler does, once per subscription): they get
             # the generated function itself, not a method that calls it, which saves a call per payload.
             self.__dict__["from_wire"] = self._build
+            if type(self).from_wire_list is Serializer.from_wire_list:
+                self.__dict__["from_wire_list"] = self._build_list
 
     def _generate(
         self, checks: Sequence[Optional[_Check]], classes: Mapping[str, type]
     ) -> tuple[
-        Callable[[Any], T], list[Optional[Callable[[Any], bool]]], list[Optional[Callable[[Any], Any]]]
+        Callable[[Any], T],
+        Callable[[Any], list[T]],
+        list[Optional[Callable[[Any], bool]]],
+        list[Optional[Callable[[Any], Any]]],
     ]:
-        """The function that builds ``klass`` from a wire array, and one test and one conversion per field (for
-        ``_exact``), generated from the same check expressions."""
+        """The function that builds ``klass`` from a wire array, the one that builds a list of them from a list of
+        wire arrays, and one test and one conversion per field (for ``_exact``), generated from the same check
+        expressions."""
         values = [f"v{n}" for n in range(len(self._fields))]
         conditions = [check[0].format(v=value) for value, check in zip(values, checks) if check is not None]
         # each field's value: the wire value itself, or its conversion (decimal mode: an int to a Decimal)
@@ -249,9 +257,8 @@ class Serializer(Generic[T]):
             # a few checks.
             build = ["instance = _new(_klass)"]
             build += [f"instance.{field} = {result}" for field, result in zip(self._fields, results)]
-            build.append("return instance")
         else:
-            build = [f"return _klass({', '.join(results)})"]
+            build = [f"instance = _klass({', '.join(results)})"]
         # An array of exactly the known length is unpacked in one instruction; a longer one (fields that
         # Bitfinex appended) is read slot by slot.
         unpacked = iter(values)
@@ -270,15 +277,16 @@ class Serializer(Generic[T]):
         body.append("            return _exact(values)")
         if conditions:
             body.append(f"        if {' and '.join(conditions)}:")
-            body.extend(f"            {line}" for line in build)
+            body.extend(f"            {line}" for line in build + ["return instance"])
         else:
-            body.extend(f"        {line}" for line in build)
+            body.extend(f"        {line}" for line in build + ["return instance"])
         body.append("    return _exact(values)")
+        body.extend(self._generate_list(targets, conditions, build))
         tests = ", ".join("None" if check is None else f"lambda v: {check[0].format(v='v')}" for check in checks)
         converts = ", ".join(
             "None" if check is None or check[2] is None else f"lambda v: {check[2].format(v='v')}" for check in checks
         )
-        body.append(f"return from_wire, [{tests}], [{converts}]")
+        body.append(f"return from_wire, from_wire_list, [{tests}], [{converts}]")
         names: dict[str, Any] = {
             **_NAMESPACE,
             **classes,
@@ -286,6 +294,7 @@ class Serializer(Generic[T]):
             "_klass": self.klass,
             "_new": object.__new__,
             "_exact": self._exact,
+            "_not_a_list": self._not_a_list,
         }
         # Generated source, as ``dataclasses`` and ``namedtuple`` do: the checks of a payload kind become
         # straight-line code, which no loop over a table of checks can match on the hot path. What it
@@ -294,10 +303,39 @@ class Serializer(Generic[T]):
         source = f"def make({', '.join(names)}):\n" + "\n".join(f"    {line}" for line in body)
         namespace: dict[str, Any] = {}
         exec(source, namespace)  # pylint: disable=exec-used
-        function, tests_, converts_ = namespace["make"](**names)
+        function, function_list, tests_, converts_ = namespace["make"](**names)
         function.__qualname__ = f"Serializer({self.name}).from_wire"
         function.__doc__ = Serializer.from_wire.__doc__
-        return function, tests_, converts_
+        function_list.__qualname__ = f"Serializer({self.name}).from_wire_list"
+        function_list.__doc__ = Serializer.from_wire_list.__doc__
+        return function, function_list, tests_, converts_
+
+    def _generate_list(self, targets: str, conditions: Sequence[str], build: Sequence[str]) -> list[str]:
+        """The source of ``from_wire_list``: one loop over the rows with ``from_wire``'s common case (a row of
+        exactly the known length whose values all pass) inlined, which saves a call per row (a third of the
+        cost of a small row). Any other row goes through ``from_wire`` itself: the same object, or the same
+        error."""
+        body = [
+            "def from_wire_list(rows):",
+            "    if rows.__class__ is not _list and not _isinstance(rows, _list):",
+            "        _not_a_list(rows)",
+        ]
+        if self.flat or not self.labels:  # rare shapes: one call per row
+            return body + ["    return [from_wire(values) for values in rows]"]
+        # Stored by index into a list of the final size: no call of ``append`` per row.
+        body += [
+            "    out = [None] * len(rows)",
+            "    for index, values in _enumerate(rows):",
+            f"        if values.__class__ is _list and len(values) == {self._length}:",
+            f"            {targets}= values",
+        ]
+        indent = "            "
+        if conditions:
+            body.append(f"{indent}if {' and '.join(conditions)}:")
+            indent += "    "
+        body.extend(f"{indent}{line}" for line in [*build, "out[index] = instance", "continue"])
+        body += ["        out[index] = from_wire(values)", "    return out"]
+        return body
 
     def variant(self, decimal: bool) -> "Serializer[Any]":
         """This serializer in the number mode ``decimal`` (itself when it is of that mode): the twin is built on
@@ -335,9 +373,12 @@ class Serializer(Generic[T]):
     def from_wire_list(self, rows: Sequence[Sequence[Any]]) -> list[T]:
         """Build one object per row of a list of wire arrays (a snapshot, a REST list)."""
         if not isinstance(rows, list):
-            raise MalformedPayloadError(f"list[{self.name}]", rows, "expected a list of arrays")
+            self._not_a_list(rows)
         from_wire = self.from_wire
         return [from_wire(row) for row in rows]
+
+    def _not_a_list(self, rows: Any) -> None:
+        raise MalformedPayloadError(f"list[{self.name}]", rows, "expected a list of arrays")
 
     def _exact(self, values: Any, nullable: bool = False) -> T:
         """The type built from ``values`` (flattened already when ``flat``) after checking every field on its

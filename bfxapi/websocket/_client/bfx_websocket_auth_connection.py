@@ -9,7 +9,7 @@ the client stops with :class:`~bfxapi.exceptions.InvalidCredentialError`.
 
 import asyncio
 from collections import deque
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from ..._utils.nonce import NonceGenerator
 from ..._utils.signatures import ws_auth_message
@@ -82,13 +82,14 @@ class BfxWebSocketAuthConnection(Connection):
         # orders this client's inputs were told they cancelled (recent ones): a cancel whose answer was lost and
         # that finds one of them cancelled was not the one Bitfinex executed
         self._cancelled = _outcomes.Cancellations()
-        self._handler = AuthEventsHandler(
+        # the account channel's handler, kept as its bound ``__call__`` (called per frame: see the bucket's routes)
+        self._handler: Callable[[list[Any]], None] = AuthEventsHandler(
             self._emitter.emit,
             self._answer,
             self._logger,
             account._observe if account is not None else None,
             context.codec,
-        )
+        ).__call__
         self._authenticated = asyncio.Event()
         self._failure: Optional[BaseException] = None
         self._auth_nonce = 0

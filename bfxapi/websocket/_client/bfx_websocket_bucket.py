@@ -14,7 +14,7 @@ from .._protocol import (
     Action, Arm, Confirm, Disarm, Emit, ExpectUnsubscribed, Fail, Flag, Interrupt, Log, PublicSequence, Release,
     Restart, Route, Send, Subscription, SubscriptionState, SubscriptionTable, Unroute, Unsubscribed, sequence_index,
 )  # fmt: skip
-from .._handlers import PublicChannelHandler, Sink, create_handler
+from .._handlers import Sink, create_handler
 from .._pacing import ConnectionRateGovernor
 from .._trades_recovery import TradesRecovery
 from ..exceptions import InvalidMessageError
@@ -87,8 +87,10 @@ class BfxWebSocketBucket(Connection):
         self._table: SubscriptionTable[SubscriptionRecord] = SubscriptionTable(
             name, context.options.subscribe_timeout
         )
-        # the hot path: channel id -> handler, installed and removed by the table's Route/Unroute only
-        self._routes: dict[int, PublicChannelHandler] = {}
+        # the hot path: channel id -> the handler's bound ``__call__``, installed and removed by the table's
+        # Route/Unroute only. The bound method, not the handler: CPython calls an instance through its type's
+        # ``__call__`` slot, which looks the method up and binds it on every frame.
+        self._routes: dict[int, Callable[[list[Any]], None]] = {}
         # tasks sending what a synchronous decision asked for (kept: the loop only holds weak references)
         self._sending: set["asyncio.Task[None]"] = set()
         self._sequence = bool(self._flags & Flag.SEQ_ALL)
@@ -174,7 +176,7 @@ class BfxWebSocketBucket(Connection):
                 case Route(chan_id, record):
                     self._routes[chan_id] = create_handler(
                         record.info, self._emitter.emit, record.sinks, record.recovery, self._context.codec
-                    )
+                    ).__call__
                 case Unroute(chan_id):
                     self._routes.pop(chan_id, None)
                 case _:

@@ -15,6 +15,7 @@ The serializers come from the client's codec (its number mode), picked once per 
 handler holds the decimal serializers, and a frame pays nothing for the choice.
 """
 
+import sys
 from typing import Any, Callable, Optional, Sequence
 
 from ..._aliases import Emit
@@ -28,6 +29,16 @@ __all__ = ["PublicChannelHandler", "Sink", "create_handler"]
 
 #: something that also receives a subscription's events (a stream, a managed book)
 Sink = Callable[[str, Any], None]
+
+# Typed frames ([CHAN, "te", PAYLOAD]) -> event name; None for heartbeats (no payload: see _heartbeat). One table
+# per kind of channel, shared by all its handlers (never changed after import): a dict per subscription would
+# cost about 0.2 KiB each, for the same few entries.
+_HEARTBEAT: dict[str, Optional[str]] = {"hb": None}
+_HEARTBEAT_CHECKSUM: dict[str, Optional[str]] = {"hb": None, "cs": "checksum"}
+_TRADING_TRADES: dict[str, Optional[str]] = {"hb": None, "te": "t_trade_execution", "tu": "t_trade_execution_update"}
+_FUNDING_TRADES: dict[str, Optional[str]] = {
+    "hb": None, "fte": "f_trade_execution", "ftu": "f_trade_execution_update"
+}  # fmt: skip
 
 
 def _deliver_of(emit: Emit) -> Callable[[str, Any, Any], Any]:
@@ -49,8 +60,8 @@ class PublicChannelHandler:
         #: when ``emit`` is a BfxEventEmitter's own (anything else, a test's recorder, is called as it is)
         self.deliver: Callable[[str, Any, Any], Any] = _deliver_of(emit)
         self.sinks = sinks
-        # typed frames ([CHAN, "te", PAYLOAD]) -> event name; None for heartbeats (no payload: see _heartbeat)
-        self.typed: dict[str, Optional[str]] = {"hb": None}
+        #: typed frames -> event name (None: heartbeat), the table of the channel's kind (shared: never change it)
+        self.typed: dict[str, Optional[str]] = _HEARTBEAT
 
     def __call__(self, frame: list[Any]) -> None:
         raise NotImplementedError
@@ -76,7 +87,7 @@ class _RowHandler(PublicChannelHandler):
         self, subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink], event: str, serializer: Serializer[Any]
     ) -> None:
         super().__init__(subscription, emit, sinks)
-        self.event = event
+        self.event = sys.intern(event)  # one string per event name, not one per subscription
         self.parse = serializer.from_wire
 
     def __call__(self, frame: list[Any]) -> None:
@@ -112,12 +123,12 @@ class _SnapshotHandler(PublicChannelHandler):
         checksum: bool,
     ) -> None:
         super().__init__(subscription, emit, sinks)
-        self.snapshot_event = snapshot_event
-        self.update_event = update_event
+        self.snapshot_event = sys.intern(snapshot_event)  # one string per event name, not one per subscription
+        self.update_event = sys.intern(update_event)
         self.parse = serializer.from_wire
         self.snapshot_pending = True
         if checksum:
-            self.typed["cs"] = "checksum"
+            self.typed = _HEARTBEAT_CHECKSUM
 
     def __call__(self, frame: list[Any]) -> None:
         payload = frame[1]
@@ -161,12 +172,10 @@ class _TradesHandler(PublicChannelHandler):
     ) -> None:
         super().__init__(subscription, emit, sinks)
         prefix = "f" if funding else "t"
-        self.snapshot_event = f"{prefix}_trades_snapshot"
+        self.snapshot_event = sys.intern(f"{prefix}_trades_snapshot")
         self.parse = (codec.FundingCurrencyTrade if funding else codec.TradingPairTrade).from_wire
         self.snapshot_pending = True
-        execution, update = ("fte", "ftu") if funding else ("te", "tu")
-        self.typed[execution] = f"{prefix}_trade_execution"
-        self.typed[update] = f"{prefix}_trade_execution_update"
+        self.typed = _FUNDING_TRADES if funding else _TRADING_TRADES
 
     def __call__(self, frame: list[Any]) -> None:
         kind = frame[1]
