@@ -125,17 +125,14 @@ async def in_process(args: argparse.Namespace) -> None:
 
         wss.on(*sc.UPDATE_EVENTS, callback=hit)
         messages = [WSMessage(WSMsgType.TEXT, text, None) for text in frames_of(scenario, args.frames)]
-        closed = WSMessage(WSMsgType.CLOSED, None, None)
 
-        class Socket:  # what _receive uses of aiohttp's socket: receive()
-            def __init__(self) -> None:
-                self._next = iter(messages).__next__
-
-            async def receive(self) -> Any:
-                try:
-                    return self._next()
-                except StopIteration:
-                    return closed
+        class Socket:  # what _receive uses of a transport: pump(on_text, on_other), as the aiohttp one runs it
+            async def pump(self, on_text: Any, on_other: Any) -> None:
+                for message in messages:
+                    if message.type is not WSMsgType.TEXT:
+                        on_other(message.data, "unexpected frame")
+                    elif on_text(message.data):
+                        return
 
         async def round_(profiler: Any = None) -> float:
             bucket._audit.reset()
