@@ -70,3 +70,28 @@ def test_same_refusal_as_decode(text, fast):
 def test_too_deep_refused_before_scanning():
     with pytest.raises(InvalidJSONError):
         json_decoder.json_loads("[" * (json_decoder.MAX_DEPTH + 1) + "]" * (json_decoder.MAX_DEPTH + 1))
+
+
+def test_the_receive_loops_short_text_decoder_decodes_as_the_backend_and_only_below_its_limit() -> None:
+    from bfxapi._utils.json_decoder import MAX_DEPTH, InvalidJSONError, json_loads, orjson_loads, short_text_decoder
+
+    # the standard library's wrapper does more than its decoder (the end of the value): it has no shortcut
+    assert short_text_decoder(json_loads) == (json_loads, 0)
+    if orjson_loads is None:
+        return
+    decode, below = short_text_decoder(orjson_loads)
+    assert below == 2 * (MAX_DEPTH + 1)
+    frames = ['[17,[30000,1,0.5],5]', '[17,"te",[1,1700000000000,-0.1,30001.5],6]', '{"event":"info","version":2}',
+              '[17,"hb",7]', '[' * MAX_DEPTH + ']' * MAX_DEPTH]
+    for frame in frames:
+        assert len(frame) < below and decode(frame) == orjson_loads(frame)
+    for bad in ("[1,", "[NaN]", "[1] x"):  # refused alike
+        with pytest.raises(ValueError):
+            orjson_loads(bad)
+        with pytest.raises(ValueError):
+            decode(bad)
+    # a text at the limit or longer goes through the backend's depth check, which the bare decoder lacks
+    too_deep = "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1)
+    assert len(too_deep) >= below
+    with pytest.raises(InvalidJSONError):
+        orjson_loads(too_deep)

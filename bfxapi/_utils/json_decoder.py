@@ -39,7 +39,7 @@ from ..exceptions import InvalidJSONError
 
 __all__ = [
     "loads", "BACKEND", "MAX_DEPTH", "InvalidJSONError", "json_loads", "orjson_loads", "decimal_loads",
-    "DECIMAL_BACKEND", "json_decimal_loads", "msgspec_decimal_loads",
+    "DECIMAL_BACKEND", "json_decimal_loads", "msgspec_decimal_loads", "short_text_decoder",
 ]
 
 #: the deepest nesting of arrays and objects a text may have
@@ -148,6 +148,18 @@ def json_decimal_loads(text: str) -> Any:
     return value if end == len(text) else _decode_json_decimal(text)
 
 
+#: the backends whose refusals on a text shorter than _DEEP_FROM are their decoder's own: that decoder
+_SHORT_TEXT: dict[Callable[[str], Any], Callable[[str], Any]] = {}
+
+
+def short_text_decoder(decoder: Callable[[str], Any]) -> tuple[Callable[[str], Any], int]:
+    """``(decode, below)``: a function that decodes a text shorter than ``below`` characters exactly as ``decoder``
+    does, one Python call cheaper (the receive loop decodes every frame, and update frames are short); ``below``
+    is 0 when there is none, so ``decode`` is never the one called."""
+    short = _SHORT_TEXT.get(decoder)
+    return (short, _DEEP_FROM) if short is not None else (decoder, 0)
+
+
 def _orjson_backend() -> Optional[Callable[[str], Any]]:
     try:
         module = importlib.import_module("orjson")
@@ -163,6 +175,7 @@ def _orjson_backend() -> Optional[Callable[[str], Any]]:
             _check_depth(text)
         return decode(text)
 
+    _SHORT_TEXT[loads_with_orjson] = decode
     return loads_with_orjson
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 import aiohttp
 
 from .._utils.network import Route
+from .._utils.json_decoder import short_text_decoder
 from .._utils.json_encoder import dumps
 from ..exceptions import InvalidInputError, InvalidInputTypeError
 from .._utils.log_throttle import LogThrottle
@@ -39,6 +40,7 @@ from ._transport_aiohttp import open_aiohttp
 from ._protocol import (
     AccountSequence,
     Flag,
+    Gap,
     InfoAction,
     PublicSequence,
     UnusableConnectionError,
@@ -527,6 +529,7 @@ class Connection:
         socket is to be dropped (the frames after it are not read). A closure, built once per socket: what it uses
         is bound once, and it is called directly by the transport, from picows' frame callback or aiohttp's loop."""
         loads = self._context.loads
+        short_loads, short_below = short_text_decoder(loads)
         on_list = self._on_list
         handle_event = self._handle_event
         invalid = self._invalid
@@ -537,7 +540,7 @@ class Connection:
             self.frames_received += 1
             self.bytes_received += len(raw)
             try:
-                data = loads(raw)
+                data = short_loads(raw) if len(raw) < short_below else loads(raw)
             except Exception:  # pylint: disable=broad-exception-caught
                 # ValueError for bad JSON; RecursionError or MemoryError for a hostile one: none stops the loop.
                 invalid(raw, "not valid JSON")
@@ -631,8 +634,11 @@ class Connection:
             gap = audit.check(data)
         except ValueError as error:
             raise InvalidMessageError(f"frame on {self.name}", data, str(error)) from None
-        if gap is None:
-            return
+        if gap is not None:
+            self._sequence_gap(gap)
+
+    def _sequence_gap(self, gap: Gap) -> None:
+        """Frames were lost: told, logged, and the connection rebuilt (everything it carries restored)."""
         self.tallies.sequence_gaps += 1
         self._emitter.emit("sequence_gap", self.name, gap.expected, gap.received)
         self._logger.warning(

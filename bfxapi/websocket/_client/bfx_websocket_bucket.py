@@ -233,7 +233,13 @@ class BfxWebSocketBucket(Connection):
 
     def _on_list(self, data: list[Any]) -> None:
         if self._sequence:
-            self._check_sequence(self._audit, data)
+            # Connection._check_sequence, inlined: one call less on every frame
+            try:
+                gap = self._audit.check(data)
+            except ValueError as error:
+                raise InvalidMessageError(f"frame on {self.name}", data, str(error)) from None
+            if gap is not None:
+                self._sequence_gap(gap)
         handler = self._routes.get(data[0])
         if handler is not None:
             if self._timestamps:
