@@ -5,16 +5,13 @@ The user's code is a few small scripts written to a temporary folder and checked
 in time), the way a user's project would check them; ``reveal_type`` lines are matched with what they must reveal.
 """
 
-import os
 import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from mypy_support import run_user_mypy
 
 # expression -> what mypy must reveal, in a script where ``bfx`` is the client of the mode
 REVEALS = {
@@ -113,21 +110,7 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory, user_mypy_cache: Path)
     """mypy --strict on the three scripts, once: its lines per script."""
     folder = tmp_path_factory.mktemp("user")
     files = {"decimal_user": script("decimal"), "float_user": script("float"), "wrong_user": textwrap.dedent(WRONG)}
-    for name, text in files.items():
-        (folder / f"{name}.py").write_text(text, encoding="utf-8")
-    # The scripts import bfxapi from this repository, as an installed package would be imported; errors inside
-    # bfxapi are the repository's own mypy run's business (silent here).
-    env = {**os.environ, "MYPYPATH": str(REPOSITORY)}
-    command = [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-error-summary",
-               "--cache-dir", str(user_mypy_cache), "--python-version", "3.10",
-               *(str(folder / f"{name}.py") for name in files)]
-    done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert done.stderr == "" or "error" not in done.stderr.lower(), done.stderr
-    lines: dict[str, list[str]] = {name: [] for name in files}
-    for line in done.stdout.splitlines():
-        name = Path(line.split(":", 1)[0]).stem
-        if name in lines:
-            lines[name].append(line)
+    lines = run_user_mypy(folder, files, user_mypy_cache)
     return lines
 
 

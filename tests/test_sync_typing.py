@@ -7,16 +7,13 @@ its output is split by file. ``reveal_type`` lines are matched with what they mu
 marker, the expected errors through their ``# E:`` marker.
 """
 
-import os
 import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-REPOSITORY = Path(__file__).resolve().parent.parent
+from mypy_support import run_user_mypy
 
 # expression -> what mypy must reveal (``builtins.`` dropped: mypy 2 leaves it out)
 REVEALS = {
@@ -95,25 +92,11 @@ def right_script() -> str:
 
 
 @pytest.fixture(scope="module")
-def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+def mypy_output(tmp_path_factory: pytest.TempPathFactory, user_mypy_cache: Path) -> dict[str, list[str]]:
     """mypy --strict on both scripts, in one run: its lines per script."""
     folder = tmp_path_factory.mktemp("sync_user")
     files = {"sync_user": right_script(), "sync_wrong": textwrap.dedent(WRONG)}
-    for name, text in files.items():
-        (folder / f"{name}.py").write_text(text, encoding="utf-8")
-    # bfxapi is imported from this repository, as an installed package would be; its own errors are the
-    # repository's mypy run's business (silent here).
-    env = {**os.environ, "MYPYPATH": str(REPOSITORY)}
-    command = [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-error-summary",
-               "--cache-dir", str(folder / ".mypy_cache"), "--python-version", "3.10",
-               *(str(folder / f"{name}.py") for name in files)]
-    done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert done.stderr == "" or "error" not in done.stderr.lower(), done.stderr
-    lines: dict[str, list[str]] = {name: [] for name in files}
-    for line in done.stdout.splitlines():
-        name = Path(line.split(":", 1)[0]).stem
-        if name in lines:
-            lines[name].append(line)
+    lines = run_user_mypy(folder, files, user_mypy_cache)
     return lines
 
 

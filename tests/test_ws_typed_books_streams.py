@@ -8,15 +8,14 @@ books and streams against the simulator holding the entries and items their type
 """
 
 import asyncio
-import os
 import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
 import pytest
+
+from mypy_support import run_user_mypy
 
 from bfxapi import Client
 from bfxapi.exceptions import InvalidInputError
@@ -24,8 +23,6 @@ from bfxapi.websocket import BookItem, CandlesItem, StatusItem, Stream, TickerIt
 from bfxapi.websocket._event_emitter.events import EVENTS
 
 from ws_support import client, simulator
-
-REPOSITORY = Path(__file__).resolve().parent.parent
 
 DC = "bfxapi.types.dataclasses"
 # expression (in a script where bfx is the client of the mode) -> what mypy must reveal ({N}: the number type)
@@ -172,19 +169,7 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory, user_mypy_cache: Path)
     folder = tmp_path_factory.mktemp("books_streams_user")
     files = {"float_books": right_script("float"), "decimal_books": right_script("Decimal"),
              "wrong_books": textwrap.dedent(WRONG)}
-    for name, text in files.items():
-        (folder / f"{name}.py").write_text(text, encoding="utf-8")
-    env = {**os.environ, "MYPYPATH": str(REPOSITORY)}
-    command = [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-error-summary",
-               "--cache-dir", str(user_mypy_cache), "--python-version", "3.10",
-               *(str(folder / f"{name}.py") for name in files)]
-    done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert done.stderr == "" or "error" not in done.stderr.lower(), done.stderr
-    lines: dict[str, list[str]] = {name: [] for name in files}
-    for line in done.stdout.splitlines():
-        name = Path(line.split(":", 1)[0]).stem
-        if name in lines:
-            lines[name].append(line)
+    lines = run_user_mypy(folder, files, user_mypy_cache)
     return {**lines, **{f"{name}_source": [text] for name, text in files.items()}}
 
 

@@ -7,22 +7,19 @@ are written by hand, from the README's Events section, not read from the table),
 full of mistakes that must each be refused on its marked line.
 """
 
-import os
 import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import get_args
 
 import pytest
 
+from mypy_support import run_user_mypy
+
 from bfxapi.websocket._client._typed_events import EventName
 from bfxapi.websocket._event_emitter import ALL_EVENTS
 from bfxapi.websocket._event_emitter.events import EVENTS
 from bfxapi.websocket._event_emitter.generate import TARGET, render
-
-REPOSITORY = Path(__file__).resolve().parent.parent
 
 # event -> the parameters of a callback that fits it ({N}: the number type of the client)
 PAYLOADS = {
@@ -201,19 +198,7 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory, user_mypy_cache: Path)
     folder = tmp_path_factory.mktemp("events_user")
     files = {"float_events": good_script("float"), "decimal_events": good_script("Decimal"),
              "wrong_events": textwrap.dedent(WRONG)}
-    for name, text in files.items():
-        (folder / f"{name}.py").write_text(text, encoding="utf-8")
-    env = {**os.environ, "MYPYPATH": str(REPOSITORY)}
-    command = [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-error-summary",
-               "--cache-dir", str(user_mypy_cache), "--python-version", "3.10",
-               *(str(folder / f"{name}.py") for name in files)]
-    done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert done.stderr == "" or "error" not in done.stderr.lower(), done.stderr
-    lines: dict[str, list[str]] = {name: [] for name in files}
-    for line in done.stdout.splitlines():
-        name = Path(line.split(":", 1)[0]).stem
-        if name in lines:
-            lines[name].append(line)
+    lines = run_user_mypy(folder, files, user_mypy_cache)
     return lines
 
 
