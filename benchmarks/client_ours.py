@@ -44,7 +44,7 @@ import _meter  # noqa: E402
 import _scenarios as sc  # noqa: E402
 
 #: the statements of the frame function that keep stats() counters, removed when BFX_BENCH_STATS=off
-STATS_LINES = ("self.frames_received += 1", "self.bytes_received += len(raw)")
+STATS_LINES = ("self.frames_received += 1", "self.bytes_received += size")
 
 
 def compile_frame_handler(without_stats: bool) -> Any:

@@ -14,6 +14,7 @@ from .faults import FaultsMixin
 from .model.accounts import Account
 from .model.clock import MarketClock
 from .model.market import DEFAULT_SYMBOLS, Market, StepResult
+from .server.changes import Changes
 from .server.cadence import STATUS_INTERVAL, TICKER_INTERVAL, TRADE_UPDATE_DELAY, Cadence
 from .server.connection import Connection
 from .server.delivery import deliver
@@ -28,7 +29,7 @@ __all__ = ["Simulator"]
 _DEFAULTS: Mapping[str, Optional[int]] = MappingProxyType(DEFAULT_REST_RATE_LIMITS)
 
 
-class Simulator(FaultsMixin, AccountsMixin):
+class Simulator(Changes, FaultsMixin, AccountsMixin):
     """A faithful, deterministic, local Bitfinex (public data, accounts, trading), with fault injection.
 
     ``async with Simulator(seed=1, auto_market=False) as sim:`` serves on ``sim.wss_host``
@@ -141,7 +142,6 @@ class Simulator(FaultsMixin, AccountsMixin):
         self._init_counters()
         self.market_lock = asyncio.Lock()
         self._init_faults()
-        self._changed: Optional[asyncio.Event] = None
         self._runner: Optional[web.AppRunner] = None
         self._market_task: Optional["asyncio.Task[None]"] = None
         self.ws = WebSocketFrontEnd(self)
@@ -352,29 +352,7 @@ class Simulator(FaultsMixin, AccountsMixin):
         times.append(now)
         return None
 
-    # --- observability --------------------------------------------------------------------------------------------
-    def notify(self) -> None:
-        """Wake every :meth:`wait_for` (called on each frame sent/received and each open/close)."""
-        if self._changed is not None:
-            self._changed.set()
-            self._changed = asyncio.Event()
-
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
-        """Wait until ``predicate()`` is truthy and return its value; raise ``TimeoutError`` after ``timeout`` s.
-        The predicate is re-evaluated whenever a frame is sent or received or a connection opens/closes."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            value = predicate()
-            if value:
-                return value
-            remaining = deadline - loop.time()
-            if remaining <= 0 or self._changed is None:
-                raise TimeoutError(f"condition not met within {timeout} s")
-            try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except asyncio.TimeoutError:
-                pass
+    # --- observability (notify and wait_for: server.changes) --------------------------------------------------------
 
     async def wait_for_connections(self, count: int, timeout: float = 5.0) -> List[Connection]:
         """Wait until at least ``count`` connections have been accepted (open or since closed)."""

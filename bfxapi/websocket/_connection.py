@@ -537,10 +537,11 @@ class Connection:
 
         def on_text(raw: str) -> bool:
             self._last_frame = clock()
+            size = len(raw)
             self.frames_received += 1
-            self.bytes_received += len(raw)
+            self.bytes_received += size
             try:
-                data = short_loads(raw) if len(raw) < short_below else loads(raw)
+                data = short_loads(raw) if size < short_below else loads(raw)
             except Exception:  # pylint: disable=broad-exception-caught
                 # ValueError for bad JSON; RecursionError or MemoryError for a hostile one: none stops the loop.
                 invalid(raw, "not valid JSON")

@@ -26,11 +26,12 @@ import random
 import uuid
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Callable, Dict, List, Optional, Tuple, Type, Union
+from typing import Any, Dict, List, Optional, Tuple, Type, Union
 
 from aiohttp import WSMsgType, web
 
-from ..server.connection import Connection, now_ms
+from ..server.changes import Changes
+from ..server.connection import Connection
 from ..wire.frames import FLAG_OB_CHECKSUM, error_event
 from .format import Recording, RecordingError, channel_key, read_recording
 from .state import ChannelState
@@ -146,7 +147,7 @@ class _Session:
         self.changed.set()
 
 
-class Replay:
+class Replay(Changes):
     """Serves a recording (a :mod:`.format` file, or the text capture of ``tests/data``) on
     ``ws://HOST:PORT/ws/2``: ``async with Replay("session.jsonl.gz", speed=10) as replay: …replay.wss_host…``.
 
@@ -180,7 +181,6 @@ class Replay:
         #: the offset of the recording's first data frame: where every connection's replay starts
         self.first_offset = min(data) if data else 0
         self._runner: Optional[web.AppRunner] = None
-        self._changed: Optional[asyncio.Event] = None
 
     # --- lifecycle ------------------------------------------------------------------------------------------------
     @property
@@ -227,29 +227,6 @@ class Replay:
                         traceback: Optional[TracebackType]) -> None:
         await self.stop()
 
-    # --- observability --------------------------------------------------------------------------------------------
-    def notify(self) -> None:
-        if self._changed is not None:
-            self._changed.set()
-            self._changed = asyncio.Event()
-
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
-        """Wait until ``predicate()`` is truthy (re-checked whenever a frame is sent or received); TimeoutError
-        after ``timeout`` s."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            value = predicate()
-            if value:
-                return value
-            remaining = deadline - loop.time()
-            if remaining <= 0 or self._changed is None:
-                raise TimeoutError(f"condition not met within {timeout} s")
-            try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except asyncio.TimeoutError:
-                pass
-
     # --- the recording --------------------------------------------------------------------------------------------
     def frames_of(self, key: str) -> List[Tuple[int, int, Any]]:
         return self._by_key.get(key, [])
@@ -292,17 +269,9 @@ class Replay:
         conn = session.conn
         name = data.get("event")
         if name == "ping":
-            pong: Dict[str, Any] = {"event": "pong", "ts": now_ms()}
-            if "cid" in data:
-                pong["cid"] = data["cid"]
-            await conn.send_event(pong)
+            await conn.answer_ping(data)
         elif name == "conf":
-            flags = data.get("flags")
-            if not isinstance(flags, int) or isinstance(flags, bool) or flags < 0:
-                await conn.send_event(error_event(10050, "conf: invalid", {"flags": flags}))
-                return
-            conn.flags = flags
-            await conn.send_event({"event": "conf", "status": "OK", "flags": flags})
+            await conn.answer_conf(data)
         elif name == "subscribe":
             await self._subscribe(session, data)
         elif name == "unsubscribe":

@@ -8,7 +8,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 from aiohttp import web
 
 from ..wire.encoding import dumps
-from ..wire.frames import FLAG_SEQ_ALL, FLAG_TIMESTAMP
+from ..wire.frames import FLAG_SEQ_ALL, FLAG_TIMESTAMP, error_event
 from .channels import Subscription
 
 __all__ = ["Connection", "LOST_INPUTS", "now_ms"]
@@ -99,6 +99,22 @@ class Connection:
         """Send a control event (object); events carry no sequence number."""
         async with self._lock:
             await self._write(dumps(event), event)
+
+    async def answer_ping(self, data: Dict[str, Any]) -> None:
+        """``pong`` with the server's time, echoing the ping's ``cid``."""
+        pong: Dict[str, Any] = {"event": "pong", "ts": now_ms()}
+        if "cid" in data:
+            pong["cid"] = data["cid"]
+        await self.send_event(pong)
+
+    async def answer_conf(self, data: Dict[str, Any]) -> None:
+        """Take the ``conf`` event's flags (10050 when they are not a non-negative int) and confirm them."""
+        flags = data.get("flags")
+        if not isinstance(flags, int) or isinstance(flags, bool) or flags < 0:
+            await self.send_event(error_event(10050, "conf: invalid", {"flags": flags}))
+            return
+        self.flags = flags
+        await self.send_event({"event": "conf", "status": "OK", "flags": flags})
 
     async def send_channel(self, chan_id: int, bodies: List[List[Any]]) -> None:
         """Send channel frames in order, numbering each one."""

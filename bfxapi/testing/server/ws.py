@@ -7,7 +7,7 @@ from aiohttp import WSMsgType, web
 
 from ..wire.frames import error_event
 from .channels import SubscribeError, parse_subscription
-from .connection import Connection, now_ms
+from .connection import Connection
 from .context import ServerContext
 
 __all__ = ["WebSocketFrontEnd", "EventHandler", "ArrayHandler", "CloseHandler"]
@@ -24,8 +24,8 @@ class WebSocketFrontEnd:
     def __init__(self, sim: ServerContext) -> None:
         self.sim = sim
         self.events: Dict[str, EventHandler] = {
-            "ping": self._on_ping,
-            "conf": self._on_conf,
+            "ping": Connection.answer_ping,
+            "conf": Connection.answer_conf,
             "subscribe": self._on_subscribe,
             "unsubscribe": self._on_unsubscribe,
         }
@@ -95,20 +95,6 @@ class WebSocketFrontEnd:
         # anything else (non-JSON, scalars, unhandled arrays): no reply, the socket stays open
 
     # --- events ---------------------------------------------------------------------------------------------------
-    async def _on_ping(self, conn: Connection, data: Dict[str, Any]) -> None:
-        pong: Dict[str, Any] = {"event": "pong", "ts": now_ms()}
-        if "cid" in data:
-            pong["cid"] = data["cid"]
-        await conn.send_event(pong)
-
-    async def _on_conf(self, conn: Connection, data: Dict[str, Any]) -> None:
-        flags = data.get("flags")
-        if not isinstance(flags, int) or isinstance(flags, bool) or flags < 0:
-            await conn.send_event(error_event(10050, "conf: invalid", {"flags": flags}))
-            return
-        conn.flags = flags
-        await conn.send_event({"event": "conf", "status": "OK", "flags": flags})
-
     async def _on_subscribe(self, conn: Connection, data: Dict[str, Any]) -> None:
         sim = self.sim
         async with sim.market_lock:
