@@ -1,7 +1,9 @@
-"""``BfxEventEmitter.deliver`` (the channel handlers' fixed-arity emit) behaves as ``emit`` does: the same callbacks
-in the same order, ``once`` honoured, a listener removed or added during delivery treated the same, a failing
-callback reported and the others still called, coroutine callbacks scheduled and tracked. Each scenario runs through
-both methods and the two records are compared, and checked against what is expected."""
+"""The channel handlers deliver their events themselves, reading the emitter's table of callbacks, and behave as
+``BfxEventEmitter.emit`` does: the same callbacks in the same order, ``once`` honoured, a listener removed or added
+during delivery treated the same, a failing callback reported and the others still called, coroutine callbacks
+scheduled and tracked: both copies of the loop (the single-row update each kind of channel inlines, and ``_deliver``
+for the rest). Each scenario runs through each of them and through ``emit``, the records are compared, and checked
+against what is expected."""
 
 import asyncio
 import logging
@@ -16,15 +18,35 @@ EVENT = "t_book_update"
 SUB = {"channel": "book", "symbol": "tBTCUSD"}
 
 
-def _deliver(emitter: BfxEventEmitter, data: Any) -> None:
-    emitter.deliver(EVENT, SUB, data)
-
-
 def _emit(emitter: BfxEventEmitter, data: Any) -> None:
     emitter.emit(EVENT, SUB, data)
 
 
-SENDERS = [_emit, _deliver]
+def _through_handler(frame: Callable[[Any], list[Any]]) -> Callable[[BfxEventEmitter, Any], None]:
+    """A sender that hands ``frame(data)`` to a book handler whose parser gives back the row's first value: the
+    handler's own copy of the delivery loop is what delivers ``data``."""
+
+    def send(emitter: BfxEventEmitter, data: Any) -> None:
+        handler: Any = create_handler({**SUB, "prec": "P0"}, emitter.emit, [])
+        handler.snapshot_pending = False
+        handler.parse = lambda row: row[0]
+        handler.subscription = SUB
+        handler(frame(data))
+
+    send.__name__ = f"_handler_{frame.__name__}"
+    return send
+
+
+def _single_update(data: Any) -> list[Any]:  # the inlined copy (_SnapshotHandler.__call__)
+    return [1, [data, 1, 1.0]]
+
+
+def _bulk_update(data: Any) -> list[Any]:  # PublicChannelHandler._deliver
+    return [1, [[data, 1, 1.0]]]
+
+
+_DELIVER = _through_handler(_single_update)
+SENDERS = [_emit, _DELIVER, _through_handler(_bulk_update)]
 
 
 def _emitter() -> BfxEventEmitter:
@@ -72,27 +94,30 @@ def _failure(send: Callable[[BfxEventEmitter, Any], None]) -> list[Any]:
     return seen
 
 
+@pytest.mark.parametrize("send", SENDERS[1:], ids=lambda send: send.__name__)
 @pytest.mark.parametrize("scenario", [_order_and_once, _removal_during, _failure])
-def test_deliver_behaves_as_emit(scenario: Callable[[Callable[..., None]], list[Any]]) -> None:
-    assert scenario(_deliver) == scenario(_emit)
+def test_deliver_behaves_as_emit(
+    scenario: Callable[[Callable[..., None]], list[Any]], send: Callable[[BfxEventEmitter, Any], None]
+) -> None:
+    assert scenario(send) == scenario(_emit)
 
 
 def test_the_expected_order_and_once() -> None:
-    assert _order_and_once(_deliver) == [
+    assert _order_and_once(_DELIVER) == [
         ("a", True, 1), ("once", True, 1), ("b", True, 1), ("a", True, 2), ("b", True, 2),
     ]  # fmt: skip
 
 
 def test_removal_and_addition_during_delivery_count_from_the_next_one() -> None:
-    assert _removal_during(_deliver) == [("first", 1), ("second", 1), ("first", 2), ("added", 2)]
+    assert _removal_during(_DELIVER) == [("first", 1), ("second", 1), ("first", 2), ("added", 2)]
 
 
 def test_a_failing_callback_is_reported_and_the_next_still_called() -> None:
-    assert _failure(_deliver) == [("error", EVENT, "broken 7"), ("after", 7)]
+    assert _failure(_DELIVER) == [("error", EVENT, "broken 7"), ("after", 7)]
 
 
 def test_no_listener_is_fine() -> None:
-    _deliver(_emitter(), 1)
+    _DELIVER(_emitter(), 1)
 
 
 async def test_coroutine_callbacks_are_scheduled_and_their_failures_reported() -> None:
@@ -112,7 +137,7 @@ async def test_coroutine_callbacks_are_scheduled_and_their_failures_reported() -
     emitter.on(EVENT, lambda sub, data: coroutine(sub, data + 1))
     errors: list[str] = []
     emitter.on("callback_error", lambda _event, error: errors.append(str(error)))
-    emitter.deliver(EVENT, SUB, 3)
+    _DELIVER(emitter, 3)
     assert emitter.pending_tasks() == 3
     await asyncio.wait_for(done.wait(), 5)
     await asyncio.wait_for(emitter.finish_pending(5), 10)
@@ -125,7 +150,7 @@ def test_a_handler_delivers_through_the_emitter_and_calls_any_other_emit_as_it_i
     emitter, seen = _emitter(), []
     emitter.on(EVENT, lambda sub, data: seen.append((sub["symbol"], data.price)))
     handler = create_handler({**SUB, "prec": "P0"}, emitter.emit, [])
-    assert handler.deliver == emitter.deliver
+    assert handler.callbacks is emitter.callbacks_by_event
     handler([1, [[100.0, 1, 2.0]]])  # the snapshot
     handler([1, [101.0, 2, -1.0]])
     assert seen == [("tBTCUSD", 101.0)]
@@ -137,7 +162,6 @@ def test_a_handler_delivers_through_the_emitter_and_calls_any_other_emit_as_it_i
         return True
 
     other = create_handler({**SUB, "prec": "P0"}, recorder, [])
-    assert other.deliver is recorder
     other([1, [[100.0, 1, 2.0]]])
     other([1, [101.0, 2, -1.0]])
     assert [args[0] for args in recorded] == ["t_book_snapshot", "t_book_update"]
@@ -156,3 +180,45 @@ def test_a_subclass_overriding_emit_keeps_receiving_the_events() -> None:
     handler([1, [[100.0, 1, 2.0]]])
     handler([1, [101.0, 2, -1.0]])
     assert seen == ["t_book_snapshot", "t_book_update"]
+    assert seen == ["t_book_snapshot", "t_book_update"]
+
+
+@pytest.mark.parametrize(
+    "spec, event, frame",
+    [
+        ({"channel": "ticker", "symbol": "tBTCUSD"}, "t_ticker_update", [1, ["row"]]),
+        ({"channel": "trades", "symbol": "tBTCUSD"}, "t_trade_execution", [1, "te", ["row"]]),
+        ({"channel": "trades", "symbol": "fUSD"}, "f_trade_execution_update", [1, "ftu", ["row"]]),
+        ({"channel": "book", "symbol": "tBTCUSD", "prec": "P0"}, "t_book_update", [1, ["row"]]),
+        ({"channel": "candles", "key": "trade:1m:tBTCUSD"}, "candles_update", [1, ["row"]]),
+    ],
+)
+async def test_each_handlers_own_delivery_isolates_callbacks_and_runs_coroutines(
+    spec: dict[str, Any], event: str, frame: list[Any]
+) -> None:
+    """The inlined copies of the delivery loop in the ticker, trades and book/candles handlers: a failing callback
+    is reported and the next one still called, in order, a coroutine returned is run, the sinks come after."""
+    emitter, seen = _emitter(), []
+    ran = asyncio.Event()
+
+    async def later(data: Any) -> None:
+        seen.append(("coroutine", data))
+        ran.set()
+
+    def broken(_sub: Any, data: Any) -> None:
+        raise RuntimeError(f"broken {data}")
+
+    emitter.on(event, lambda sub, data: seen.append(("first", sub is spec, data)))
+    emitter.on(event, broken)
+    emitter.on(event, lambda _sub, data: later(data))
+    emitter.on("callback_error", lambda name, error: seen.append(("error", name, str(error))))
+    handler: Any = create_handler(spec, emitter.emit, [lambda name, data: seen.append(("sink", name, data))])
+    if hasattr(handler, "snapshot_pending"):
+        handler.snapshot_pending = False
+    handler.parse = lambda row: row[0]
+    handler(frame)
+    await asyncio.wait_for(ran.wait(), 5)
+    assert seen == [
+        ("first", True, "row"), ("error", event, "broken row"), ("sink", event, "row"), ("coroutine", "row"),
+    ]  # fmt: skip
+    assert emitter.pending_tasks() == 0 or await asyncio.wait_for(emitter.finish_pending(5), 10) is None

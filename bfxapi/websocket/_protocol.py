@@ -147,41 +147,54 @@ class PublicSequence:
     :meth:`check` returns ``None`` for a frame in order and a :class:`Gap` when frames were lost; it raises
     ``ValueError`` for a frame whose number cannot be read, which the next readable number allows for (the
     server numbered that frame too). :meth:`reset` starts again at 1 (a new socket).
+
+    The receive loop runs :meth:`check`'s common case itself (a frame whose number is :attr:`expected`: it sets
+    ``expected`` to the next one) and calls :meth:`out_of_order` for every other frame; ``expected`` is None while
+    frames whose number could not be read are unaccounted for, so that the next number goes through
+    :meth:`out_of_order` too.
     """
 
-    __slots__ = ("last", "_unnumbered")
+    __slots__ = ("expected", "_last", "_unnumbered")
 
     def __init__(self) -> None:
-        self.last = 0
+        #: the number the next frame must carry (None: see the class docstring)
+        self.expected: Optional[int] = 1
+        self._last = 0
         self._unnumbered = 0
 
     def reset(self) -> None:
-        self.last = 0
+        self.expected = 1
+        self._last = 0
         self._unnumbered = 0
+
+    @property
+    def last(self) -> int:
+        """The last number read (0 on a new socket)."""
+        return self.expected - 1 if self.expected is not None else self._last
 
     def check(self, frame: list[Any]) -> Optional[Gap]:
         """Audit one data frame (at least ``[CHAN]``)."""
         try:
-            # frame[sequence_index(frame)], inlined: this runs on every public frame
-            second = frame[1]
-            received = frame[3 if second.__class__ is str and second != "hb" else 2]
+            received = frame[sequence_index(frame)]
         except IndexError:
             received = None
-        if received == self.last + 1 and received.__class__ is int:
-            self.last = received
-            self._unnumbered = 0
+        if received == self.expected and received.__class__ is int:
+            self.expected = received + 1
             return None
-        return self._out_of_order(received)
+        return self.out_of_order(received)
 
-    def _out_of_order(self, received: Any) -> Optional[Gap]:
+    def out_of_order(self, received: Any) -> Optional[Gap]:
+        """Audit a frame whose number (``received``, None when it has none) is not :attr:`expected`."""
+        last = self.last
         if received.__class__ is not int:
             self._unnumbered += 1
+            self._last, self.expected = last, None
             raise ValueError("the sequence number is missing")
-        expected = self.last + 1
+        expected = last + 1
         unnumbered, self._unnumbered = self._unnumbered, 0
-        self.last = received
-        if unnumbered and expected < received <= expected + unnumbered:
-            return None  # the frames whose number could not be read took the numbers in between
+        self.expected = received + 1
+        if received == expected or unnumbered and expected < received <= expected + unnumbered:
+            return None  # in order after all, or the frames whose number could not be read took those in between
         return Gap("public", expected, received)
 
 

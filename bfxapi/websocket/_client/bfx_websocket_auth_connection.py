@@ -15,7 +15,7 @@ from ..._utils.nonce import NonceGenerator
 from ..._utils.signatures import ws_auth_message
 from ...exceptions import InvalidCredentialError, NonceError
 from ...types import Notification
-from .._connection import Connection, ConnectionContext
+from .._connection import Connection, ConnectionContext, Routing
 from ..account import Account
 from .._history import History
 from .. import _outcomes
@@ -262,9 +262,13 @@ class BfxWebSocketAuthConnection(Connection):
         self._logger.error("%s: %s", self.name, self._failure)
         self._context.on_fatal(self._failure)
 
+    def _routing(self) -> Routing:
+        return Routing({0: self._on_account_frame}, None, None, self._on_list)
+
     def _on_list(self, data: list[Any]) -> None:
-        if data[0] != 0:
-            raise InvalidMessageError(f"frame on {self.name}", data, f"unexpected channel id {data[0]!r}")
+        raise InvalidMessageError(f"frame on {self.name}", data, f"unexpected channel id {data[0]!r}")
+
+    def _on_account_frame(self, data: list[Any]) -> None:
         if self._sequence:
             self._check_sequence(self._audit, data)
         if data[1] != "hb":

@@ -9,7 +9,7 @@ it, or when the client closes.
 import asyncio
 from typing import Any, Callable, Optional
 
-from .._connection import Connection, ConnectionContext
+from .._connection import Connection, ConnectionContext, Routing
 from .._protocol import (
     Action, Arm, Confirm, Disarm, Emit, ExpectUnsubscribed, Fail, Flag, Interrupt, Log, PublicSequence, Release,
     Restart, Route, Send, Subscription, SubscriptionState, SubscriptionTable, Unroute, Unsubscribed, sequence_index,
@@ -231,21 +231,15 @@ class BfxWebSocketBucket(Connection):
     def _on_maintenance_end(self) -> None:
         self._perform_soon(self._table.maintenance_ended())
 
+    def _routing(self) -> Routing:
+        return Routing(
+            self._routes, self._audit if self._sequence else None, self._stamp if self._timestamps else None,
+            self._on_list,
+        )  # fmt: skip
+
     def _on_list(self, data: list[Any]) -> None:
-        if self._sequence:
-            # Connection._check_sequence, inlined: one call less on every frame
-            try:
-                gap = self._audit.check(data)
-            except ValueError as error:
-                raise InvalidMessageError(f"frame on {self.name}", data, str(error)) from None
-            if gap is not None:
-                self._sequence_gap(gap)
-        handler = self._routes.get(data[0])
-        if handler is not None:
-            if self._timestamps:
-                self._stamp(data)
-            handler(data)
-        elif data[0] not in self._table.retired:
+        # no route: a channel unsubscribed a moment ago may still have frames on the way
+        if data[0] not in self._table.retired:
             raise InvalidMessageError(f"frame on {self.name}", data, f"unknown channel id {data[0]!r}")
 
     def _stamp(self, data: list[Any]) -> None:

@@ -9,7 +9,9 @@ A pyee ``AsyncIOEventEmitter`` that
   connection or the client;
 - keeps, per event, a ready tuple of callbacks rebuilt only when listeners change, so that ``emit`` on
   the hot path is a dict lookup and a loop (pyee's own ``emit`` takes a lock and copies the listener list
-  on every call).
+  on every call). That table (:attr:`BfxEventEmitter.callbacks_by_event`) holds every event it accepts, always current:
+  the channel handlers read it themselves and call the callbacks of a frame's event in their own loop, with
+  the same isolation (:meth:`BfxEventEmitter.callback_failed`, :meth:`BfxEventEmitter.callback_returned`).
 """
 
 import asyncio
@@ -50,9 +52,20 @@ class BfxEventEmitter(AsyncIOEventEmitter):
     ) -> None:
         super().__init__()
         self._known = frozenset(events)
-        self._dispatch: dict[str, tuple[Handler, ...]] = {}
+        # every event a handler may deliver is in the table from the start, accepted or not (an event this emitter
+        # does not accept can have no callbacks)
+        self._dispatch: dict[str, tuple[Handler, ...]] = dict.fromkeys(self._known | ALL_EVENTS, ())
         self._logger = logger or logging.getLogger("bfxapi.websocket")
         self._throttle = throttle or LogThrottle()
+
+    @property
+    def callbacks_by_event(self) -> dict[str, tuple[Handler, ...]]:
+        """The callbacks of each event this emitter accepts, in the order they were added (coroutine functions
+        wrapped in what schedules them): a live table, updated in place whenever listeners change; read it, never
+        write to it. A caller that calls them itself does what :meth:`deliver` does: each call in a ``try``, an
+        exception to :meth:`callback_failed`, a result other than None to :meth:`callback_returned`, as :meth:`emit`
+        does (``tests/test_ws_emitter_deliver.py`` holds the channel handlers, which do, to the same behaviour)."""
+        return self._dispatch
 
     @property
     def events(self) -> frozenset[str]:
@@ -92,18 +105,17 @@ class BfxEventEmitter(AsyncIOEventEmitter):
         if inspect.iscoroutinefunction(k):
             v = self._scheduler(v, k, event)
         super()._add_event_handler(event, k, v)
-        self._dispatch.pop(event, None)
+        self._dispatch[event] = self._handlers_of(event)
 
     def _remove_listener(self, event: str, f: Handler) -> None:
+        # pyee calls this with its lock held (the lock is not reentrant: _handlers_of would wait forever)
         super()._remove_listener(event, f)
-        self._dispatch.pop(event, None)
+        self._dispatch[event] = tuple(self._events.get(event, {}).values())
 
     def remove_all_listeners(self, event: Optional[str] = None) -> None:
         super().remove_all_listeners(event)
-        if event is None:
-            self._dispatch.clear()
-        else:
-            self._dispatch.pop(event, None)
+        for name in self._dispatch if event is None else (event,):
+            self._dispatch[name] = ()
 
     def emit(self, event: str, *args: Any, **kwargs: Any) -> bool:
         handlers = self._dispatch.get(event)
@@ -113,31 +125,18 @@ class BfxEventEmitter(AsyncIOEventEmitter):
             try:
                 result = handler(*args, **kwargs)
             except Exception as error:  # pylint: disable=broad-exception-caught
-                self._callback_failed(event, error)
+                self.callback_failed(event, error)
                 continue
-            if result is not None and inspect.iscoroutine(result):
-                # A callable that returns a coroutine without being a coroutine function (a partial,
-                # a lambda): run it like any other coroutine callback.
-                self._track(asyncio.ensure_future(result), event)
+            if result is not None:
+                self.callback_returned(event, result)
         return bool(handlers)
 
-    def deliver(self, event: str, subscription: Any, data: Any) -> None:
-        """``emit(event, subscription, data)`` for the channel handlers' hot path: the same callbacks in the same
-        order, the same isolation of a failing callback, without packing the arguments into a tuple and a dict of
-        keywords, unpacking them again for each callback, or a result (about a third of what an emit costs with
-        one listener). Kept beside :meth:`emit` line for line; ``tests/test_ws_emitter_deliver.py`` holds the two
-        to the same behaviour."""
-        handlers = self._dispatch.get(event)
-        if handlers is None:
-            handlers = self._dispatch[event] = self._handlers_of(event)
-        for handler in handlers:
-            try:
-                result = handler(subscription, data)
-            except Exception as error:  # pylint: disable=broad-exception-caught
-                self._callback_failed(event, error)
-                continue
-            if result is not None and inspect.iscoroutine(result):
-                self._track(asyncio.ensure_future(result), event)
+    def callback_returned(self, event: str, result: Any) -> None:
+        """A callback of ``event`` returned ``result`` (not None): a coroutine is run like any coroutine callback
+        (a callable that returns one without being a coroutine function: a partial, a lambda); anything else is
+        ignored."""
+        if inspect.iscoroutine(result):
+            self._track(asyncio.ensure_future(result), event)
 
     # -- helpers ---------------------------------------------------------------------------------
 
@@ -164,9 +163,9 @@ class BfxEventEmitter(AsyncIOEventEmitter):
             return
         error = task.exception()
         if error is not None:
-            self._callback_failed(event, error)
+            self.callback_failed(event, error)
 
-    def _callback_failed(self, event: str, error: BaseException) -> None:
+    def callback_failed(self, event: str, error: BaseException) -> None:
         """Report a callback's exception: a log record with its traceback (the same failure repeating is
         logged once per interval, with a count), and ``callback_error`` every time (unless a
         ``callback_error`` callback is what failed: reporting that one again would never end)."""

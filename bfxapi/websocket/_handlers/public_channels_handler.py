@@ -15,8 +15,9 @@ The serializers come from the client's codec (its number mode), picked once per 
 handler holds the decimal serializers, and a frame pays nothing for the choice.
 """
 
+import functools
 import sys
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence, Union
 
 from ..._aliases import Emit
 from ...types.codec import Codec
@@ -41,24 +42,60 @@ _FUNDING_TRADES: dict[str, Optional[str]] = {
 }  # fmt: skip
 
 
-def _deliver_of(emit: Emit) -> Callable[[str, Any, Any], Any]:
+class _PlainEmit:
+    """What a handler delivers through when it was given a plain ``emit`` function rather than a
+    :class:`BfxEventEmitter`'s own (a test's recorder, a subclass that overrides ``emit``): each event's one
+    "callback" is that function, called as ``emit(event, subscription, data)``, and what it raises goes on up."""
+
+    __slots__ = ("callbacks_by_event",)
+
+    def __init__(self, emit: Emit) -> None:
+        self.callbacks_by_event = _EmitCalls(emit)
+
+    def callback_failed(self, event: str, error: BaseException) -> None:  # pylint: disable=unused-argument
+        raise error
+
+    def callback_returned(self, event: str, result: Any) -> None:
+        """The result of a plain ``emit`` is its own business."""
+
+
+class _EmitCalls(dict[str, tuple[Callable[..., Any]]]):
+    def __init__(self, emit: Emit) -> None:
+        super().__init__()
+        self.emit = emit
+
+    def __missing__(self, event: str) -> tuple[Callable[..., Any]]:
+        calls = self[event] = (functools.partial(self.emit, event),)
+        return calls
+
+
+def _delivery_of(emit: Emit) -> Union[BfxEventEmitter, _PlainEmit]:
     owner = getattr(emit, "__self__", None)
     if isinstance(owner, BfxEventEmitter) and getattr(emit, "__func__", None) is BfxEventEmitter.emit:
-        return owner.deliver
-    return emit
+        return owner
+    return _PlainEmit(emit)
 
 
 class PublicChannelHandler:
-    """Base class: holds what every channel needs, and reports heartbeats and unexpected frames."""
+    """Base class: holds what every channel needs, and reports heartbeats and unexpected frames.
 
-    __slots__ = ("subscription", "emit", "deliver", "sinks", "typed")
+    A data event is delivered as :meth:`BfxEventEmitter.emit` would deliver it, but by the handler itself, without
+    packing the arguments into a tuple and a dict of keywords and unpacking them again for each callback: it reads
+    the callbacks of the event from the emitter's live table and calls each in a ``try``, then feeds the sinks. The
+    single-row update of each kind of channel (what a channel sends nearly all the time) does it inline rather than
+    through :meth:`_deliver`: a call less per frame. ``tests/test_ws_emitter_deliver.py`` holds every copy to the
+    emitter's behaviour."""
+
+    __slots__ = ("subscription", "emit", "callbacks", "failed", "returned", "sinks", "typed")
 
     def __init__(self, subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink]) -> None:
         self.subscription = subscription
         self.emit = emit
-        #: ``emit(event, subscription, data)`` for the data events: the emitter's fixed-arity twin of its ``emit``
-        #: when ``emit`` is a BfxEventEmitter's own (anything else, a test's recorder, is called as it is)
-        self.deliver: Callable[[str, Any, Any], Any] = _deliver_of(emit)
+        delivery = _delivery_of(emit)
+        #: event -> its callbacks (the emitter's live table); a callback's exception, and a result other than None
+        self.callbacks: Mapping[str, tuple[Callable[..., Any], ...]] = delivery.callbacks_by_event
+        self.failed: Callable[[str, BaseException], None] = delivery.callback_failed
+        self.returned: Callable[[str, Any], None] = delivery.callback_returned
         self.sinks = sinks
         #: typed frames -> event name (None: heartbeat), the table of the channel's kind (shared: never change it)
         self.typed: dict[str, Optional[str]] = _HEARTBEAT
@@ -67,7 +104,14 @@ class PublicChannelHandler:
         raise NotImplementedError
 
     def _deliver(self, event: str, data: Any) -> None:
-        self.deliver(event, self.subscription, data)
+        for callback in self.callbacks[event]:
+            try:
+                result = callback(self.subscription, data)
+            except Exception as error:  # pylint: disable=broad-exception-caught
+                self.failed(event, error)
+            else:
+                if result is not None:
+                    self.returned(event, result)
         for sink in self.sinks:
             sink(event, data)
 
@@ -94,9 +138,17 @@ class _RowHandler(PublicChannelHandler):
         payload = frame[1]
         if payload.__class__ is list:
             item = self.parse(payload)
-            self.deliver(self.event, self.subscription, item)
+            event = self.event
+            for callback in self.callbacks[event]:  # _deliver, inlined (class docstring)
+                try:
+                    result = callback(self.subscription, item)
+                except Exception as error:  # pylint: disable=broad-exception-caught
+                    self.failed(event, error)
+                else:
+                    if result is not None:
+                        self.returned(event, result)
             for sink in self.sinks:
-                sink(self.event, item)
+                sink(event, item)
         elif payload == "hb":
             self._heartbeat()
         else:
@@ -146,9 +198,17 @@ class _SnapshotHandler(PublicChannelHandler):
                     self._deliver(self.update_event, item)
             else:
                 item = self.parse(payload)
-                self.deliver(self.update_event, self.subscription, item)
+                event = self.update_event
+                for callback in self.callbacks[event]:  # _deliver, inlined (class docstring)
+                    try:
+                        result = callback(self.subscription, item)
+                    except Exception as error:  # pylint: disable=broad-exception-caught
+                        self.failed(event, error)
+                    else:
+                        if result is not None:
+                            self.returned(event, result)
                 for sink in self.sinks:
-                    sink(self.update_event, item)
+                    sink(event, item)
             return
         if payload in self.typed:
             if self.typed[payload] is not None:  # "cs"
@@ -183,7 +243,14 @@ class _TradesHandler(PublicChannelHandler):
             event = self.typed.get(kind, "")  # one lookup: "" for a type the channel does not send, None for "hb"
             if event:
                 item = self.parse(frame[2])
-                self.deliver(event, self.subscription, item)
+                for callback in self.callbacks[event]:  # _deliver, inlined (class docstring)
+                    try:
+                        result = callback(self.subscription, item)
+                    except Exception as error:  # pylint: disable=broad-exception-caught
+                        self.failed(event, error)
+                    else:
+                        if result is not None:
+                            self.returned(event, result)
                 for sink in self.sinks:
                     sink(event, item)
             elif event is None:
