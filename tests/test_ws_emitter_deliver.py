@@ -12,32 +12,41 @@ from typing import Any, Callable
 import pytest
 
 from bfxapi.websocket._event_emitter.bfx_event_emitter import BfxEventEmitter
+from bfxapi.types.dataclasses import TradingPairBook
 from bfxapi.websocket._handlers.public_channels_handler import create_handler
 
 EVENT = "t_book_update"
-SUB = {"channel": "book", "symbol": "tBTCUSD"}
+# a derivatives status row in Bitfinex's layout: times, one count, prices, nulls where nothing is documented
+DERIV: list[Any] = [
+    1_700_000_000_000, None, 64000.5, 64010.0, None, 1.5e7, None, 1_700_000_028_800, 0.0001, 4, None, 0.0001, None,
+    None, 64005.0, None, None, 1234.5, None, None, None, 0.001, 0.002,
+]  # fmt: skip
+SUB = {"channel": "book", "symbol": "tBTCUSD", "prec": "P0"}
+
+
+def _row(data: Any) -> TradingPairBook:
+    """What a book handler builds from the level ``[data, 1, 1.0]``."""
+    return TradingPairBook(price=data, count=1, amount=1.0)
 
 
 def _emit(emitter: BfxEventEmitter, data: Any) -> None:
-    emitter.emit(EVENT, SUB, data)
+    emitter.emit(EVENT, SUB, _row(data))
 
 
 def _through_handler(frame: Callable[[Any], list[Any]]) -> Callable[[BfxEventEmitter, Any], None]:
-    """A sender that hands ``frame(data)`` to a book handler whose parser gives back the row's first value: the
-    handler's own copy of the delivery loop is what delivers ``data``."""
+    """A sender that hands ``frame(data)`` to a book handler: the handler's own delivery loop (its fast path's copy,
+    or ``_deliver``) is what delivers ``_row(data)``."""
 
     def send(emitter: BfxEventEmitter, data: Any) -> None:
-        handler: Any = create_handler({**SUB, "prec": "P0"}, emitter.emit, [])
+        handler: Any = create_handler(SUB, emitter.emit, [])
         handler.snapshot_pending = False
-        handler.parse = lambda row: row[0]
-        handler.subscription = SUB
         handler(frame(data))
 
     send.__name__ = f"_handler_{frame.__name__}"
     return send
 
 
-def _single_update(data: Any) -> list[Any]:  # the inlined copy (_SnapshotHandler.__call__)
+def _single_update(data: Any) -> list[Any]:  # the fast path's copy (_SnapshotHandler[TradingPairBook].__call__)
     return [1, [data, 1, 1.0]]
 
 
@@ -104,16 +113,16 @@ def test_deliver_behaves_as_emit(
 
 def test_the_expected_order_and_once() -> None:
     assert _order_and_once(_DELIVER) == [
-        ("a", True, 1), ("once", True, 1), ("b", True, 1), ("a", True, 2), ("b", True, 2),
+        ("a", True, _row(1)), ("once", True, _row(1)), ("b", True, _row(1)), ("a", True, _row(2)), ("b", True, _row(2)),
     ]  # fmt: skip
 
 
 def test_removal_and_addition_during_delivery_count_from_the_next_one() -> None:
-    assert _removal_during(_DELIVER) == [("first", 1), ("second", 1), ("first", 2), ("added", 2)]
+    assert _removal_during(_DELIVER) == [("first", _row(1)), ("second", _row(1)), ("first", _row(2)), ("added", _row(2))]
 
 
 def test_a_failing_callback_is_reported_and_the_next_still_called() -> None:
-    assert _failure(_DELIVER) == [("error", EVENT, "broken 7"), ("after", 7)]
+    assert _failure(_DELIVER) == [("error", EVENT, f"broken {_row(7)}"), ("after", _row(7))]
 
 
 def test_no_listener_is_fine() -> None:
@@ -129,19 +138,19 @@ async def test_coroutine_callbacks_are_scheduled_and_their_failures_reported() -
         done.set()
 
     async def failing(_sub: Any, data: Any) -> None:
-        raise ValueError(f"failing {data}")
+        raise ValueError(f"failing {data.price}")
 
     emitter.on(EVENT, coroutine)
     emitter.on(EVENT, failing)
     # a plain callable returning a coroutine is run too
-    emitter.on(EVENT, lambda sub, data: coroutine(sub, data + 1))
+    emitter.on(EVENT, lambda sub, data: coroutine(sub, _row(data.price + 1)))
     errors: list[str] = []
     emitter.on("callback_error", lambda _event, error: errors.append(str(error)))
     _DELIVER(emitter, 3)
     assert emitter.pending_tasks() == 3
     await asyncio.wait_for(done.wait(), 5)
     await asyncio.wait_for(emitter.finish_pending(5), 10)
-    assert sorted(seen) == [("coroutine", 3), ("coroutine", 4)]
+    assert sorted(seen, key=lambda record: record[1].price) == [("coroutine", _row(3)), ("coroutine", _row(4))]
     assert errors == ["failing 3"]
     assert emitter.pending_tasks() == 0
 
@@ -186,17 +195,18 @@ def test_a_subclass_overriding_emit_keeps_receiving_the_events() -> None:
 @pytest.mark.parametrize(
     "spec, event, frame",
     [
-        ({"channel": "ticker", "symbol": "tBTCUSD"}, "t_ticker_update", [1, ["row"]]),
-        ({"channel": "trades", "symbol": "tBTCUSD"}, "t_trade_execution", [1, "te", ["row"]]),
-        ({"channel": "trades", "symbol": "fUSD"}, "f_trade_execution_update", [1, "ftu", ["row"]]),
-        ({"channel": "book", "symbol": "tBTCUSD", "prec": "P0"}, "t_book_update", [1, ["row"]]),
-        ({"channel": "candles", "key": "trade:1m:tBTCUSD"}, "candles_update", [1, ["row"]]),
+        ({"channel": "ticker", "symbol": "tBTCUSD"}, "t_ticker_update", [1, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]]),
+        ({"channel": "trades", "symbol": "tBTCUSD"}, "t_trade_execution", [1, "te", [5, 1_700_000_000_000, 0.5, 64000.0]]),
+        ({"channel": "trades", "symbol": "fUSD"}, "f_trade_execution_update", [1, "ftu", [5, 1_700_000_000_000, 9.0, 0.0002, 2]]),
+        ({"channel": "book", "symbol": "tBTCUSD", "prec": "P0"}, "t_book_update", [1, [64000.0, 2, 0.5]]),
+        ({"channel": "candles", "key": "trade:1m:tBTCUSD"}, "candles_update", [1, [1_700_000_000_000, 1.0, 2.0, 3.0, 0.5, 9.0]]),
+        ({"channel": "status", "key": "deriv:tBTCF0:USTF0"}, "derivatives_status_update", [1, DERIV]),
     ],
-)
-async def test_each_handlers_own_delivery_isolates_callbacks_and_runs_coroutines(
+)  # fmt: skip
+async def test_each_fast_path_isolates_callbacks_and_runs_coroutines(
     spec: dict[str, Any], event: str, frame: list[Any]
 ) -> None:
-    """The inlined copies of the delivery loop in the ticker, trades and book/candles handlers: a failing callback
+    """The fast path of each kind of channel (its single-row update, with the delivery loop inline): a failing callback
     is reported and the next one still called, in order, a coroutine returned is run, the sinks come after."""
     emitter, seen = _emitter(), []
     ran = asyncio.Event()
@@ -206,19 +216,21 @@ async def test_each_handlers_own_delivery_isolates_callbacks_and_runs_coroutines
         ran.set()
 
     def broken(_sub: Any, data: Any) -> None:
-        raise RuntimeError(f"broken {data}")
+        raise RuntimeError(f"broken {type(data).__name__}")
 
     emitter.on(event, lambda sub, data: seen.append(("first", sub is spec, data)))
     emitter.on(event, broken)
     emitter.on(event, lambda _sub, data: later(data))
     emitter.on("callback_error", lambda name, error: seen.append(("error", name, str(error))))
     handler: Any = create_handler(spec, emitter.emit, [lambda name, data: seen.append(("sink", name, data))])
+    assert type(handler).__call__ is not type(handler).__mro__[1].__call__, "no fast path"
     if hasattr(handler, "snapshot_pending"):
         handler.snapshot_pending = False
-    handler.parse = lambda row: row[0]
     handler(frame)
     await asyncio.wait_for(ran.wait(), 5)
-    assert seen == [
-        ("first", True, "row"), ("error", event, "broken row"), ("sink", event, "row"), ("coroutine", "row"),
+    item = seen[0][2]
+    assert type(item).__name__ != "list" and seen == [
+        ("first", True, item), ("error", event, f"broken {type(item).__name__}"), ("sink", event, item),
+        ("coroutine", item),
     ]  # fmt: skip
-    assert emitter.pending_tasks() == 0 or await asyncio.wait_for(emitter.finish_pending(5), 10) is None
+    await asyncio.wait_for(emitter.finish_pending(5), 10)

@@ -194,7 +194,7 @@ class Serializer(Generic[T]):
 
     __slots__ = (
         "name", "klass", "labels", "flat", "decimal", "_fields", "_length", "_slots", "_checks", "_converts",
-        "_build", "_build_list", "_twin", "__dict__",
+        "_build", "_build_list", "_twin", "_inline", "__dict__",
     )  # fmt: skip
 
     def __init__(
@@ -207,6 +207,8 @@ class Serializer(Generic[T]):
         #: the number mode: ``N`` fields are ``Decimal`` (True) or ``float`` (False); see the module docstring
         self.decimal = decimal
         self._twin: Optional[Serializer[Any]] = None
+        #: what inline_source() is made of: the unpacking targets, the checks, the build lines, the names they use
+        self._inline: Optional[tuple[str, list[str], list[str], dict[str, Any]]] = None
         self._fields = tuple(label for label in self.labels if label != PLACEHOLDER)
         self._length = len(self.labels)
         self._slots = tuple(i for i, label in enumerate(self.labels) if label != PLACEHOLDER)
@@ -303,6 +305,8 @@ class Serializer(Generic[T]):
         source = f"def make({', '.join(names)}):\n" + "\n".join(f"    {line}" for line in body)
         namespace: dict[str, Any] = {}
         exec(source, namespace)  # pylint: disable=exec-used
+        if not self.flat and self.labels:
+            self._inline = (targets, conditions, build, names)
         function, function_list, tests_, converts_ = namespace["make"](**names)
         function.__qualname__ = f"Serializer({self.name}).from_wire"
         function.__doc__ = Serializer.from_wire.__doc__
@@ -336,6 +340,31 @@ class Serializer(Generic[T]):
         body.extend(f"{indent}{line}" for line in [*build, "out[index] = instance", "continue"])
         body += ["        out[index] = from_wire(values)", "    return out"]
         return body
+
+    def inline_source(self, values: str, target: str, fallback: str) -> Optional[tuple[list[str], dict[str, Any]]]:
+        """For code generated elsewhere that builds this type on its own hot path (a channel handler's single-row
+        update), without the call into :meth:`from_wire`: the source lines (not indented) that set the variable
+        ``target`` to what ``from_wire(values)`` gives, ``values`` being the name of a variable, and the names those
+        lines refer to (pass them in as closure variables, as this module does). The common case, an array of exactly
+        the known length whose values all pass, is inline; anything else calls ``fallback`` (a name, given in the
+        caller's own names), which must be ``from_wire`` itself: the same object, or the same error. The local names
+        the lines use start with ``v`` and a digit.
+
+        None when ``from_wire`` does more than the generated function (a subclass's, a ``flat`` serializer's, one
+        without labels): callers call it."""
+        if self._inline is None or type(self).from_wire is not Serializer.from_wire:
+            return None
+        targets, conditions, build, names = self._inline
+        built = [target + line[len("instance"):] for line in build]  # each line starts with "instance"
+        lines = [f"if {values}.__class__ is _list and len({values}) == {self._length}:", f"    {targets}= {values}"]
+        if conditions:
+            lines.append(f"    if {' and '.join(conditions)}:")
+            lines += [f"        {line}" for line in built]
+            lines += ["    else:", f"        {target} = {fallback}({values})"]
+        else:
+            lines += [f"    {line}" for line in built]
+        lines += ["else:", f"    {target} = {fallback}({values})"]
+        return lines, {name: value for name, value in names.items() if name not in ("_exact", "_not_a_list")}
 
     def variant(self, decimal: bool) -> "Serializer[Any]":
         """This serializer in the number mode ``decimal`` (itself when it is of that mode): the twin is built on

@@ -17,7 +17,8 @@ handler holds the decimal serializers, and a frame pays nothing for the choice.
 
 import functools
 import sys
-from typing import Any, Callable, Mapping, Optional, Sequence, Union
+import textwrap
+from typing import Any, Callable, ClassVar, Mapping, Optional, Sequence, TypeVar, Union, cast
 
 from ..._aliases import Emit
 from ...types.codec import Codec
@@ -81,10 +82,14 @@ class PublicChannelHandler:
 
     A data event is delivered as :meth:`BfxEventEmitter.emit` would deliver it, but by the handler itself, without
     packing the arguments into a tuple and a dict of keywords and unpacking them again for each callback: it reads
-    the callbacks of the event from the emitter's live table and calls each in a ``try``, then feeds the sinks. The
-    single-row update of each kind of channel (what a channel sends nearly all the time) does it inline rather than
-    through :meth:`_deliver`: a call less per frame. ``tests/test_ws_emitter_deliver.py`` holds every copy to the
-    emitter's behaviour."""
+    the callbacks of the event from the emitter's live table and calls each in a ``try``, then feeds the sinks
+    (:data:`_DELIVER`, the one source of that loop). ``tests/test_ws_emitter_deliver.py`` holds it to the emitter's
+    behaviour.
+
+    A subclass that names a :attr:`FAST_PATH` gets, for each serializer it is created with, a generated subclass
+    whose ``__call__`` handles the frame a channel sends nearly all the time (its single-row update) with the
+    serializer's build and the delivery loop inline, no call into either, and hands every other frame to the
+    class's own ``__call__``, the reference: see :func:`_fast_class`."""
 
     __slots__ = ("subscription", "emit", "callbacks", "failed", "returned", "sinks", "typed")
 
@@ -103,17 +108,13 @@ class PublicChannelHandler:
     def __call__(self, frame: list[Any]) -> None:
         raise NotImplementedError
 
-    def _deliver(self, event: str, data: Any) -> None:
-        for callback in self.callbacks[event]:
-            try:
-                result = callback(self.subscription, data)
-            except Exception as error:  # pylint: disable=broad-exception-caught
-                self.failed(event, error)
-            else:
-                if result is not None:
-                    self.returned(event, result)
-        for sink in self.sinks:
-            sink(event, data)
+    #: the source of the fast path's ``__call__`` (None: none), with ``{parse}`` where the serializer's build goes
+    #: (it sets ``item`` from the variable ``values``) and ``{deliver}`` where the delivery loop goes (of ``item``, as
+    #: the event ``event``); ``_list``, ``_str`` and ``_reference`` (the class's own ``__call__``) are known names
+    FAST_PATH: ClassVar[Optional[str]] = None
+
+    #: ``_deliver(event, item)``: the function generated from :data:`_DELIVER` (below the class)
+    _deliver: ClassVar[Callable[["PublicChannelHandler", str, Any], None]]
 
     def _heartbeat(self) -> None:
         self.emit("heartbeat", self.subscription)
@@ -134,21 +135,20 @@ class _RowHandler(PublicChannelHandler):
         self.event = sys.intern(event)  # one string per event name, not one per subscription
         self.parse = serializer.from_wire
 
+    FAST_PATH: ClassVar[Optional[str]] = """
+def __call__(self, frame):
+    values = frame[1]
+    if values.__class__ is _list:
+        {parse}
+        event = self.event
+        {deliver}
+    _reference(self, frame)
+"""
+
     def __call__(self, frame: list[Any]) -> None:
         payload = frame[1]
         if payload.__class__ is list:
-            item = self.parse(payload)
-            event = self.event
-            for callback in self.callbacks[event]:  # _deliver, inlined (class docstring)
-                try:
-                    result = callback(self.subscription, item)
-                except Exception as error:  # pylint: disable=broad-exception-caught
-                    self.failed(event, error)
-                else:
-                    if result is not None:
-                        self.returned(event, result)
-            for sink in self.sinks:
-                sink(event, item)
+            self._deliver(self.event, self.parse(payload))
         elif payload == "hb":
             self._heartbeat()
         else:
@@ -163,6 +163,16 @@ class _SnapshotHandler(PublicChannelHandler):
     """
 
     __slots__ = ("snapshot_event", "update_event", "parse", "snapshot_pending")
+
+    FAST_PATH: ClassVar[Optional[str]] = """
+def __call__(self, frame):
+    values = frame[1]
+    if values.__class__ is _list and values and values[0].__class__ is not _list and not self.snapshot_pending:
+        {parse}
+        event = self.update_event
+        {deliver}
+    _reference(self, frame)
+"""
 
     def __init__(
         self,
@@ -197,18 +207,7 @@ class _SnapshotHandler(PublicChannelHandler):
                 for item in [self.parse(row) for row in payload]:
                     self._deliver(self.update_event, item)
             else:
-                item = self.parse(payload)
-                event = self.update_event
-                for callback in self.callbacks[event]:  # _deliver, inlined (class docstring)
-                    try:
-                        result = callback(self.subscription, item)
-                    except Exception as error:  # pylint: disable=broad-exception-caught
-                        self.failed(event, error)
-                    else:
-                        if result is not None:
-                            self.returned(event, result)
-                for sink in self.sinks:
-                    sink(event, item)
+                self._deliver(self.update_event, self.parse(payload))
             return
         if payload in self.typed:
             if self.typed[payload] is not None:  # "cs"
@@ -227,13 +226,26 @@ class _TradesHandler(PublicChannelHandler):
 
     __slots__ = ("snapshot_event", "parse", "snapshot_pending")
 
+    FAST_PATH: ClassVar[Optional[str]] = """
+def __call__(self, frame):
+    kind = frame[1]
+    if kind.__class__ is _str:
+        event = self.typed.get(kind, "")
+        if event:
+            values = frame[2]
+            {parse}
+            {deliver}
+    _reference(self, frame)
+"""
+
     def __init__(
-        self, subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink], funding: bool, codec: Codec[Any]
-    ) -> None:
+        self, subscription: dict[str, Any], emit: Emit, sinks: Sequence[Sink], funding: bool,
+        serializer: Serializer[Any],
+    ) -> None:  # fmt: skip
         super().__init__(subscription, emit, sinks)
         prefix = "f" if funding else "t"
         self.snapshot_event = sys.intern(f"{prefix}_trades_snapshot")
-        self.parse = (codec.FundingCurrencyTrade if funding else codec.TradingPairTrade).from_wire
+        self.parse = serializer.from_wire
         self.snapshot_pending = True
         self.typed = _FUNDING_TRADES if funding else _TRADING_TRADES
 
@@ -242,17 +254,7 @@ class _TradesHandler(PublicChannelHandler):
         if kind.__class__ is str:
             event = self.typed.get(kind, "")  # one lookup: "" for a type the channel does not send, None for "hb"
             if event:
-                item = self.parse(frame[2])
-                for callback in self.callbacks[event]:  # _deliver, inlined (class docstring)
-                    try:
-                        result = callback(self.subscription, item)
-                    except Exception as error:  # pylint: disable=broad-exception-caught
-                        self.failed(event, error)
-                    else:
-                        if result is not None:
-                            self.returned(event, result)
-                for sink in self.sinks:
-                    sink(event, item)
+                self._deliver(event, self.parse(frame[2]))
             elif event is None:
                 self._heartbeat()
             else:
@@ -272,16 +274,18 @@ class _RecoveringTradesHandler(_TradesHandler):
 
     __slots__ = ("recovery",)
 
+    FAST_PATH = None
+
     def __init__(
         self,
         subscription: dict[str, Any],
         emit: Emit,
         sinks: Sequence[Sink],
         funding: bool,
-        codec: Codec[Any],
+        serializer: Serializer[Any],
         recovery: TradesRecovery,
     ) -> None:
-        super().__init__(subscription, emit, sinks, funding, codec)
+        super().__init__(subscription, emit, sinks, funding, serializer)
         self.recovery = recovery
 
     def __call__(self, frame: list[Any]) -> None:
@@ -324,6 +328,78 @@ class _LiquidationHandler(PublicChannelHandler):
             raise self._unexpected(frame, f"unexpected {payload!r} frame")
 
 
+# The one source of the delivery loop: PublicChannelHandler._deliver is generated from it, and so is the inline copy
+# in each fast path. A callback's exception goes to the emitter (logged, callback_error) and the next callback is
+# still called; a result other than None (a coroutine) goes to the emitter too; the sinks come after the callbacks.
+_DELIVER = """\
+for callback in self.callbacks[event]:
+    try:
+        result = callback(self.subscription, item)
+    except Exception as error:
+        self.failed(event, error)
+    else:
+        if result is not None:
+            self.returned(event, result)
+for sink in self.sinks:
+    sink(event, item)
+return"""
+
+
+def _compile(source: str, names: dict[str, Any], qualname: str) -> Callable[..., None]:
+    """The function ``source`` defines (its names given as closure variables, which read faster than globals)."""
+    name = qualname.rsplit(".", 1)[-1]  # the name ``source`` defines
+    source = f"def make({', '.join(names)}):\n" + textwrap.indent(source.strip("\n"), "    ") + f"\n    return {name}"
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # pylint: disable=exec-used
+    function: Callable[..., None] = namespace["make"](**names)
+    function.__qualname__ = qualname
+    return function
+
+
+def _fill(template: str, **parts: str) -> str:
+    """``template`` with each ``{part}`` replaced by its lines, indented as the placeholder is."""
+    lines = []
+    for line in template.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("{") and stripped.endswith("}") and stripped[1:-1] in parts:
+            lines.append(textwrap.indent(parts[stripped[1:-1]], line[: len(line) - len(line.lstrip())]))
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+PublicChannelHandler._deliver = _compile(  # pylint: disable=protected-access
+    _fill("def _deliver(self, event, item):\n    {deliver}", deliver=_DELIVER), {}, "PublicChannelHandler._deliver"
+)
+
+# (handler class, serializer) -> the class with that serializer's fast path. Serializers live as long as the codec
+# they belong to (one per number mode, for the life of the process): a few dozen entries at most.
+_FAST_CLASSES: dict[tuple[type[PublicChannelHandler], Serializer[Any]], type[Any]] = {}
+
+_Handler = TypeVar("_Handler", bound=PublicChannelHandler)
+
+
+def _fast_class(klass: type[_Handler], serializer: Serializer[Any]) -> type[_Handler]:
+    """``klass`` with the fast path of its :attr:`~PublicChannelHandler.FAST_PATH` for ``serializer`` (built once,
+    kept), or ``klass`` itself when it has none or the serializer cannot be inlined. Its instances behave as
+    ``klass``'s do (``tests/test_ws_handler_fast_paths.py`` compares the two on every kind of frame)."""
+    key = (klass, serializer)
+    fast = _FAST_CLASSES.get(key)
+    if fast is None:
+        inline = serializer.inline_source("values", "item", "_parse") if klass.FAST_PATH else None
+        if klass.FAST_PATH is None or inline is None:
+            fast = klass
+        else:
+            lines, names = inline
+            source = _fill(klass.FAST_PATH, parse="\n".join(lines), deliver=_DELIVER)
+            names = {**names, "_list": list, "_str": str, "_parse": serializer.from_wire, "_reference": klass.__call__}
+            name = f"{klass.__name__}[{serializer.name}]"
+            call = _compile(source, names, f"{name}.__call__")
+            fast = type(name, (klass,), {"__slots__": (), "__call__": call, "__module__": __name__})
+        _FAST_CLASSES[key] = fast
+    return cast(type[_Handler], fast)
+
+
 def create_handler(
     subscription: dict[str, Any],
     emit: Emit,
@@ -340,11 +416,13 @@ def create_handler(
         prefix = "f" if funding else "t"
         if channel == "ticker":
             serializer = serializers.FundingCurrencyTicker if funding else serializers.TradingPairTicker
-            return _RowHandler(subscription, emit, sinks, f"{prefix}_ticker_update", serializer)
+            event = f"{prefix}_ticker_update"
+            return _fast_class(_RowHandler, serializer)(subscription, emit, sinks, event, serializer)
         if channel == "trades":
+            trade = serializers.FundingCurrencyTrade if funding else serializers.TradingPairTrade
             if recovery is not None:
-                return _RecoveringTradesHandler(subscription, emit, sinks, funding, serializers, recovery)
-            return _TradesHandler(subscription, emit, sinks, funding, serializers)
+                return _RecoveringTradesHandler(subscription, emit, sinks, funding, trade, recovery)
+            return _fast_class(_TradesHandler, trade)(subscription, emit, sinks, funding, trade)
         raw = subscription.get("prec") == "R0"
         kind = f"{prefix}_raw_book" if raw else f"{prefix}_book"
         book_serializers: dict[tuple[bool, bool], Serializer[Any]] = {
@@ -353,16 +431,18 @@ def create_handler(
             (False, True): serializers.TradingPairRawBook,
             (True, True): serializers.FundingCurrencyRawBook,
         }
-        return _SnapshotHandler(
-            subscription, emit, sinks, f"{kind}_snapshot", f"{kind}_update", book_serializers[funding, raw], True
+        book = book_serializers[funding, raw]
+        return _fast_class(_SnapshotHandler, book)(
+            subscription, emit, sinks, f"{kind}_snapshot", f"{kind}_update", book, True
         )
     if channel == "candles":
-        return _SnapshotHandler(
+        return _fast_class(_SnapshotHandler, serializers.Candle)(
             subscription, emit, sinks, "candles_snapshot", "candles_update", serializers.Candle, False
         )
     if channel == "status":
         key = str(subscription["key"])
         if key.startswith("liq:"):
             return _LiquidationHandler(subscription, emit, sinks, serializers)
-        return _RowHandler(subscription, emit, sinks, "derivatives_status_update", serializers.DerivativesStatus)
+        status = serializers.DerivativesStatus
+        return _fast_class(_RowHandler, status)(subscription, emit, sinks, "derivatives_status_update", status)
     raise ValueError(f"no handler for channel {channel!r}")
