@@ -340,8 +340,9 @@ for callback in self.callbacks[event]:
     else:
         if result is not None:
             self.returned(event, result)
-for sink in self.sinks:
-    sink(event, item)
+if self.sinks:  # (a test is cheaper than an empty loop, which allocates its iterator)
+    for sink in self.sinks:
+        sink(event, item)
 return"""
 
 
