@@ -17,7 +17,6 @@ handler holds the decimal serializers, and a frame pays nothing for the choice.
 
 import functools
 import sys
-import textwrap
 from typing import Any, Callable, ClassVar, Mapping, Optional, Sequence, TypeVar, Union, cast
 
 from ..._aliases import Emit
@@ -25,6 +24,7 @@ from ...types.codec import Codec
 from ...types.labeler import Serializer
 from .._event_emitter.bfx_event_emitter import BfxEventEmitter
 from .._trades_recovery import TradesRecovery
+from ._generated import DELIVER, compile_function, fill
 from ..exceptions import InvalidMessageError
 
 __all__ = ["PublicChannelHandler", "Sink", "create_handler"]
@@ -83,7 +83,7 @@ class PublicChannelHandler:
     A data event is delivered as :meth:`BfxEventEmitter.emit` would deliver it, but by the handler itself, without
     packing the arguments into a tuple and a dict of keywords and unpacking them again for each callback: it reads
     the callbacks of the event from the emitter's live table and calls each in a ``try``, then feeds the sinks
-    (:data:`_DELIVER`, the one source of that loop). ``tests/test_ws_emitter_deliver.py`` holds it to the emitter's
+    (:data:`._generated.DELIVER`, the one source of that loop). ``tests/test_ws_emitter_deliver.py`` holds it to the emitter's
     behaviour.
 
     A subclass that names a :attr:`FAST_PATH` gets, for each serializer it is created with, a generated subclass
@@ -113,7 +113,7 @@ class PublicChannelHandler:
     #: the event ``event``); ``_list``, ``_str`` and ``_reference`` (the class's own ``__call__``) are known names
     FAST_PATH: ClassVar[Optional[str]] = None
 
-    #: ``_deliver(event, item)``: the function generated from :data:`_DELIVER` (below the class)
+    #: ``_deliver(event, item)``: the function generated from :data:`._generated.DELIVER` (below the class)
     _deliver: ClassVar[Callable[["PublicChannelHandler", str, Any], None]]
 
     def _heartbeat(self) -> None:
@@ -328,49 +328,8 @@ class _LiquidationHandler(PublicChannelHandler):
             raise self._unexpected(frame, f"unexpected {payload!r} frame")
 
 
-# The one source of the delivery loop: PublicChannelHandler._deliver is generated from it, and so is the inline copy
-# in each fast path. A callback's exception goes to the emitter (logged, callback_error) and the next callback is
-# still called; a result other than None (a coroutine) goes to the emitter too; the sinks come after the callbacks.
-_DELIVER = """\
-for callback in self.callbacks[event]:
-    try:
-        result = callback(self.subscription, item)
-    except Exception as error:
-        self.failed(event, error)
-    else:
-        if result is not None:
-            self.returned(event, result)
-if self.sinks:  # (a test is cheaper than an empty loop, which allocates its iterator)
-    for sink in self.sinks:
-        sink(event, item)
-return"""
-
-
-def _compile(source: str, names: dict[str, Any], qualname: str) -> Callable[..., None]:
-    """The function ``source`` defines (its names given as closure variables, which read faster than globals)."""
-    name = qualname.rsplit(".", 1)[-1]  # the name ``source`` defines
-    source = f"def make({', '.join(names)}):\n" + textwrap.indent(source.strip("\n"), "    ") + f"\n    return {name}"
-    namespace: dict[str, Any] = {}
-    exec(source, namespace)  # pylint: disable=exec-used
-    function: Callable[..., None] = namespace["make"](**names)
-    function.__qualname__ = qualname
-    return function
-
-
-def _fill(template: str, **parts: str) -> str:
-    """``template`` with each ``{part}`` replaced by its lines, indented as the placeholder is."""
-    lines = []
-    for line in template.split("\n"):
-        stripped = line.strip()
-        if stripped.startswith("{") and stripped.endswith("}") and stripped[1:-1] in parts:
-            lines.append(textwrap.indent(parts[stripped[1:-1]], line[: len(line) - len(line.lstrip())]))
-        else:
-            lines.append(line)
-    return "\n".join(lines)
-
-
-PublicChannelHandler._deliver = _compile(  # pylint: disable=protected-access
-    _fill("def _deliver(self, event, item):\n    {deliver}", deliver=_DELIVER), {}, "PublicChannelHandler._deliver"
+PublicChannelHandler._deliver = compile_function(  # pylint: disable=protected-access
+    fill("def _deliver(self, event, item):\n    {deliver}", deliver=DELIVER), {}, "PublicChannelHandler._deliver"
 )
 
 # (handler class, serializer) -> the class with that serializer's fast path. Serializers live as long as the codec
@@ -392,10 +351,10 @@ def _fast_class(klass: type[_Handler], serializer: Serializer[Any]) -> type[_Han
             fast = klass
         else:
             lines, names = inline
-            source = _fill(klass.FAST_PATH, parse="\n".join(lines), deliver=_DELIVER)
+            source = fill(klass.FAST_PATH, parse="\n".join(lines), deliver=DELIVER)
             names = {**names, "_list": list, "_str": str, "_parse": serializer.from_wire, "_reference": klass.__call__}
             name = f"{klass.__name__}[{serializer.name}]"
-            call = _compile(source, names, f"{name}.__call__")
+            call = compile_function(source, names, f"{name}.__call__")
             fast = type(name, (klass,), {"__slots__": (), "__call__": call, "__module__": __name__})
         _FAST_CLASSES[key] = fast
     return cast(type[_Handler], fast)
