@@ -13,7 +13,7 @@ HERE = Path(__file__).resolve().parent
 OURS_PYTHON = sys.executable
 
 
-def _clean_env(python: str) -> dict[str, str]:
+def client_env(python: str) -> dict[str, str]:
     """The environment of a process: the caller's PYTHONPATH/PYTHONHOME dropped; ours (``OURS_PYTHON``) import the
     bfxapi of the checkout this file lives in (not the one installed, maybe an editable install of another tree),
     the official client's virtualenv its own."""
@@ -54,7 +54,7 @@ class Server:
             stderr=subprocess.DEVNULL,
             text=True,
             cwd=HERE,
-            env=_clean_env(python),
+            env=client_env(python),
         )
         hello = _read_line(self.process, 20.0)
         if hello is None or "port" not in hello:
@@ -92,7 +92,7 @@ def run_client(python: str, script: str, args: Sequence[str], timeout: float) ->
             text=True,
             timeout=timeout,
             cwd=HERE,
-            env=_clean_env(python),
+            env=client_env(python),
             check=False,
         )
     except subprocess.TimeoutExpired:

@@ -60,15 +60,15 @@ def top(source: Any, count: int) -> str:
 def end_to_end(args: argparse.Namespace) -> None:
     from ws_ingest import run_one  # pylint: disable=import-outside-toplevel
 
-    clean_env = _procs._clean_env  # pylint: disable=protected-access
+    clean_env = _procs.client_env
 
-    def env() -> dict[str, str]:
+    def env(python: str) -> dict[str, str]:
         # the client processes import this repository's bfxapi (and no orjson with --json json)
-        variables = clean_env()
+        variables = clean_env(python)
         variables["PYTHONPATH"] = os.pathsep.join([*([_no_orjson()] if args.json == "json" else []), str(ROOT)])
         return variables
 
-    _procs._clean_env = env  # pylint: disable=protected-access
+    _procs.client_env = env
     with tempfile.TemporaryDirectory() as folder:
         for scenario, api in CASES:
             if args.scenarios and scenario not in args.scenarios:
