@@ -115,8 +115,10 @@ def merchant_setting_stored(_: Simulator, account: Any) -> None:
 
 SPECS: dict[str, Spec] = {
     # --- REST, public ----------------------------------------------------------------------------------------
+    # (a bid's amount is positive, an ask's negative; not necessarily below 1: the examples run at once on one
+    # simulator, and those that trade may have orders at the best level)
     "rest/public/book.py": Spec({
-        r"^tBTCUSD P0: 25 bid levels, 25 ask levels$": 1, r"^  best bid \d+ \(0\.\d+\), best ask \d+ \(-": 1,
+        r"^tBTCUSD P0: 25 bid levels, 25 ask levels$": 1, r"^  best bid \d+ \(\d+(\.\d+)?\), best ask \d+ \(-": 1,
         r"^tBTCUSD R0: \d+ orders, first: id \d+ at \d+": 1, r"^fUSD P0: \d+ levels, first: rate 0\.\d+": 1,
         r"^fUSD R0: \d+ offers": 1,
     }),
