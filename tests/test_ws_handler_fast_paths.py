@@ -129,3 +129,21 @@ def test_recovering_trades_and_liquidations_keep_their_own_path() -> None:
     """The handlers without a fast path are their classes themselves."""
     liquidations = handlers.create_handler({"channel": "status", "key": "liq:global"}, print, [])
     assert type(liquidations) is handlers._LiquidationHandler  # pylint: disable=protected-access
+
+
+def test_a_traceback_through_a_fast_path_names_it_and_shows_its_lines(caplog: pytest.LogCaptureFixture) -> None:
+    """A callback that raises is logged with its traceback: the generated frame in it says what it is, with its
+    source line, not an anonymous ``<string>``."""
+    emitter = BfxEventEmitter(logger=logging.getLogger("test.fast_paths"))
+
+    def broken(_sub: Any, _level: Any) -> None:
+        raise RuntimeError("broken callback")
+
+    emitter.on("t_book_update", broken)
+    handler: Any = handlers.create_handler({"channel": "book", "symbol": "tBTCUSD", "prec": "P0"}, emitter.emit, [])
+    handler.snapshot_pending = False
+    with caplog.at_level(logging.ERROR, logger="test.fast_paths"):
+        handler([1, BOOK])
+    shown = caplog.text
+    assert 'File "<bfxapi generated _SnapshotHandler[TradingPairBook].__call__>"' in shown
+    assert "result = callback(self.subscription, item)" in shown and "broken callback" in shown

@@ -5,6 +5,7 @@ The channel handlers (:mod:`.public_channels_handler`) generate the code of thei
 This module holds what that generation needs, and imports nothing of the handlers (they import it).
 """
 
+import linecache
 import textwrap
 from typing import Any, Callable
 
@@ -29,11 +30,16 @@ return"""
 
 
 def compile_function(source: str, names: dict[str, Any], qualname: str) -> Callable[..., None]:
-    """The function ``source`` defines (its names given as closure variables, which read faster than globals)."""
+    """The function ``source`` defines (its names given as closure variables, which read faster than globals).
+
+    Its code is filed under ``<bfxapi generated QUALNAME>``, with its source in :mod:`linecache`: a traceback
+    through it (a user's callback that raised, logged with its traceback) names it and shows its lines."""
     name = qualname.rsplit(".", 1)[-1]  # the name ``source`` defines
-    source = f"def make({', '.join(names)}):\n" + textwrap.indent(source.strip("\n"), "    ") + f"\n    return {name}"
+    source = f"def make({', '.join(names)}):\n" + textwrap.indent(source.strip("\n"), "    ") + f"\n    return {name}\n"
+    filename = f"<bfxapi generated {qualname}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     namespace: dict[str, Any] = {}
-    exec(source, namespace)  # pylint: disable=exec-used
+    exec(compile(source, filename, "exec"), namespace)  # pylint: disable=exec-used
     function: Callable[..., None] = namespace["make"](**names)
     function.__qualname__ = qualname
     return function

@@ -83,8 +83,8 @@ class PublicChannelHandler:
     A data event is delivered as :meth:`BfxEventEmitter.emit` would deliver it, but by the handler itself, without
     packing the arguments into a tuple and a dict of keywords and unpacking them again for each callback: it reads
     the callbacks of the event from the emitter's live table and calls each in a ``try``, then feeds the sinks
-    (:data:`._generated.DELIVER`, the one source of that loop). ``tests/test_ws_emitter_deliver.py`` holds it to the emitter's
-    behaviour.
+    (:data:`._generated.DELIVER`, the one source of that loop). ``tests/test_ws_emitter_deliver.py`` holds it to
+    the emitter's behaviour.
 
     A subclass that names a :attr:`FAST_PATH` gets, for each serializer it is created with, a generated subclass
     whose ``__call__`` handles the frame a channel sends nearly all the time (its single-row update) with the
