@@ -49,7 +49,7 @@ lock and are never resent for 10114.
 import asyncio
 import logging
 import time
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Coroutine, Mapping, Optional
 
 import aiohttp
 from yarl import URL
@@ -73,7 +73,7 @@ from .rate_limiter import RateLimiter
 from .responses import decode_response
 from .retry import RetryPolicy, is_retryable
 from .timeouts import effective as effective_timeout
-from .transport import AiohttpTransport, RestRequest, Transport
+from .transport import AiohttpTransport, Transport, build_request
 from ...exceptions import InvalidInputError
 
 __all__ = ["Middleware", "Credentials"]
@@ -162,27 +162,29 @@ class Middleware:
 
     # --- requests -----------------------------------------------------------------------------------------------
 
-    async def get(self, path: str, params: Optional[Mapping[str, Any]] = None, *, group: str) -> Any:
-        """A public GET: ``params`` travel in the query string."""
-        return await self.request("GET", path, params=params, group=group)
+    def get(self, path: str, params: Optional[Mapping[str, Any]] = None, *, group: str) -> Coroutine[Any, Any, Any]:
+        """A public GET: ``params`` travel in the query string. It returns :meth:`request`'s coroutine rather than
+        awaiting it in one of its own: a coroutine less to step through on every resumption of a request."""
+        return self.request("GET", path, params=params, group=group)
 
-    async def post(
+    def post(
         self,
         path: str,
         body: Optional[Mapping[str, Any]] = None,
         params: Optional[Mapping[str, Any]] = None,
         *,
         group: str,
-    ) -> Any:
-        """A public (unsigned) POST such as ``calc/fx``."""
-        return await self.request("POST", path, params=params, body=body, group=group)
+    ) -> Coroutine[Any, Any, Any]:
+        """A public (unsigned) POST such as ``calc/fx`` (:meth:`request`'s coroutine, as :meth:`get`)."""
+        return self.request("POST", path, params=params, body=body, group=group)
 
-    async def auth_post(
+    def auth_post(
         self, path: str, body: Optional[Mapping[str, Any]] = None, *, group: str, family: str = "auth"
-    ) -> Any:
-        """A signed POST: ``body`` is the JSON body (``{}`` when empty); limits by ``group``, then ``family``."""
-        return await self.request("POST", path, body=body if body is not None else {}, signed=True,
-                                  group=group, family=family)
+    ) -> Coroutine[Any, Any, Any]:
+        """A signed POST: ``body`` is the JSON body (``{}`` when empty); limits by ``group``, then ``family``
+        (:meth:`request`'s coroutine, as :meth:`get`)."""
+        return self.request("POST", path, body=body if body is not None else {}, signed=True,
+                            group=group, family=family)
 
     async def request(
         self,
@@ -209,11 +211,15 @@ class Middleware:
         retry = self.retry if (method == "GET" or path.startswith("auth/r/")) else None
         attempt = 1
         resends = 0
+        limiter = self.rate_limiter
         while True:
-            await self._limit(group, family)
+            if not limiter.take(group, family):  # the limiter has no room at once: wait for it, the wait counted
+                started = time.monotonic()
+                await limiter.acquire(group, family)
+                self.counters.limiter_wait += time.monotonic() - started
             answer: Optional[_Answer] = None
             try:
-                answer = await self._counted_send(method, path, query, text, signed)
+                answer = await self._send(method, path, query, text, signed)
                 return decode_response(
                     answer.status, answer.body, answer.headers, method=method, path=path,
                     penalty=self.rate_limit_penalty, decode=self.loads,
@@ -236,23 +242,6 @@ class Middleware:
                 attempt += 1
                 await asyncio.sleep(delay)
 
-    async def _limit(self, group: str, family: str) -> None:
-        """Wait for the client-side rate limiter, the time it took counted (queueing behind other calls too)."""
-        started = time.monotonic()
-        await self.rate_limiter.acquire(group, family)
-        self.counters.limiter_wait += time.monotonic() - started
-
-    async def _counted_send(
-        self, method: str, path: str, query: dict[str, str], text: Optional[str], signed: bool
-    ) -> _Answer:
-        """:meth:`_send`, counted: one request, and once answered its latency and whether it was a 429."""
-        counters = self.counters
-        counters.requests += 1
-        started = time.monotonic()
-        answer = await self._send(method, path, query, text, signed)
-        counters.answered(time.monotonic() - started, answer.status)
-        return answer
-
     def _lock(self) -> asyncio.Lock:
         """The nonce lock of the running loop (a lock belongs to the loop it was first used in: a second
         ``asyncio.run`` gets a fresh one, as it gets a fresh session)."""
@@ -262,6 +251,8 @@ class Middleware:
         return self._auth_lock
 
     async def _send(self, method: str, path: str, query: dict[str, str], text: Optional[str], signed: bool) -> _Answer:
+        """Send one request and read its answer, counted in :attr:`counters`: one request, and once answered (not
+        redirected) its latency and whether it was a 429."""
         timeout = effective_timeout(self, self.timeout)  # `with rest.timeout(s):` overrides it for one call
         url = f"{self.host}/{path}"
         headers: dict[str, str] = {}
@@ -270,13 +261,14 @@ class Middleware:
             headers["Content-Type"] = "application/json"
             data = text.encode("utf-8")
         nonce: Optional[int] = None
-        loop = asyncio.get_running_loop()
-        started = loop.time()
+        counters = self.counters
+        counters.requests += 1
+        started = time.monotonic()
         transport = self.transport
         try:
             if signed and self._token is not None:
                 headers.update(rest_token_headers(self._token.value))
-                reply = await transport.send(RestRequest(method, url, path, query, headers, data, timeout))
+                reply = await transport.send(build_request(method, url, path, query, headers, data, timeout))
             elif signed:
                 credentials = self._credentials
                 assert credentials is not None
@@ -287,16 +279,17 @@ class Middleware:
                     headers.update(
                         rest_auth_headers(credentials.api_key, credentials.api_secret, path, nonce, text or "")
                     )
-                    reply = await transport.send(RestRequest(method, url, path, query, headers, data, timeout))
+                    reply = await transport.send(build_request(method, url, path, query, headers, data, timeout))
             else:
-                reply = await transport.send(RestRequest(method, url, path, query, headers, data, timeout))
+                reply = await transport.send(build_request(method, url, path, query, headers, data, timeout))
             # After the lock: the next signed request need not wait for this one's body.
             body = await reply.read()
         except asyncio.TimeoutError:
             raise RestTimeoutError(f"{method} {path}: no complete answer within {timeout} s") from None
         status = reply.status
+        latency = time.monotonic() - started
         if _LOGGER.isEnabledFor(logging.DEBUG):
-            _LOGGER.debug("%s %s -> HTTP %d in %.1f ms", method, path, status, (loop.time() - started) * 1000)
+            _LOGGER.debug("%s %s -> HTTP %d in %.1f ms", method, path, status, latency * 1000)
         if 300 <= status < 400:
             target = _target(reply.url, reply.headers.get("Location"))
             raise RedirectError(
@@ -305,6 +298,7 @@ class Middleware:
                 status=status,
                 location=target,
             )
+        counters.answered(latency, status)
         return _Answer(status, body, reply.headers, nonce)
 
     def __repr__(self) -> str:

@@ -47,6 +47,7 @@ _SEGMENT = re.compile(r"[A-Za-z0-9:._-]+")
 _SEGMENT_FORM = "made of letters, digits and the characters : . _ - only (such as 'tBTCUSD' or 'trade:1m:tBTCUSD')"
 _SYMBOL_LIST = re.compile(r"[A-Za-z0-9:._-]+(,[A-Za-z0-9:._-]+)*")
 _DIGITS = re.compile(r"[0-9]+")
+_NO_WINDOW: dict[str, Union[None, int, str]] = {"limit": None, "start": None, "end": None, "sort": None}
 
 
 def _query_value(name: str, value: Any) -> str:
@@ -68,7 +69,18 @@ def query_string_params(params: Optional[Mapping[str, Any]]) -> dict[str, str]:
     """The query parameters to send: ``None`` values left out, everything else as Bitfinex text."""
     if not params:
         return {}
-    return {name: _query_value(name, value) for name, value in params.items() if value is not None}
+    query = {}
+    for name, value in params.items():
+        kind = value.__class__
+        # What the endpoints pass nearly always (a str, an int), at once; subclasses (bool, enums) and the other
+        # kinds through _query_value.
+        if kind is str:
+            query[name] = value
+        elif kind is int:
+            query[name] = str(value)
+        elif value is not None:
+            query[name] = _query_value(name, value)
+    return query
 
 
 def required(value: Optional[T], name: str) -> T:
@@ -91,6 +103,8 @@ def decimal(value: Any, name: str) -> str:
 def segment(value: Any, name: str) -> str:
     """One path segment from a caller's value (a symbol, a key): a ``str`` of the characters symbols and keys
     are made of, so that the path the server receives is the path that was signed."""
+    if value.__class__ is str and _SEGMENT.fullmatch(value) and value not in (".", ".."):
+        return value  # the common case, a symbol, at once: what the checks below return for it
     result = required(text(value, name, pattern=_SEGMENT, form=_SEGMENT_FORM), name)
     if result in (".", ".."):  # would move up the path
         raise InvalidInputError(f"{name} is not a valid path segment: {result!r}")
@@ -147,6 +161,8 @@ def window(
     start: Any = None, end: Any = None, limit: Any = None, sort: Any = None
 ) -> dict[str, Union[None, int, str]]:
     """The ``start``/``end``/``limit``/``sort`` parameters of a history, checked (``None`` ones left out later)."""
+    if start is None and end is None and limit is None and sort is None:
+        return dict(_NO_WINDOW)  # the common case (Bitfinex's defaults), at once
     # In the order Bitfinex documents them (?limit=&start=&end=&sort=), so that a query reads as its examples.
     return {
         "limit": count(limit, "limit"),

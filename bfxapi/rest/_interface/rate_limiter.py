@@ -91,6 +91,27 @@ class RateLimiter:
             return self.limits[group]
         return self.limits.get(family) if family else None
 
+    def take(self, group: str, family: str = "") -> bool:
+        """Count one request of ``group`` now if that needs no waiting (no limit applies, or the window has room
+        and no call is queued for it); ``False``: nothing was counted, the caller goes through :meth:`acquire`.
+
+        The common case without a coroutine: :meth:`acquire` on a free lock and a window with room does the same
+        without ever suspending, so the order of calls and what the window holds are the same either way."""
+        limit = self.limit_of(group, family)
+        if limit is None:
+            return True
+        window = self._windows.get(group)
+        if window is None or limit <= 0 or window.lock.locked() or self._loop is not asyncio.get_running_loop():
+            return False  # a first call, a bad limit, a queue, another loop: acquire() knows what to do
+        hits = window.hits
+        now = self._clock()
+        while hits and now - hits[0] >= self.window:
+            hits.popleft()
+        if len(hits) < limit:
+            hits.append(now)
+            return True
+        return False
+
     async def acquire(self, group: str, family: str = "") -> float:
         """Wait until ``group`` may send one more request and count it; return the time waited (s)."""
         limit = self.limit_of(group, family)

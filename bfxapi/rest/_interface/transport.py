@@ -40,6 +40,7 @@ from ..._utils.network import CONNECTION_ERRORS, Network
 from ..._version import __version__
 from ...exceptions import InvalidInputTypeError
 from ..exceptions import RestConnectionError
+from .query import url_with_query
 
 __all__ = [
     "RestRequest",
@@ -82,6 +83,31 @@ class RestRequest:
     def __repr__(self) -> str:
         # The headers are left out: they carry the API key, the signature or a token.
         return f"RestRequest({self.method} {self.path}, query={dict(self.query)!r}, body={len(self.body or b'')} bytes)"
+
+
+def build_request(
+    method: str,
+    url: str,
+    path: str,
+    query: Mapping[str, str],
+    headers: Mapping[str, str],
+    body: Optional[bytes],
+    timeout: Optional[float],
+) -> RestRequest:
+    """``RestRequest(method, url, path, query, headers, body, timeout)``, made faster: the middleware makes one per
+    request, and a frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, a call per field
+    (a third of the cost of the middleware's own layer). The fields go straight into the instance's ``__dict__``,
+    where that ``__init__`` puts them: the same object (tests/test_rest_query.py)."""
+    request = object.__new__(RestRequest)
+    fields = request.__dict__
+    fields["method"] = method
+    fields["url"] = url
+    fields["path"] = path
+    fields["query"] = query
+    fields["headers"] = headers
+    fields["body"] = body
+    fields["timeout"] = timeout
+    return request
 
 
 @runtime_checkable
@@ -155,13 +181,18 @@ class Transport(Protocol):
 # --- aiohttp --------------------------------------------------------------------------------------------------------
 
 
-class _AiohttpReply:
-    __slots__ = ("_response", "_route", "_label")
+def _label(request: RestRequest) -> str:
+    """How an error names the request (made only when one is raised)."""
+    return f"{request.method} {request.path}"
 
-    def __init__(self, response: aiohttp.ClientResponse, transport: "AiohttpTransport", label: str) -> None:
+
+class _AiohttpReply:
+    __slots__ = ("_response", "_route", "_request")
+
+    def __init__(self, response: aiohttp.ClientResponse, transport: "AiohttpTransport", request: RestRequest) -> None:
         self._response = response
         self._route = transport
-        self._label = label
+        self._request = request
 
     @property
     def status(self) -> int:
@@ -181,7 +212,7 @@ class _AiohttpReply:
         except CONNECTION_ERRORS as error:
             if isinstance(error, asyncio.TimeoutError):  # aiohttp's read timeouts are both: the middleware's
                 raise
-            raise self._route.connection_error(self._label, error) from None
+            raise self._route.connection_error(_label(self._request), error) from None
         finally:
             self._response.release()
 
@@ -212,6 +243,10 @@ class AiohttpTransport:
         #: proxy, TLS trust and the application's session, if any (see bfxapi._utils.network)
         self._network = network if network is not None else Network()
         self._route = self._network.route(host)
+        #: the options of a request with the default timeout and no proxy, made once (see _request_options)
+        self._direct_options: Optional[dict[str, Any]] = (
+            {"timeout": self._client_timeout, **self._route.kwargs()} if self._route.proxy is None else None
+        )
 
     @property
     def session(self) -> Optional[aiohttp.ClientSession]:
@@ -252,21 +287,26 @@ class AiohttpTransport:
         session = self._get_session()
         headers = self._headers(session)
         headers.update(request.headers)
-        label = f"{request.method} {request.path}"
+        url = request.url
+        params: Optional[dict[str, str]] = None
+        if "?" in url or "#" in url:  # a query of its own: aiohttp merges the two (see .query)
+            params = dict(request.query) or None
+        else:
+            url = url_with_query(url, request.query)
         try:
             response = await session.request(
-                request.method, request.url, params=dict(request.query) or None, data=request.body,
+                request.method, url, params=params, data=request.body,
                 headers=headers, allow_redirects=False, **self._request_options(request.timeout),
             )
         except CONNECTION_ERRORS as error:
             if isinstance(error, asyncio.TimeoutError):  # aiohttp's timeouts are both: the middleware maps them
                 raise
-            raise self.connection_error(label, error) from None
+            raise self.connection_error(_label(request), error) from None
         refusal = self._route.refusal(response.status)  # a 407 from the proxy forwarding a plain http:// request
         if refusal is not None:
             response.release()
             raise refusal
-        return _AiohttpReply(response, self, label)
+        return _AiohttpReply(response, self, request)
 
     def connection_error(self, label: str, error: BaseException) -> Exception:
         """The library's error for aiohttp's ``error``: a proxy's refusal or a TLS failure is typed (and never
@@ -276,6 +316,8 @@ class AiohttpTransport:
 
     def _request_options(self, timeout: Optional[float]) -> dict[str, Any]:
         """Per request, so that they hold on the application's session too: the timeout, TLS trust, proxy."""
+        if timeout == self.timeout and self._direct_options is not None:
+            return self._direct_options  # unpacked into the call's keywords: never changed by aiohttp
         if timeout == self.timeout:
             client_timeout = self._client_timeout
         else:

@@ -88,6 +88,8 @@ def _candle_key(symbol: Any, tf: Any) -> str:
 
 
 def _precision(value: Any) -> str:
+    if value.__class__ is str and value in _PRECISIONS:
+        return str(value)  # the common case at once
     return required(text(value, "precision", choices=_PRECISIONS), "precision")
 
 
