@@ -60,8 +60,9 @@ T = TypeVar("T")
 #: that gives the field's value from a value that passed (None: the value itself).
 _Check = tuple[str, str, Optional[str]]
 
-# ``_NINF < v < _INF`` is false for NaN and both infinities; an ``int`` is always finite.
-_NUMBER: _Check = ("({v}.__class__ is _float and _NINF < {v} < _INF or {v}.__class__ is _int)", "a finite number", None)
+# ``math.isfinite`` is false for NaN and both infinities (one call of a C function: fewer instructions than the
+# two comparisons of ``_NINF < v < _INF``); an ``int`` is always finite.
+_NUMBER: _Check = ("({v}.__class__ is _float and _isfinite({v}) or {v}.__class__ is _int)", "a finite number", None)
 # Decimal mode. The conversions are the identity for every class but the one they convert, so that they also serve
 # ``Optional[N]`` (None passes through) at the cost of one class test for the common case (a Decimal).
 _DECIMAL: _Check = (
@@ -71,7 +72,7 @@ _DECIMAL: _Check = (
 )
 _DECIMAL_FLOAT: _Check = (
     "({v}.__class__ is _int or {v}.__class__ is _Decimal and {v}.is_finite()"
-    " or {v}.__class__ is _float and _NINF < {v} < _INF)",
+    " or {v}.__class__ is _float and _isfinite({v}))",
     "a finite number",
     "({v} if {v}.__class__ is not _Decimal else _float({v}))",
 )
@@ -96,8 +97,7 @@ _NAMESPACE: dict[str, Any] = {
     "_all": all,
     "_isinstance": isinstance,
     "_enumerate": enumerate,
-    "_INF": math.inf,
-    "_NINF": -math.inf,
+    "_isfinite": math.isfinite,
 }
 
 _shown = reprlib.Repr()
