@@ -35,7 +35,9 @@ async def main() -> int:
             print(f"{book.symbol}: bid {book.best_bid.price} / ask {book.best_ask.price}, "
                   f"spread {book.spread}, mid {book.mid}")
             updates += 1
-            if updates == UPDATES:
+            # enough updates, and at least one checksum verified (a busy market may send more than UPDATES
+            # updates before its first checksum)
+            if updates >= UPDATES and book.checksums_verified:
                 done.set()
 
         async def session() -> None:
