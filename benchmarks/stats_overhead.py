@@ -22,7 +22,7 @@ import os
 import statistics
 import sys
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import _procs
 import _report as rp
@@ -102,23 +102,21 @@ def frames_of(scenario: str, count: int) -> list[str]:
     return frames
 
 
-async def in_process(scenario: str, rounds: int, count: int, progress: Callable[[str], None]) -> dict[str, Any]:
-    """CPU seconds per round of ``count`` frames through the client's real path, with and without the counters."""
+def subscribed_bucket(scenario: str, loads: Optional[Callable[[str], Any]] = None) -> tuple[Any, list[int]]:
+    """A public connection of the client (no socket) with the scenario's channels routed as if just subscribed
+    (their snapshots already gone by) and a callback counting the update events: ``(bucket, [delivered])``.
+    ``loads``: the JSON decoder, if not the client's own."""
     # pylint: disable=import-outside-toplevel,protected-access
-    from aiohttp import WSMessage, WSMsgType
-
-    import client_ours
-    from bfxapi.websocket import _connection
     from bfxapi.websocket._client.bfx_websocket_bucket import BfxWebSocketBucket
     from bfxapi.websocket._client.bfx_websocket_client import BfxWebSocketClient
     from bfxapi.websocket._handlers import create_handler
     from bfxapi.websocket._pacing import ConnectionRateGovernor
 
-    original = _connection.Connection._receive
-    with_counters = client_ours.compile_receive(without_stats=os.environ.get("BFX_BENCH_A_A") == "1")
-    without_counters = client_ours.compile_receive(without_stats=True)
     wss = BfxWebSocketClient("ws://127.0.0.1:9/ws/2")
-    bucket = BfxWebSocketBucket(wss._host, wss._context(), "public-1", ConnectionRateGovernor(None, 0.0),
+    context = wss._context()
+    if loads is not None:
+        context.loads = loads
+    bucket = BfxWebSocketBucket(wss._host, context, "public-1", ConnectionRateGovernor(None, 0.0),
                                 lambda record: None)
     for chan, spec in enumerate(sc.SCENARIOS[scenario].channels, 1):
         handler = create_handler({**spec, "sub_id": str(chan)}, wss._emitter.emit, [])
@@ -131,6 +129,21 @@ async def in_process(scenario: str, rounds: int, count: int, progress: Callable[
         delivered[0] += 1
 
     wss.on(*sc.UPDATE_EVENTS, callback=hit)
+    return bucket, delivered
+
+
+async def in_process(scenario: str, rounds: int, count: int, progress: Callable[[str], None]) -> dict[str, Any]:
+    """CPU seconds per round of ``count`` frames through the client's real path, with and without the counters."""
+    # pylint: disable=import-outside-toplevel,protected-access
+    from aiohttp import WSMessage, WSMsgType
+
+    import client_ours
+    from bfxapi.websocket import _connection
+
+    original = _connection.Connection._receive
+    with_counters = client_ours.compile_receive(without_stats=os.environ.get("BFX_BENCH_A_A") == "1")
+    without_counters = client_ours.compile_receive(without_stats=True)
+    bucket, delivered = subscribed_bucket(scenario)
     messages = [WSMessage(WSMsgType.TEXT, text, None) for text in frames_of(scenario, count)]
     closed = WSMessage(WSMsgType.CLOSED, None, None)
 

@@ -98,32 +98,13 @@ async def in_process(args: argparse.Namespace) -> None:
     from aiohttp import WSMessage, WSMsgType
 
     from bfxapi._utils import json_decoder
-    from bfxapi.websocket._client.bfx_websocket_bucket import BfxWebSocketBucket
-    from bfxapi.websocket._client.bfx_websocket_client import BfxWebSocketClient
-    from bfxapi.websocket._handlers import create_handler
-    from bfxapi.websocket._pacing import ConnectionRateGovernor
-    from stats_overhead import frames_of
+    from stats_overhead import frames_of, subscribed_bucket
 
     loads = json_decoder.json_loads if args.json == "json" else json_decoder.loads
     print(f"bfxapi from {Path(json_decoder.__file__).parents[2]}, JSON: "
           f"{'json' if loads is json_decoder.json_loads else 'orjson'}")
     for scenario in args.scenarios or ("book", "trades", "mixed25"):
-        wss = BfxWebSocketClient("ws://127.0.0.1:9/ws/2")
-        context = wss._context()
-        context.loads = loads
-        bucket = BfxWebSocketBucket(wss._host, context, "public-1", ConnectionRateGovernor(None, 0.0),
-                                    lambda record: None)
-        for chan, spec in enumerate(sc.SCENARIOS[scenario].channels, 1):
-            handler = create_handler({**spec, "sub_id": str(chan)}, wss._emitter.emit, [])
-            if hasattr(handler, "snapshot_pending"):
-                handler.snapshot_pending = False  # the flood is updates only, as in ws_ingest.py
-            bucket._routes[chan] = handler.__call__  # what the bucket routes to: the bound method
-        delivered = [0]
-
-        def hit(*_: Any) -> None:
-            delivered[0] += 1
-
-        wss.on(*sc.UPDATE_EVENTS, callback=hit)
+        bucket, delivered = subscribed_bucket(scenario, loads)
         messages = [WSMessage(WSMsgType.TEXT, text, None) for text in frames_of(scenario, args.frames)]
 
         class Socket:  # what _receive uses of a transport: pump(on_text, on_other), as the aiohttp one runs it

@@ -556,7 +556,7 @@ class Connection:
         audit = routing.audit
         stamp = routing.stamp
         unrouted = routing.unrouted
-        out_of_order = self._out_of_order
+        check_sequence = self._check_sequence
         handle_event = self._handle_event
         invalid = self._invalid
         clock = time.monotonic
@@ -590,7 +590,8 @@ class Connection:
             try:
                 if data.__class__ is list:
                     if audit is not None:
-                        # PublicSequence.check, its common case inlined (sequence_index too)
+                        # PublicSequence.check's common case inlined (sequence_index too); any other frame goes
+                        # through check itself
                         try:
                             second = data[1]
                             received = data[3 if second.__class__ is str and second != "hb" else 2]
@@ -599,7 +600,7 @@ class Connection:
                         if received == audit.expected and received.__class__ is int:
                             audit.expected = received + 1
                         else:
-                            out_of_order(audit, data, received)
+                            check_sequence(audit, data)
                     try:
                         route = routes[data[0]]  # (a subscript is cheaper than a call of get)
                     except KeyError:
@@ -686,15 +687,6 @@ class Connection:
                     return
 
     # -- sequence numbers ----------------------------------------------------------------------------
-
-    def _out_of_order(self, audit: PublicSequence, data: list[Any], received: Any) -> None:
-        """A public frame whose sequence number is not the expected one (``received``: None when it has none)."""
-        try:
-            gap = audit.out_of_order(received)
-        except ValueError as error:
-            raise InvalidMessageError(f"frame on {self.name}", data, str(error)) from None
-        if gap is not None:
-            self._sequence_gap(gap)
 
     def _check_sequence(self, audit: Union[PublicSequence, AccountSequence], data: list[Any]) -> None:
         """Audit a data frame's sequence numbers: a frame without them is an invalid frame; a gap means frames

@@ -149,9 +149,8 @@ class PublicSequence:
     server numbered that frame too). :meth:`reset` starts again at 1 (a new socket).
 
     The receive loop runs :meth:`check`'s common case itself (a frame whose number is :attr:`expected`: it sets
-    ``expected`` to the next one) and calls :meth:`out_of_order` for every other frame; ``expected`` is None while
-    frames whose number could not be read are unaccounted for, so that the next number goes through
-    :meth:`out_of_order` too.
+    ``expected`` to the next one) and calls :meth:`check` for every other frame; ``expected`` is None while frames
+    whose number could not be read are unaccounted for, so that the next number is not taken for the common case.
     """
 
     __slots__ = ("expected", "_last", "_unnumbered")
@@ -181,10 +180,10 @@ class PublicSequence:
         if received == self.expected and received.__class__ is int:
             self.expected = received + 1
             return None
-        return self.out_of_order(received)
+        return self._out_of_order(received)
 
-    def out_of_order(self, received: Any) -> Optional[Gap]:
-        """Audit a frame whose number (``received``, None when it has none) is not :attr:`expected`."""
+    def _out_of_order(self, received: Any) -> Optional[Gap]:
+        """A frame whose number (``received``, None when it has none) is not :attr:`expected`."""
         last = self.last
         if received.__class__ is not int:
             self._unnumbered += 1

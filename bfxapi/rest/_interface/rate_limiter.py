@@ -103,14 +103,7 @@ class RateLimiter:
         window = self._windows.get(group)
         if window is None or limit <= 0 or window.lock.locked() or self._loop is not asyncio.get_running_loop():
             return False  # a first call, a bad limit, a queue, another loop: acquire() knows what to do
-        hits = window.hits
-        now = self._clock()
-        while hits and now - hits[0] >= self.window:
-            hits.popleft()
-        if len(hits) < limit:
-            hits.append(now)
-            return True
-        return False
+        return self._admit(window.hits, limit, self._clock())
 
     async def acquire(self, group: str, family: str = "") -> float:
         """Wait until ``group`` may send one more request and count it; return the time waited (s)."""
@@ -133,14 +126,20 @@ class RateLimiter:
             hits = window.hits
             while True:
                 now = self._clock()
-                while hits and now - hits[0] >= self.window:
-                    hits.popleft()
-                if len(hits) < limit:
-                    hits.append(now)
+                if self._admit(hits, limit, now):
                     return waited
                 delay = hits[0] + self.window - now
                 waited += delay
                 await self._sleep(delay)
+
+    def _admit(self, hits: Deque[float], limit: int, now: float) -> bool:
+        """Drop the calls that left the window by ``now``; count one more at ``now`` if the window has room."""
+        while hits and now - hits[0] >= self.window:
+            hits.popleft()
+        if len(hits) < limit:
+            hits.append(now)
+            return True
+        return False
 
     def pending(self, group: str) -> int:
         """How many calls of ``group`` the current window holds (for tests and diagnostics)."""

@@ -83,22 +83,14 @@ def decode_response(
 ) -> Any:
     """The decoded JSON of a successful answer (``decode``: the client's decoder, which decimal mode's is); raises
     the matching error otherwise."""
-    if status == 200 and body:
-        # The common answer, a 200 array that is not an error array, returned after one look; anything else
-        # (an error array, an object, a body that is not JSON) is looked at below as any answer is.
-        try:
-            data = decode(body.decode("utf-8"))
-        except ValueError:
-            pass
-        else:
-            if data.__class__ is list and (len(data) < 2 or data[0] != "error"):
-                return data
-    retry_after = _retry_after(headers, penalty) if status == 429 else penalty
     try:
         data = decode(body.decode("utf-8")) if body else None
         decoded = bool(body)
     except ValueError:
         data, decoded = None, False
+    if status == 200 and data.__class__ is list and (len(data) < 2 or data[0] != "error"):
+        return data  # the common answer, a 200 array that is not an error array, after one look
+    retry_after = _retry_after(headers, penalty) if status == 429 else penalty
 
     if isinstance(data, list) and len(data) >= 2 and data[0] == "error":
         code = data[1] if isinstance(data[1], int) else None

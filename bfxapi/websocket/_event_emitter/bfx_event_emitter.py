@@ -118,9 +118,7 @@ class BfxEventEmitter(AsyncIOEventEmitter):
             self._dispatch[name] = ()
 
     def emit(self, event: str, *args: Any, **kwargs: Any) -> bool:
-        handlers = self._dispatch.get(event)
-        if handlers is None:
-            handlers = self._dispatch[event] = self._handlers_of(event)
+        handlers = self._dispatch.get(event, ())  # kept current by every change of listeners: absent means none
         for handler in handlers:
             try:
                 result = handler(*args, **kwargs)
