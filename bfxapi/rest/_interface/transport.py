@@ -40,6 +40,7 @@ from ..._utils.network import CONNECTION_ERRORS, Network
 from ..._version import __version__
 from ...exceptions import InvalidInputTypeError
 from ..exceptions import RestConnectionError
+from .deadlines import Deadlines
 from .query import url_with_query
 
 __all__ = [
@@ -187,12 +188,22 @@ def _label(request: RestRequest) -> str:
 
 
 class _AiohttpReply:
-    __slots__ = ("_response", "_route", "_request")
+    __slots__ = ("_response", "_route", "_request", "_deadlines", "_when")
 
-    def __init__(self, response: aiohttp.ClientResponse, transport: "AiohttpTransport", request: RestRequest) -> None:
+    def __init__(
+        self,
+        response: aiohttp.ClientResponse,
+        transport: "AiohttpTransport",
+        request: RestRequest,
+        deadlines: Optional[Deadlines],
+        when: float,
+    ) -> None:
         self._response = response
         self._route = transport
         self._request = request
+        #: the request's deadline, which the body's read shares (None: no timeout)
+        self._deadlines = deadlines
+        self._when = when
 
     @property
     def status(self) -> int:
@@ -208,7 +219,18 @@ class _AiohttpReply:
 
     async def read(self) -> bytes:
         try:
-            return await self._response.read()
+            deadlines = self._deadlines
+            if deadlines is None:
+                return await self._response.read()
+            # The deadline's scope inline, not in a wrapping coroutine: every suspension would pass through it.
+            task, cancelling = deadlines.enter(self._when)
+            try:
+                body = await self._response.read()
+            except BaseException as error:
+                deadlines.leave(task, cancelling, cancelled=isinstance(error, asyncio.CancelledError))
+                raise
+            deadlines.leave(task, cancelling)
+            return body
         except CONNECTION_ERRORS as error:
             if isinstance(error, asyncio.TimeoutError):  # aiohttp's read timeouts are both: the middleware's
                 raise
@@ -222,7 +244,8 @@ class AiohttpTransport:
     the proxy route and TLS trust of ``network``, or the application's own session (never closed here).
 
     Redirects are never followed (``allow_redirects=False``); aiohttp's errors are mapped to the library's, without
-    chaining them (some carry the request headers)."""
+    chaining them (some carry the request headers). The whole request's timeout is kept by :class:`Deadlines`
+    (one timer per event loop), aiohttp's own only for the connection (``connect=``)."""
 
     def __init__(
         self,
@@ -235,7 +258,9 @@ class AiohttpTransport:
         network: Optional[Network] = None,
     ) -> None:
         self.timeout = timeout
-        self._client_timeout = aiohttp.ClientTimeout(total=timeout, connect=connect_timeout)
+        # total=None: the whole request's deadline is kept by self._deadlines (see deadlines.py for why)
+        self._client_timeout = aiohttp.ClientTimeout(total=None, connect=connect_timeout)
+        self._deadlines: Optional[Deadlines] = None
         self.connection_limit = connection_limit
         self._keepalive_timeout = keepalive_timeout
         self._session: Optional[aiohttp.ClientSession] = None
@@ -243,7 +268,7 @@ class AiohttpTransport:
         #: proxy, TLS trust and the application's session, if any (see bfxapi._utils.network)
         self._network = network if network is not None else Network()
         self._route = self._network.route(host)
-        #: the options of a request with the default timeout and no proxy, made once (see _request_options)
+        #: the options of a request with no proxy, made once (see _request_options)
         self._direct_options: Optional[dict[str, Any]] = (
             {"timeout": self._client_timeout, **self._route.kwargs()} if self._route.proxy is None else None
         )
@@ -293,11 +318,28 @@ class AiohttpTransport:
             params = dict(request.query) or None
         else:
             url = url_with_query(url, request.query)
+        sending = session.request(
+            request.method, url, params=params, data=request.body,
+            headers=headers, allow_redirects=False, **self._request_options(),
+        )
+        deadlines: Optional[Deadlines] = None
+        when = 0.0
         try:
-            response = await session.request(
-                request.method, url, params=params, data=request.body,
-                headers=headers, allow_redirects=False, **self._request_options(request.timeout),
-            )
+            if request.timeout is None:
+                response = await sending
+            else:
+                loop = asyncio.get_running_loop()
+                deadlines = self._deadlines
+                if deadlines is None or deadlines.loop is not loop:  # the first request, or a new event loop
+                    deadlines = self._deadlines = Deadlines(loop)
+                when = loop.time() + request.timeout
+                task, cancelling = deadlines.enter(when)
+                try:
+                    response = await sending
+                except BaseException as error:
+                    deadlines.leave(task, cancelling, cancelled=isinstance(error, asyncio.CancelledError))
+                    raise
+                deadlines.leave(task, cancelling)
         except CONNECTION_ERRORS as error:
             if isinstance(error, asyncio.TimeoutError):  # aiohttp's timeouts are both: the middleware maps them
                 raise
@@ -306,7 +348,7 @@ class AiohttpTransport:
         if refusal is not None:
             response.release()
             raise refusal
-        return _AiohttpReply(response, self, request)
+        return _AiohttpReply(response, self, request, deadlines, when)
 
     def connection_error(self, label: str, error: BaseException) -> Exception:
         """The library's error for aiohttp's ``error``: a proxy's refusal or a TLS failure is typed (and never
@@ -314,15 +356,11 @@ class AiohttpTransport:
         request headers (API key, signature, proxy credentials)."""
         return self._route.failure(error) or RestConnectionError(f"{label}: {self._route.describe(error)}")
 
-    def _request_options(self, timeout: Optional[float]) -> dict[str, Any]:
-        """Per request, so that they hold on the application's session too: the timeout, TLS trust, proxy."""
-        if timeout == self.timeout and self._direct_options is not None:
+    def _request_options(self) -> dict[str, Any]:
+        """Per request, so that they hold on the application's session too: the connect timeout, TLS trust, proxy."""
+        if self._direct_options is not None:
             return self._direct_options  # unpacked into the call's keywords: never changed by aiohttp
-        if timeout == self.timeout:
-            client_timeout = self._client_timeout
-        else:
-            client_timeout = aiohttp.ClientTimeout(total=timeout, connect=self._client_timeout.connect)
-        return {"timeout": client_timeout, **self._route.kwargs()}
+        return {"timeout": self._client_timeout, **self._route.kwargs()}
 
     def _headers(self, session: aiohttp.ClientSession) -> dict[str, str]:
         """Ours where the application's session does not set them (ours has them as defaults), and the proxy's
