@@ -57,21 +57,17 @@ class Deadlines:
         deadlines.leave(task, cancelling)
     """
 
-    __slots__ = ("_loop", "_inside", "_fired", "_timer", "_timer_when")
+    __slots__ = ("loop", "_inside", "_fired", "_timer", "_timer_when")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
+        #: the event loop these deadlines are kept on (an attribute, not a property: read once per request)
+        self.loop = loop
         #: the task of each request inside a scope, and its deadline
         self._inside: dict["asyncio.Task[Any]", float] = {}
         #: the tasks cancelled for their deadline that have not left their scope yet
         self._fired: set["asyncio.Task[Any]"] = set()
         self._timer: Optional[asyncio.TimerHandle] = None
         self._timer_when = 0.0
-
-    @property
-    def loop(self) -> asyncio.AbstractEventLoop:
-        """The event loop these deadlines are kept on."""
-        return self._loop
 
     @property
     def inside(self) -> int:
@@ -82,7 +78,7 @@ class Deadlines:
         """Start a scope of the current task that ends at ``when`` (``loop.time()`` clock): the task and its count
         of pending cancellations, both to give back to :meth:`leave`. A ``when`` that has passed already (the
         second scope of a request whose deadline passed between the two) fires at the loop's next turn."""
-        task = asyncio.current_task(self._loop)
+        task = asyncio.current_task(self.loop)
         if task is None:
             raise RuntimeError("a REST request must be awaited inside an asyncio task")
         self._inside[task] = when
@@ -106,12 +102,12 @@ class Deadlines:
     def _arm(self, when: float) -> None:
         if self._timer is not None:
             self._timer.cancel()
-        self._timer = self._loop.call_at(when, self._fire)
+        self._timer = self.loop.call_at(when, self._fire)
         self._timer_when = when
 
     def _fire(self) -> None:
         self._timer = None
-        now = self._loop.time()
+        now = self.loop.time()
         earliest: Optional[float] = None
         for task, when in self._inside.items():
             if when <= now:

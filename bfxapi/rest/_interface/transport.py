@@ -278,7 +278,9 @@ class AiohttpTransport:
         """The session this transport opened (``None`` before the first request and after :meth:`close`)."""
         return self._session
 
-    def _get_session(self) -> aiohttp.ClientSession:
+    def _get_session(self, loop: asyncio.AbstractEventLoop) -> aiohttp.ClientSession:
+        """The session for a request on ``loop`` (the running loop: asked once per request by :meth:`send`, as
+        ``asyncio.get_running_loop()`` makes a ``getpid`` system call on CPython 3.11)."""
         given = self._network.session
         if given is not None:
             # The application's session, used as it is and never closed here: close() closes what it opened.
@@ -287,7 +289,6 @@ class AiohttpTransport:
                                           "owner: close the client first, or give it an open session")
             return given
         # Created on first use, inside the running loop: aiohttp sessions belong to the loop that made them.
-        loop = asyncio.get_running_loop()
         session = self._session
         if session is not None and not session.closed and self._session_loop is loop:
             return session
@@ -309,7 +310,8 @@ class AiohttpTransport:
         return self._session
 
     async def send(self, request: RestRequest) -> Reply:
-        session = self._get_session()
+        loop = asyncio.get_running_loop()
+        session = self._get_session(loop)
         headers = self._headers(session)
         headers.update(request.headers)
         url = request.url
@@ -328,7 +330,6 @@ class AiohttpTransport:
             if request.timeout is None:
                 response = await sending
             else:
-                loop = asyncio.get_running_loop()
                 deadlines = self._deadlines
                 if deadlines is None or deadlines.loop is not loop:  # the first request, or a new event loop
                     deadlines = self._deadlines = Deadlines(loop)
