@@ -1,7 +1,8 @@
 """Where a public REST request's client-side cost goes, layer by layer, against rest_server.py in its own process.
 
-Each variant is a loop of sequential requests (concurrency 1) for the same answer, from the bare floor to the full
-endpoint method; the difference between two neighbours is what the layer between them costs:
+Each variant is a loop of requests for the same answer (sequential, or ``--concurrency N`` tasks sharing the
+requests), from the bare floor to the full endpoint method; the difference between two neighbours is what the
+layer between them costs:
 
 * ``floor``: ``async with session.get(url)`` + ``orjson.loads`` (client_rest.py's ``floor-orjson``);
 * ``aiohttp``: aiohttp called as our transport calls it (our session's default headers, timeout, no redirects);
@@ -17,12 +18,16 @@ run one variant under callgrind, collecting only inside the measured loop (``fun
         --endpoint book --requests 500 --rounds 1
 
 (the interpreter itself, not a wrapper script such as pyenv's; instructions per request: the total over
-``--requests``; the server is not traced). Instructions per request when this was written: book, floor 383k,
-transport 419k, middleware 441k, endpoint 595k (150k of them the 50 typed rows); ticker, floor 336k, aiohttp as the
-transport calls it 336k, endpoint 389k.
+``--requests``; the server is not traced). Instructions per request when this was written (issue #20, round 4),
+floor / endpoint at concurrency 1 and 32: ticker 335k / 371k and 349k / 385k, book 381k / 572k and 394k / 586k
+(about 132k of them the 50 typed rows), candles 592k / 1,127k and 606k / 1,142k (about 448k the 120 rows).
 
     python3 benchmarks/rest_profile.py [--endpoint book|ticker|candles] [--variants floor,middleware,endpoint]
-                                       [--requests 2000] [--rounds 5]
+                                       [--requests 2000] [--rounds 5] [--concurrency 1]
+
+Instructions count what runs in the process, not the kernel's share of the CPU time (sockets, epoll: about a fifth
+of it here, the same calls for the floor and ours). At concurrency 32 the floor's CPU time per request falls by a
+third (one turn of the event loop reads many answers) while the instructions per request barely move.
 """
 
 import argparse
@@ -101,9 +106,17 @@ def measure(port: int, args: argparse.Namespace) -> None:
                 aiohttp.ClientSession(connector=connector(), headers=DEFAULT_HEADERS),
                 BfxRestInterface(base, rate_limits=None))
 
-    async def run(call: Callable[[], Awaitable[Any]], count: int) -> None:
+    async def sequence(call: Callable[[], Awaitable[Any]], count: int) -> None:
         for _ in range(count):
             await call()
+
+    async def run(call: Callable[[], Awaitable[Any]], count: int) -> None:
+        if args.concurrency == 1:
+            await sequence(call, count)
+        else:  # the requests shared out among the tasks: the same total
+            share, left = divmod(count, args.concurrency)
+            await asyncio.gather(*(sequence(call, share + (1 if task < left else 0))
+                                   for task in range(args.concurrency)))
 
     floor_session, our_session, rest = loop.run_until_complete(setup())
     try:
@@ -121,7 +134,8 @@ def measure(port: int, args: argparse.Namespace) -> None:
                 functools.reduce(lambda _, __: loop.run_until_complete(run(call, args.requests)), [0], None)
                 seconds.append(time.process_time() - started)
                 gc.enable()
-            print(f"{args.endpoint:8} {name:11} {statistics.median(seconds) / args.requests * 1e6:7.1f} µs/req "
+            print(f"{args.endpoint:8} {name:11} c={args.concurrency:<3} "
+                  f"{statistics.median(seconds) / args.requests * 1e6:7.1f} µs/req "
                   f"(median of {args.rounds} rounds of {args.requests:,}; fastest "
                   f"{min(seconds) / args.requests * 1e6:.1f})", flush=True)
     finally:
@@ -137,8 +151,11 @@ def main() -> None:
     parser.add_argument("--variants", type=lambda text: tuple(v for v in text.split(",") if v), default=VARIANTS)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--concurrency", type=int, default=1)
     args = parser.parse_args()
     unknown = set(args.variants) - set(VARIANTS)
+    if args.concurrency < 1 or args.requests < args.concurrency:
+        parser.error("--concurrency must be at least 1 and at most --requests")
     if unknown:
         parser.error(f"unknown variants: {', '.join(sorted(unknown))} (known: {', '.join(VARIANTS)})")
     with _procs.Server("rest_server.py", []) as server:
