@@ -6,6 +6,7 @@ answers at all. Every wait is bounded by ``asyncio.wait_for``."""
 
 import asyncio
 import random
+import socket
 import sys
 
 import pytest
@@ -258,3 +259,24 @@ async def test_one_calls_short_timeout_leaves_the_others_alone():
     finally:
         gate.set()
         await runner.cleanup()
+
+
+def test_deadlines_hold_in_a_second_event_loop():
+    """A client used by two ``asyncio.run`` in turn: the second loop gets deadlines of its own (the first one's
+    timer belonged to a closed loop)."""
+    with socket.socket() as listener:  # listening, never accepting: connections complete, nothing answers
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        rest = BfxRestInterface(f"http://127.0.0.1:{listener.getsockname()[1]}/v2", rate_limits=None, timeout=0.2)
+
+        async def times_out() -> float:
+            loop = asyncio.get_running_loop()
+            began = loop.time()
+            try:
+                with pytest.raises(RestTimeoutError):
+                    await asyncio.wait_for(rest.public.get_platform_status(), 5)
+            finally:
+                await rest.close()
+            return loop.time() - began
+
+        assert all(0.2 <= asyncio.run(times_out()) < 3 for _ in range(2))
