@@ -168,6 +168,9 @@ async def test_frames_the_client_cannot_read_still_use_up_their_sequence_numbers
             events = Recorder(bfx, "t_ticker_update", "sequence_gap", "invalid_message", "reconnection")
             await bfx.wss.connect()
             await bfx.wss.subscribe("ticker", symbol="tBTCUSD")
+            # The subscription's first ticker, which may come before or after subscribe() returns: the frames
+            # below must come after it, and the update awaited after them must be a later one.
+            await events.wait_count("t_ticker_update", 1)
             connection = open_connections(sim)[0]
             (chan_id,) = connection.subscriptions
             # A payload the client cannot parse, numbered by the server: [CHAN, null, SEQ].
@@ -177,7 +180,7 @@ async def test_frames_the_client_cannot_read_still_use_up_their_sequence_numbers
             connection.seq += 1
             await sim.inject(connection, [chan_id])
             await sim.advance(1)
-            await events.wait_count("t_ticker_update", 1)
+            await events.wait_count("t_ticker_update", 2)
             assert events.count("invalid_message") == 2
             assert events.count("sequence_gap") == 0 and events.count("reconnection") == 0
             assert len(sim.connections) == 1  # not rebuilt

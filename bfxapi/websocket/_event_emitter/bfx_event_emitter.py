@@ -96,6 +96,12 @@ class BfxEventEmitter(AsyncIOEventEmitter):
             task.cancel()
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        # A callback that ended just before this call (or while cancelled ones were gathered) has its failure
+        # reported by a done-callback the loop runs at its next turn: let it run, or the report would come after
+        # the client had closed (with no wait at all above, it would on Python 3.12+, whose wait_for takes fewer
+        # turns).
+        if any(task.done() and task is not current for task in self._waiting):
+            await asyncio.sleep(0)
 
     # -- pyee hooks ------------------------------------------------------------------------------
 
