@@ -30,14 +30,13 @@ def restored_on(connection: Any) -> list[str]:
     return [request["subId"] for request in subscribes(connection)]
 
 
-async def restored(sim: Any, old: Any, sub_ids: list[str]) -> Any:
-    """The connection that replaced ``old``, once it has been asked for ``sub_ids`` again. The ``reconnection``
-    event comes with the new handshake; the subscriptions follow it on the new connection, a few event-loop turns
-    later (how many depends on the Python version: 3.12 made ``asyncio.wait_for`` take fewer)."""
-    return (await sim.wait_for(lambda: [
-        (connection,) for connection in open_connections(sim)
-        if connection is not old and restored_on(connection) == sub_ids
-    ]))[0][0]
+async def restored(sim: Any, old: Any, sub_ids: list[str]) -> None:
+    """Wait until an open connection other than ``old`` has been asked for exactly ``sub_ids`` again. The
+    ``reconnection`` event comes with the new handshake; the subscriptions follow it on the new connection, a few
+    event-loop turns later (how many depends on the Python version: 3.12 made ``asyncio.wait_for`` take fewer)."""
+    await sim.wait_for(lambda: any(
+        connection is not old and restored_on(connection) == sub_ids for connection in open_connections(sim)
+    ))
 
 
 def assert_conf_first(connection: Any, flags: int) -> None:
